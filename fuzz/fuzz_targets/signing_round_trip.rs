@@ -46,7 +46,7 @@ fuzz_target!(|input: (Vec<(String, String)>, String)| {
         host: "cas.aliyuncs.com",
         action: "DeleteCertificateRequest",
         version: "2020-04-07",
-        params: &params,
+        params: &alibabacloud_runtime::Params::from_pairs(&params),
         body: &[],
     };
     let context = SigningContext {

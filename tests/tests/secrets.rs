@@ -1,13 +1,17 @@
 //! No access key secret, security token or signature appears in logs (captured at TRACE
 //! level), in `Debug`/`Display` of the client, its configuration, the credentials, or errors.
+//!
+//! A binary of its own: it captures logs with a thread-scoped subscriber, and `tracing` caches
+//! each callsite's interest process-wide from the first thread that reaches it, so a test
+//! running beside it without a subscriber could switch the call span off for the whole process.
+
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use alibabacloud_cas::{Client, Credentials, SignatureVersion};
-use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
-};
+use alibabacloud_cas_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorConfig};
 
 const TOKEN: &str = "STS.super-secret-security-token";
 
@@ -54,12 +58,7 @@ fn nothing_secret_in_trace_logs_debug_or_errors() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let emu = Emulator::start(
-            EmulatorConfig::default(),
-            "127.0.0.1:0".parse().expect("addr"),
-        )
-        .await
-        .expect("emulator");
+        let emu = crate::support::emulator::start(EmulatorConfig::default()).await;
         let mut shown = String::new();
         for (version, secret) in [
             (SignatureVersion::V1, DEFAULT_ACCESS_KEY_SECRET),

@@ -90,6 +90,7 @@ pub fn generate_product(p: &Product) -> Result<Files, String> {
     let crate_dir = PathBuf::from("crates").join(&p.service.crate_name);
     let mut files = Files::new();
     files.insert(crate_dir.join("Cargo.toml"), emit::root::cargo_toml(p));
+    files.insert(crate_dir.join("README.md"), emit::root::readme_md(p));
     files.insert(
         crate_dir.join("src/lib.rs"),
         emit::render(
@@ -198,7 +199,39 @@ fn stale_files(root: &Path, files: &Files, crate_dirs: &[PathBuf]) -> Vec<PathBu
     stale
 }
 
-/// Writes every generated file (or, with `check`, reports the ones that differ).
+/// Where a product crate's `LICENSE` link points: the workspace's `LICENSE`, two folders up
+/// from `crates/<crate>/`. `cargo package` puts the linked file into the crate's package.
+const LICENSE_TARGET: &str = "../../LICENSE";
+
+/// Whether `link` (relative to `root`) is the crate's link to the workspace's `LICENSE` (on
+/// systems without symbolic links, a copy of it).
+fn license_link_ok(root: &Path, link: &Path) -> bool {
+    let path = root.join(link);
+    if cfg!(unix) {
+        fs::read_link(&path).is_ok_and(|target| target == Path::new(LICENSE_TARGET))
+    } else {
+        fs::read(&path).ok() == fs::read(root.join("LICENSE")).ok()
+    }
+}
+
+/// Makes `link` (relative to `root`) the crate's link to the workspace's `LICENSE`.
+fn link_license(root: &Path, link: &Path) -> std::io::Result<()> {
+    let path = root.join(link);
+    if fs::symlink_metadata(&path).is_ok() {
+        fs::remove_file(&path)?;
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(LICENSE_TARGET, &path)
+    }
+    #[cfg(not(unix))]
+    {
+        fs::copy(root.join("LICENSE"), &path).map(|_| ())
+    }
+}
+
+/// Writes every generated file (or, with `check`, reports the ones that differ), and links
+/// each product crate's `LICENSE` to the workspace's.
 /// Returns the messages to print; `Err` means the run failed.
 pub fn run(root: &Path, check: bool) -> Result<Vec<String>, Vec<String>> {
     let (files, crate_dirs) = generate_all(root)?;
@@ -232,6 +265,21 @@ pub fn run(root: &Path, check: bool) -> Result<Vec<String>, Vec<String>> {
             fs::remove_file(root.join(&rel))
                 .map_err(|e| vec![format!("{}: {e}", rel.display())])?;
             out.push(format!("removed {}", rel.display()));
+        }
+    }
+    for dir in &crate_dirs {
+        let link = dir.join("LICENSE");
+        if license_link_ok(root, &link) {
+            continue;
+        }
+        if check {
+            differ.push(format!(
+                "{} is not a link to the workspace's LICENSE",
+                link.display()
+            ));
+        } else {
+            link_license(root, &link).map_err(|e| vec![format!("{}: {e}", link.display())])?;
+            out.push(format!("linked {}", link.display()));
         }
     }
     if !differ.is_empty() {

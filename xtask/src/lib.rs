@@ -10,3 +10,4 @@ pub mod import;
 pub mod ir;
 pub mod naming;
 pub mod spec;
+pub mod workspace;

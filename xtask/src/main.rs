@@ -1,6 +1,5 @@
 //! `cargo xtask codegen [--check]`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask import [--check] [--prune] [--folder NAME] <api-docs.json>...\n\n  codegen          regenerate the product crates from api-specs/\n  codegen --check  fail when a committed generated file differs from what the specs give\n  import           write specs from official API metadata (see `cargo xtask import --help`)";
@@ -8,11 +7,14 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask im
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // xtask lives one level below the workspace root.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    // Found at run time, so a binary shared between checkouts works on the invoking one.
+    let root = match xtask::workspace::root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if args.first() == Some(&"import") {
         if matches!(args.get(1), Some(&"--help") | Some(&"-h")) {
             println!("{}", xtask::import::USAGE);

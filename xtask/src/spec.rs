@@ -27,6 +27,9 @@ pub struct ServiceSpec {
     pub summary: String,
     /// Default signature scheme.
     pub signature: Signature,
+    /// The API style (absent: RPC). ROA operations declare a method and a path template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<ApiStyle>,
     /// Endpoint map.
     pub endpoints: EndpointsSpec,
     /// Platform-wide error codes.
@@ -50,6 +53,49 @@ pub enum Signature {
     V1,
     /// ACS3-HMAC-SHA256.
     V3,
+}
+
+/// An API style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiStyle {
+    /// Remote procedure call: `POST /` with the action in `Action` / `x-acs-action`.
+    Rpc,
+    /// Resource-oriented: each operation has its own method and path template, and a JSON body.
+    Roa,
+}
+
+/// An HTTP method of an ROA operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum HttpMethod {
+    /// `GET`.
+    #[serde(rename = "GET")]
+    Get,
+    /// `POST`.
+    #[serde(rename = "POST")]
+    Post,
+    /// `PUT`.
+    #[serde(rename = "PUT")]
+    Put,
+    /// `DELETE`.
+    #[serde(rename = "DELETE")]
+    Delete,
+    /// `PATCH`.
+    #[serde(rename = "PATCH")]
+    Patch,
+}
+
+impl HttpMethod {
+    /// The method as HTTP spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+        }
+    }
 }
 
 /// The endpoint map.
@@ -78,8 +124,10 @@ pub struct ErrorSpec {
     /// conversion (`InvalidVpc.NotFound` beside `InvalidVPC.NotFound`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
-    /// Its HTTP status.
-    pub http_status: u16,
+    /// Its HTTP status; absent when the metadata lists the code under something that is not
+    /// one (ECS's `4003`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
     /// What it means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -109,6 +157,12 @@ pub struct OperationSpec {
     /// Deprecated by the service.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The HTTP method (ROA operations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<HttpMethod>,
+    /// The path template, such as `/clusters/{ClusterId}/nodepools` (ROA operations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Request parameters.
     pub request: Vec<FieldSpec>,
     /// Response shape.
@@ -158,14 +212,26 @@ pub enum Location {
     Form,
     /// An HTTP header named after the parameter (metadata `in: header`).
     Header,
+    /// A `{Name}` segment of the path template (ROA; always required).
+    Path,
+    /// A key of the JSON object body, named by the wire name (ROA metadata `in: body`).
+    Body,
+    /// The whole JSON body, such as an array (ROA metadata `in: body` whose schema is not an
+    /// object with properties). At most one per operation, and not beside `body` parameters.
+    Payload,
 }
 
 /// The response.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSpec {
-    /// Top-level fields.
+    /// Top-level fields (an object body).
+    #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// The type of the whole body when its top level is not an object (an array or a scalar,
+    /// ROA only); `fields` is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Box<TypeSpec>>,
     /// A success body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
@@ -209,6 +275,9 @@ pub enum Style {
     /// One compact JSON string.
     #[serde(rename = "json")]
     Json,
+    /// A list of scalars joined with commas into one value (`a,b,c`).
+    #[serde(rename = "simple")]
+    Simple,
 }
 
 /// A named field (request parameter, response field or structure member).
@@ -353,7 +422,8 @@ pub struct WaiterSpec {
     /// What it waits for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Polled top-level response field.
+    /// The polled response field: its wire name, or a dotted path through objects
+    /// (`KeyMetadata.KeyState`).
     pub field: String,
     /// Values that end the wait successfully.
     pub success: Vec<String>,

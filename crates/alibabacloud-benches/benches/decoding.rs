@@ -125,7 +125,10 @@ fn bench_error(c: &mut Criterion) {
     let err = DeleteCertificateRequestError::from_metadata(
         ErrorMetadata::from_response(404, None, body).expect("envelope"),
     );
-    assert!(err.is_not_found_order());
+    assert!(matches!(
+        err,
+        DeleteCertificateRequestError::NotFoundOrder(_)
+    ));
     let mut g = c.benchmark_group("decoding/error");
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("generated", |b| {

@@ -32,6 +32,7 @@ use alibabacloud_benches::{
 };
 use alibabacloud_cas::Credentials;
 use alibabacloud_cas::{Client, SignatureVersion};
+use alibabacloud_runtime::Params;
 use alibabacloud_runtime::signing::{SignableRequest, SignedRequest, SigningContext};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures::future::join_all;
@@ -57,7 +58,7 @@ fn signed_url(addr: SocketAddr) -> String {
             host: &authority,
             action: "DeleteCertificateRequest",
             version: VERSION,
-            params: &params,
+            params: &Params::from_pairs(&params),
             body: &[],
         },
         &credentials(),
@@ -86,7 +87,7 @@ async fn v3_by_hand(
     authority: &str,
     base_url: &str,
     creds: &Credentials,
-    params: &[(String, String)],
+    params: &Params,
     presigned: Option<&SignedRequest>,
 ) -> PlainDelete {
     let fresh;
@@ -150,7 +151,7 @@ struct Clients {
 fn clients(rt: &tokio::runtime::Runtime, addr: SocketAddr) -> Clients {
     // reqwest is built with `rustls-no-provider` by the runtime's feature: bare reqwest clients
     // need the provider installed first.
-    alibabacloud_runtime::client::install_default_crypto_provider();
+    alibabacloud_runtime::tls::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();
@@ -229,7 +230,7 @@ fn bench_v3_breakdown(c: &mut Criterion) {
     let authority = addr.to_string();
     let base_url = format!("http://{authority}/");
     let creds = credentials();
-    let params = vec![("OrderId".to_string(), "1".to_string())];
+    let params = Params::from_pairs(&[("OrderId", "1")]);
     let presigned = SignatureVersion::V3.signer().sign(
         &SignableRequest {
             method: "POST",

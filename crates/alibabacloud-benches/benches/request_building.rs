@@ -66,7 +66,7 @@ fn signable(params: &Params) -> SignableRequest<'_> {
         host: HOST,
         action: ACTION,
         version: VERSION,
-        params: params.entries(),
+        params,
         body: &[],
     }
 }

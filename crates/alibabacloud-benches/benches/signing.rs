@@ -12,7 +12,9 @@ use std::hint::black_box;
 use alibabacloud_benches::{
     HOST, VERSION, credentials, criterion_config, fixed_context, offline_client,
 };
-use alibabacloud_runtime::signing::{self, SignableRequest, SignatureVersion, SigningContext};
+use alibabacloud_runtime::signing::{
+    self, RequestExtras, SignableRequest, SignatureOutput, SignatureVersion, SigningContext,
+};
 use alibabacloud_runtime::signing::{v1, v3};
 use alibabacloud_runtime::{Operation, Params};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -36,7 +38,7 @@ fn signable<'a>(params: &'a Params) -> SignableRequest<'a> {
         host: HOST,
         action: "DeleteCertificateRequest",
         version: VERSION,
-        params: params.entries(),
+        params,
         body: &[],
     }
 }
@@ -79,6 +81,23 @@ fn bench_v1(c: &mut Criterion) {
     g.bench_function("sign", |b| {
         let signer = SignatureVersion::V1.signer();
         b.iter(|| signer.sign(black_box(&request), black_box(&creds), black_box(&ctx)))
+    });
+    g.bench_function("sign_into", |b| {
+        // What the client calls: the query into its URL buffer, the header values into one text.
+        let signer = SignatureVersion::V1.signer();
+        let extras = RequestExtras::default();
+        b.iter(|| {
+            let mut out = SignatureOutput::with_prefix(String::with_capacity(256));
+            signer.sign_into(
+                black_box(&request),
+                &extras,
+                Some(black_box(&creds)),
+                &ctx.timestamp,
+                &ctx.nonce,
+                &mut out,
+            );
+            out
+        })
     });
     g.bench_function("sign_with_fresh_context", |b| {
         let signer = SignatureVersion::V1.signer();
@@ -123,7 +142,8 @@ fn bench_v3(c: &mut Criterion) {
     let ctx = fixed_context();
 
     // The real V3 canonical request and string to sign, from the runtime's step functions.
-    let query = signing::canonical_query(request.params);
+    let entries = request.params.clone().into_entries();
+    let query = signing::canonical_query(&entries);
     let headers = [
         ("host", HOST),
         ("x-acs-action", "DeleteCertificateRequest"),
@@ -158,6 +178,23 @@ fn bench_v3(c: &mut Criterion) {
         let signer = SignatureVersion::V3.signer();
         b.iter(|| signer.sign(black_box(&request), black_box(&creds), black_box(&ctx)))
     });
+    g.bench_function("sign_into", |b| {
+        // What the client calls: the query into its URL buffer, the header values into one text.
+        let signer = SignatureVersion::V3.signer();
+        let extras = RequestExtras::default();
+        b.iter(|| {
+            let mut out = SignatureOutput::with_prefix(String::with_capacity(256));
+            signer.sign_into(
+                black_box(&request),
+                &extras,
+                Some(black_box(&creds)),
+                &ctx.timestamp,
+                &ctx.nonce,
+                &mut out,
+            );
+            out
+        })
+    });
     g.bench_function("sign_with_fresh_context", |b| {
         let signer = SignatureVersion::V3.signer();
         b.iter(|| {
@@ -187,7 +224,7 @@ fn bench_v3(c: &mut Criterion) {
     let mut g = c.benchmark_group("signing/v3_steps");
     short(&mut g);
     g.bench_function("1_canonical_query", |b| {
-        b.iter(|| signing::canonical_query(black_box(request.params)))
+        b.iter(|| signing::canonical_query(black_box(&entries)))
     });
     g.bench_function("2_canonical_request", |b| {
         b.iter(|| {

@@ -22,7 +22,9 @@ use alibabacloud_cas::operation::delete_certificate_request::{
 use alibabacloud_cas::operation::list_user_certificate_order::{
     ListUserCertificateOrderOutput, Status,
 };
-use alibabacloud_runtime::signing::{SignableRequest, SigningContext};
+use alibabacloud_runtime::signing::{
+    RequestExtras, SignableRequest, SignatureOutput, SigningContext,
+};
 use alibabacloud_runtime::{ErrorMetadata, Operation, OperationError, Params};
 
 struct Counting;
@@ -123,7 +125,7 @@ fn main() {
     let addr = spawn_fixed_server(DELETE_SUCCESS_BODY);
     let rt = client_runtime();
     // reqwest is built with `rustls-no-provider`: bare clients need the provider installed.
-    alibabacloud_runtime::client::install_default_crypto_provider();
+    alibabacloud_runtime::tls::install_default_crypto_provider();
     let v3 = loopback_client(addr, SignatureVersion::V3);
     let v1 = loopback_client(addr, SignatureVersion::V1);
     let raw = reqwest::Client::new();
@@ -139,7 +141,7 @@ fn main() {
                 host: &authority,
                 action: "DeleteCertificateRequest",
                 version: VERSION,
-                params: &one,
+                params: &Params::from_pairs(&one),
                 body: &[],
             },
             &credentials(),
@@ -211,7 +213,7 @@ fn main() {
         host: HOST,
         action: "DeleteCertificateRequest",
         version: VERSION,
-        params: params.entries(),
+        params: &params,
         body: &[],
     };
     let creds = credentials();
@@ -222,6 +224,27 @@ fn main() {
             &format!("signing alone: {name} `sign` (fixed context)"),
             &measure(calls, || {
                 std::hint::black_box(signer.sign(&request, &creds, &ctx));
+            }),
+        );
+    }
+    for (name, version) in [("V1", SignatureVersion::V1), ("V3", SignatureVersion::V3)] {
+        let signer = version.signer();
+        let extras = RequestExtras::default();
+        row(
+            &format!(
+                "signing alone: {name} `sign_into` (what the client calls; query buffer and header text)"
+            ),
+            &measure(calls, || {
+                let mut out = SignatureOutput::with_prefix(String::with_capacity(256));
+                signer.sign_into(
+                    &request,
+                    &extras,
+                    Some(&creds),
+                    &ctx.timestamp,
+                    &ctx.nonce,
+                    &mut out,
+                );
+                std::hint::black_box(out);
             }),
         );
     }
@@ -273,7 +296,7 @@ fn main() {
     let flat = flatten();
     let create_request = SignableRequest {
         action: "CreateCertificateRequest",
-        params: flat.entries(),
+        params: &flat,
         ..request
     };
     row(

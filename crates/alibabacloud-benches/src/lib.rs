@@ -19,6 +19,11 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
+#[cfg(target_os = "linux")]
+pub mod counting;
+#[cfg(target_os = "linux")]
+pub mod cpu;
+
 /// Short runs: the whole `cargo bench -p alibabacloud-benches` stays within a few minutes on a
 /// 2-core machine.
 pub fn criterion_config() -> Criterion {
@@ -191,6 +196,101 @@ pub fn spawn_fixed_server(body: &'static str) -> SocketAddr {
         })
         .expect("spawn server thread");
     addr
+}
+
+/// Like [`spawn_fixed_server`], and also returns the server thread's CPU clock, so a benchmark
+/// can tell the server's CPU time from the client's.
+#[cfg(target_os = "linux")]
+pub fn spawn_fixed_server_measured(body: &'static str) -> (SocketAddr, Option<cpu::ThreadClock>) {
+    let listener = bind_loopback();
+    let addr = listener.local_addr().expect("local addr");
+    let handle = std::thread::Builder::new()
+        .name("bench-server".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                serve_fixed(listener, body).await;
+            });
+        })
+        .expect("spawn server thread");
+    // The thread serves until the process exits; its clock stays valid that long.
+    (addr, cpu::ThreadClock::of(&handle))
+}
+
+/// The head of one HTTP request as a server received it.
+#[derive(Debug, Clone)]
+pub struct CapturedRequest {
+    /// The method, such as `POST`.
+    pub method: http::Method,
+    /// The path and query, such as `/?OrderId=1`.
+    pub path_and_query: String,
+    /// Every header in the order received, `host` included.
+    pub headers: Vec<(http::HeaderName, http::HeaderValue)>,
+}
+
+/// Serves one loopback connection on `rt` that records the first request it gets and answers it
+/// with `body`; `send` gets the server's address and must make exactly that request.
+///
+/// The benchmarks use it to make the raw-reqwest floor send byte for byte the request the SDK
+/// sends.
+pub fn capture_request<F, Fut>(
+    rt: &tokio::runtime::Runtime,
+    body: &'static str,
+    send: F,
+) -> CapturedRequest
+where
+    F: FnOnce(SocketAddr) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let listener = bind_loopback();
+    let addr = listener.local_addr().expect("local addr");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None::<CapturedRequest>));
+    let store = seen.clone();
+    let _guard = rt.enter();
+    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+    let server = rt.spawn(async move {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        let service = service_fn(move |req: Request<Incoming>| {
+            let store = store.clone();
+            async move {
+                let captured = CapturedRequest {
+                    method: req.method().clone(),
+                    path_and_query: req
+                        .uri()
+                        .path_and_query()
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default(),
+                    headers: req
+                        .headers()
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.clone()))
+                        .collect(),
+                };
+                if let Ok(mut slot) = store.lock() {
+                    slot.get_or_insert(captured);
+                }
+                let mut resp = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+                resp.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json;charset=utf-8"),
+                );
+                Ok::<_, Infallible>(resp)
+            }
+        });
+        let _ = http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service)
+            .await;
+    });
+    rt.block_on(send(addr));
+    server.abort();
+    let captured = seen.lock().expect("capture lock").take();
+    captured.expect("the request reached the capture server")
 }
 
 /// Starts the fixed-answer server on `127.0.0.1:0` as a task of `rt`: with a single-threaded

@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 use alibabacloud_runtime::signing::{self, SignatureVersion, v1, v3};
 use alibabacloud_runtime::time::parse_timestamp;
 
+use crate::context::Context;
 use crate::error::ApiError;
 use crate::request::{Incoming, Pairs};
-use crate::server::Context;
 
 /// An authenticated request, ready for dispatch.
 #[derive(Debug)]

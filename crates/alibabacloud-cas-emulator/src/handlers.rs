@@ -7,8 +7,8 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use crate::auth::Caller;
+use crate::context::Context;
 use crate::error::ApiError;
-use crate::server::Context;
 use crate::state::{AuditEntry, Order, OrderState, PageCursor, ValidateType, epoch_millis};
 
 /// The product code a create uses when none is given.
@@ -59,7 +59,7 @@ pub(crate) fn dispatch(ctx: &Context, caller: &Caller) -> Result<Map<String, Val
         .as_deref()
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::missing("Version"))?;
-    if version != crate::API_VERSION {
+    if version != crate::config::API_VERSION {
         return Err(ApiError::invalid_version());
     }
     let action = caller

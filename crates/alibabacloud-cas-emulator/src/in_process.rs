@@ -11,8 +11,8 @@ use alibabacloud_runtime::transport::{
 };
 use axum::extract::ConnectInfo;
 
+use crate::context::Context;
 use crate::listener::ConnHandle;
-use crate::server::Context;
 
 /// An emulator that answers through the transport trait instead of a socket.
 ///

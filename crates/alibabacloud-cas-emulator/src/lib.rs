@@ -50,8 +50,11 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod config;
+mod context;
 mod error;
 mod fault;
+mod fault_stage;
 mod handlers;
 mod in_process;
 mod listener;
@@ -69,117 +72,19 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use in_process::InProcessEmulator;
+pub use config::{
+    API_VERSION, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_AUDIT_LOG_LIMIT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_QUOTA, EmulatorConfig, HOST_ID,
+    ReviewOutcome, ReviewPolicy,
+};
 pub use fault::{Fault, FaultRule, FaultTiming, FaultTrigger};
+pub use in_process::InProcessEmulator;
 pub use state::{AuditEntry, OrderState};
 
-use server::{Context, Settings};
-
-/// The access key id of [`EmulatorConfig::default`].
-pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-access-key-id";
-/// The access key secret of [`EmulatorConfig::default`].
-pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-access-key-secret";
-/// The number of certificate applications the default resource plan allows.
-pub const DEFAULT_QUOTA: u32 = 20;
-/// The default tolerance between a request's timestamp and the emulator's clock.
-pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
-/// The only API version the emulator (and the real `cas` service it mimics) accepts.
-pub const API_VERSION: &str = "2020-04-07";
-/// The `HostId` every error body carries.
-pub const HOST_ID: &str = "cas.aliyuncs.com";
-
-/// How long a client may take to send a request head (and how long an idle connection stays
-/// open) by default.
-pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many entries the audit log keeps by default; older ones are dropped first.
-pub const DEFAULT_AUDIT_LOG_LIMIT: usize = 100_000;
+use context::{Context, Settings};
 
 /// How long [`Emulator::shutdown`] waits for in-flight requests before it stops the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// How the emulator configures itself at start.
-#[derive(Clone)]
-pub struct EmulatorConfig {
-    /// The known access key pairs, `(access key id, access key secret)`.
-    pub key_pairs: Vec<(String, String)>,
-    /// How many certificate applications the resource plan still allows; `None` means no
-    /// resource plan was bought at all.
-    pub quota: Option<u32>,
-    /// How far a request's timestamp may be from the emulator's clock, either way.
-    pub max_clock_skew: Duration,
-    /// How certificate applications get reviewed.
-    pub review: ReviewPolicy,
-    /// How long a client may take to send a request head; a connection that sends nothing
-    /// (or stays idle between requests) that long is closed.
-    pub header_read_timeout: Duration,
-    /// How many entries [`Emulator::audit_log`] keeps; the oldest are dropped first.
-    pub audit_log_limit: usize,
-}
-
-impl Default for EmulatorConfig {
-    fn default() -> Self {
-        Self {
-            key_pairs: vec![(
-                DEFAULT_ACCESS_KEY_ID.to_string(),
-                DEFAULT_ACCESS_KEY_SECRET.to_string(),
-            )],
-            quota: Some(DEFAULT_QUOTA),
-            max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
-            review: ReviewPolicy::Manual,
-            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
-            audit_log_limit: DEFAULT_AUDIT_LOG_LIMIT,
-        }
-    }
-}
-
-impl fmt::Debug for EmulatorConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Never print the secrets.
-        f.debug_struct("EmulatorConfig")
-            .field(
-                "key_pairs",
-                &self
-                    .key_pairs
-                    .iter()
-                    .map(|(id, _)| (id.as_str(), "** redacted **"))
-                    .collect::<Vec<_>>(),
-            )
-            .field("quota", &self.quota)
-            .field("max_clock_skew", &self.max_clock_skew)
-            .field("review", &self.review)
-            .field("header_read_timeout", &self.header_read_timeout)
-            .field("audit_log_limit", &self.audit_log_limit)
-            .finish()
-    }
-}
-
-/// How certificate applications move from review to an outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ReviewPolicy {
-    /// Orders stay pending until [`Emulator::complete_domain_verification`] and
-    /// [`Emulator::finish_review`] move them.
-    #[default]
-    Manual,
-    /// Orders are decided by polling: once an order has been described `after_polls` times,
-    /// it has moved to `certificate` (`approve`) or `verify_fail`, so the next
-    /// `DescribeCertificateState` sees the outcome. With `after_polls == 0` the very first
-    /// describe already sees it.
-    Automatic {
-        /// `true` issues the certificate, `false` fails the review.
-        approve: bool,
-        /// How many describes an order answers as still pending.
-        after_polls: u32,
-    },
-}
-
-/// The outcome of a manual review, for [`Emulator::finish_review`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewOutcome {
-    /// Issue the certificate: the order moves to `certificate`.
-    Approve,
-    /// Fail the review: the order moves to `verify_fail`.
-    Reject,
-}
 
 /// The shared state of a fresh emulator configured with `config`.
 fn context(config: &EmulatorConfig) -> Context {

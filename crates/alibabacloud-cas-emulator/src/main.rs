@@ -12,131 +12,101 @@ use alibabacloud_cas_emulator::{
     ReviewPolicy,
 };
 
-const USAGE: &str = "\
-Usage: alibabacloud-cas-emulator [OPTIONS]
+/// A local emulator of Alibaba Cloud's SSL Certificates Service (cas, 2020-04-07).
+///
+/// Prints the bound address as the first line of standard output, then serves until Ctrl-C
+/// (or SIGTERM). Logs go to standard error; RUST_LOG sets the filter (info by default).
+#[derive(clap::Parser)]
+#[command(name = "alibabacloud-cas-emulator", version)]
+struct Args {
+    /// Address to bind (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
 
-A local emulator of Alibaba Cloud's SSL Certificates Service (cas, 2020-04-07).
-Prints the bound address as the first line of standard output, then serves until Ctrl-C.
+    /// An accepted access key id; repeatable, paired in order with --access-key-secret
+    /// [default: emulator-access-key-id]
+    #[arg(long = "access-key-id", value_name = "ID")]
+    access_key_ids: Vec<String>,
 
-Options:
-  --listen ADDR                 Address to bind [default: 127.0.0.1:0]
-  --access-key-id ID            An accepted access key id (repeatable, paired in order
-                                with --access-key-secret) [default: emulator-access-key-id]
-  --access-key-secret SECRET    The secret of the access key id at the same position
-                                [default: emulator-access-key-secret]
-  --quota N                     Certificate applications the resource plan allows [default: 20]
-  --no-quota                    Act as if no resource plan was bought
-  --auto-review approve|reject  Decide every application after one status poll
-                                [default: manual review, never decided]
-  --help                        Print this help
-";
+    /// The secret of the access key id at the same position
+    /// [default: emulator-access-key-secret]
+    #[arg(long = "access-key-secret", value_name = "SECRET")]
+    access_key_secrets: Vec<String>,
 
-/// What the command line asks for.
-#[derive(Debug)]
-enum Command {
-    Help,
-    Run(SocketAddr, EmulatorConfig),
+    /// Certificate applications the resource plan allows
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_QUOTA, conflicts_with = "no_quota")]
+    quota: u32,
+
+    /// Act as if no resource plan was bought (applications fail with NotFoundPackage)
+    #[arg(long)]
+    no_quota: bool,
+
+    /// Decide every application after one status poll [default: manual review, never decided]
+    #[arg(long, value_enum, value_name = "OUTCOME")]
+    auto_review: Option<AutoReview>,
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let mut ids = Vec::new();
-    let mut secrets = Vec::new();
-    let mut quota: Option<u32> = None;
-    let mut no_quota = false;
-    let mut review = ReviewPolicy::Manual;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--help" | "-h" => return Ok(Command::Help),
-            "--listen" => {
-                let v = value("--listen")?;
-                listen = v.parse().map_err(|_| {
-                    format!("--listen: `{v}` is not an address such as 127.0.0.1:0")
-                })?;
-            }
-            "--access-key-id" => ids.push(value("--access-key-id")?),
-            "--access-key-secret" => secrets.push(value("--access-key-secret")?),
-            "--quota" => {
-                let v = value("--quota")?;
-                quota = Some(
-                    v.parse()
-                        .map_err(|_| format!("--quota: `{v}` is not a non-negative integer"))?,
-                );
-            }
-            "--no-quota" if inline.is_none() => no_quota = true,
-            "--auto-review" => {
-                review = match value("--auto-review")?.as_str() {
-                    "approve" => ReviewPolicy::Automatic {
-                        approve: true,
-                        after_polls: 1,
-                    },
-                    "reject" => ReviewPolicy::Automatic {
-                        approve: false,
-                        after_polls: 1,
-                    },
-                    other => {
-                        return Err(format!(
-                            "--auto-review: `{other}` is neither `approve` nor `reject`"
-                        ));
-                    }
-                };
-            }
-            _ => return Err(format!("unknown argument `{arg}`")),
-        }
-    }
-    if ids.len() != secrets.len() {
-        return Err(format!(
-            "{} --access-key-id but {} --access-key-secret: give them in pairs",
-            ids.len(),
-            secrets.len()
+/// The outcome of automatic reviews.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum AutoReview {
+    /// Issue the certificate
+    Approve,
+    /// Fail the review
+    Reject,
+}
+
+/// Reads the command line (without the program name): where to listen and how to configure
+/// the emulator. `--help`, `--version` and mistakes come back as clap's errors, which print
+/// themselves and exit with 0 or 2.
+fn parse_args(
+    args: impl IntoIterator<Item = String>,
+) -> Result<(SocketAddr, EmulatorConfig), clap::Error> {
+    use clap::{CommandFactory as _, Parser as _};
+    let args =
+        Args::try_parse_from(std::iter::once("alibabacloud-cas-emulator".to_string()).chain(args))?;
+    if args.access_key_ids.len() != args.access_key_secrets.len() {
+        return Err(Args::command().error(
+            clap::error::ErrorKind::WrongNumberOfValues,
+            format!(
+                "{} --access-key-id but {} --access-key-secret: give them in pairs",
+                args.access_key_ids.len(),
+                args.access_key_secrets.len()
+            ),
         ));
     }
-    if no_quota && quota.is_some() {
-        return Err("--quota and --no-quota cannot be used together".into());
-    }
-    let key_pairs = if ids.is_empty() {
+    let key_pairs = if args.access_key_ids.is_empty() {
         vec![(
             DEFAULT_ACCESS_KEY_ID.to_string(),
             DEFAULT_ACCESS_KEY_SECRET.to_string(),
         )]
     } else {
-        ids.into_iter().zip(secrets).collect()
+        args.access_key_ids
+            .into_iter()
+            .zip(args.access_key_secrets)
+            .collect()
+    };
+    let review = match args.auto_review {
+        None => ReviewPolicy::Manual,
+        Some(outcome) => ReviewPolicy::Automatic {
+            approve: outcome == AutoReview::Approve,
+            after_polls: 1,
+        },
     };
     let config = EmulatorConfig {
         key_pairs,
-        quota: if no_quota {
-            None
-        } else {
-            Some(quota.unwrap_or(DEFAULT_QUOTA))
-        },
+        quota: (!args.no_quota).then_some(args.quota),
         review,
         ..EmulatorConfig::default()
     };
-    Ok(Command::Run(listen, config))
+    Ok((args.listen, config))
 }
 
 fn main() -> ExitCode {
     let (listen, config) = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Help) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Run(listen, config)) => (listen, config),
-        Err(message) => {
-            eprintln!("alibabacloud-cas-emulator: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Ok(parsed) => parsed,
+        // Prints the help or version to standard output (exit 0), or the mistake to standard
+        // error (exit 2).
+        Err(e) => e.exit(),
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -214,24 +184,56 @@ async fn wait_for_stop() {
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Result<Command, String> {
+    fn args(list: &[&str]) -> Result<(SocketAddr, EmulatorConfig), clap::Error> {
         parse_args(list.iter().map(|s| s.to_string()))
     }
 
     #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory as _;
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_option() {
+        use clap::CommandFactory as _;
+        let help = Args::command().render_long_help().to_string();
+        for option in [
+            "--listen",
+            "--access-key-id",
+            "--access-key-secret",
+            "--quota",
+            "--no-quota",
+            "--auto-review",
+            "approve",
+            "reject",
+            "--help",
+            "--version",
+        ] {
+            assert!(help.contains(option), "{option} missing from:\n{help}");
+        }
+        let help = args(&["--help"]).expect_err("help is not a run");
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
     fn defaults() {
-        let Ok(Command::Run(listen, config)) = args(&[]) else {
-            panic!("expected a run")
-        };
+        let (listen, config) = args(&[]).expect("a run");
         assert_eq!(listen.to_string(), "127.0.0.1:0");
         assert_eq!(config.quota, Some(DEFAULT_QUOTA));
-        assert_eq!(config.key_pairs.len(), 1);
+        assert_eq!(
+            config.key_pairs,
+            [(
+                DEFAULT_ACCESS_KEY_ID.to_string(),
+                DEFAULT_ACCESS_KEY_SECRET.to_string()
+            )]
+        );
         assert_eq!(config.review, ReviewPolicy::Manual);
     }
 
     #[test]
     fn flags() {
-        let Ok(Command::Run(listen, config)) = args(&[
+        let (listen, config) = args(&[
             "--listen",
             "127.0.0.1:9000",
             "--access-key-id",
@@ -244,9 +246,8 @@ mod tests {
             "3",
             "--auto-review",
             "reject",
-        ]) else {
-            panic!("expected a run")
-        };
+        ])
+        .expect("a run");
         assert_eq!(listen.port(), 9000);
         assert_eq!(
             config.key_pairs,
@@ -260,11 +261,16 @@ mod tests {
                 after_polls: 1
             }
         );
-        let Ok(Command::Run(_, config)) = args(&["--no-quota"]) else {
-            panic!("expected a run")
-        };
+        let (_, config) = args(&["--no-quota"]).expect("a run");
         assert_eq!(config.quota, None);
-        assert!(matches!(args(&["--help"]), Ok(Command::Help)));
+        let (_, config) = args(&["--auto-review", "approve"]).expect("a run");
+        assert_eq!(
+            config.review,
+            ReviewPolicy::Automatic {
+                approve: true,
+                after_polls: 1
+            }
+        );
     }
 
     #[test]
@@ -277,8 +283,14 @@ mod tests {
             &["--quota", "1", "--no-quota"],
             &["--auto-review", "maybe"],
             &["--access-key-id", "a"],
+            &["--no-quota=yes"],
         ] {
-            assert!(args(bad).is_err(), "{bad:?}");
+            let err = args(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} was accepted"));
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
         }
+        let err = args(&["--access-key-id", "a"]).expect_err("unpaired");
+        assert!(err.to_string().contains("give them in pairs"), "{err}");
     }
 }

@@ -53,7 +53,10 @@ pub(crate) fn envelope(
             tracing::info!(request_id, status = e.status, code = %e.code, "answered with an error");
             let mut fields = Map::new();
             fields.insert("RequestId".into(), Value::String(request_id.into()));
-            fields.insert("HostId".into(), Value::String(crate::HOST_ID.into()));
+            fields.insert(
+                "HostId".into(),
+                Value::String(crate::config::HOST_ID.into()),
+            );
             fields.insert("Code".into(), Value::String(e.code.clone()));
             fields.insert("Message".into(), Value::String(e.message));
             fields.insert(

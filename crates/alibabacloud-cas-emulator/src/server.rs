@@ -1,12 +1,10 @@
 //! The HTTP server and the request pipeline:
 //! parse → authenticate → inject faults → dispatch → respond.
 //!
-//! Each stage is its own function; the fault stage (see `fault.rs`) only sees requests that
+//! Each stage is its own function; the fault stage (see `fault_stage.rs`) only sees requests that
 //! passed authentication, and leaves them to the normal dispatch when no rule fires.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -16,48 +14,12 @@ use axum::response::Response;
 use axum::routing::any;
 
 use crate::auth::Caller;
+use crate::context::Context;
 use crate::error::ApiError;
 use crate::listener::ConnHandle;
-use crate::state;
 
 /// The largest request body read, in bytes.
 const MAX_BODY: usize = 4 * 1024 * 1024;
-
-/// What never changes while the emulator runs.
-#[derive(Debug)]
-pub(crate) struct Settings {
-    /// Access key id → secret.
-    pub keys: HashMap<String, String>,
-    pub max_clock_skew: Duration,
-}
-
-/// Shared by every request handler and the [`crate::Emulator`] handle.
-#[derive(Clone)]
-pub(crate) struct Context {
-    pub settings: Arc<Settings>,
-    pub state: Arc<Mutex<state::State>>,
-    /// Turns `true` when the emulator starts shutting down, so delayed answers stop waiting.
-    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
-}
-
-impl Context {
-    /// Locks the state. Never hold the guard across an `.await`.
-    pub fn lock(&self) -> MutexGuard<'_, state::State> {
-        // A panic while holding the lock leaves plain data behind; keep serving it.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Waits `delay`; returns `false` when cut short because the emulator is shutting down.
-    pub async fn pause(&self, delay: Duration) -> bool {
-        let mut stopping = self.stopping.subscribe();
-        tokio::select! {
-            () = tokio::time::sleep(delay) => true,
-            _ = stopping.wait_for(|stop| *stop) => false,
-        }
-    }
-}
 
 pub(crate) fn router(ctx: Context) -> Router {
     Router::new()
@@ -96,7 +58,9 @@ async fn handle(
     };
     match planned {
         None => crate::response::respond(&request_id, crate::handlers::dispatch(&ctx, &caller)),
-        Some(planned) => crate::fault::apply(&ctx, &conn, &caller, &request_id, planned).await,
+        Some(planned) => {
+            crate::fault_stage::apply(&ctx, &conn, &caller, &request_id, planned).await
+        }
     }
 }
 

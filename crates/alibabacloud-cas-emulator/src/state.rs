@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::ReviewPolicy;
+use crate::config::ReviewPolicy;
 use crate::fault::Faults;
 
 /// The state of a certificate application order, as `DescribeCertificateState` reports it.

@@ -53,7 +53,7 @@ async fn binary_serves_signed_requests_and_stops_on_ctrl_c() {
 
     let client = common::Client {
         http: {
-            alibabacloud_runtime::client::install_default_crypto_provider();
+            alibabacloud_runtime::tls::install_default_crypto_provider();
             reqwest::Client::new()
         },
         host: addr.to_string(),

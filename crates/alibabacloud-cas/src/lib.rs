@@ -112,8 +112,8 @@
 #![deny(missing_docs)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 pub use ::alibabacloud_runtime::{
-    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, RetryConfig,
-    SdkError, SignatureVersion,
+    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
+    OperationError, RetryConfig, SdkError, SignatureVersion,
 };
 pub use ::alibabacloud_runtime::error::SdkErrorKind;
 pub use ::alibabacloud_runtime as runtime;
@@ -342,687 +342,524 @@ impl Client {
 }
 /// Decodes `body` as the success output of the operation named `action`, discarding the
 /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
-/// and conformance tests that must reach every operation's decoder.
+/// and conformance tests that must reach every operation's decoder; only with the
+/// `decode-output` feature, because it compiles every decoder into this crate.
+#[cfg(feature = "decode-output")]
 pub fn decode_output(
     action: &str,
     body: &[u8],
 ) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
-    match action {
-        "AddCloudAccess" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+    ::alibabacloud_runtime::de::decode_by_action(
+        &[
+            (
+                "AddCloudAccess",
+                ::alibabacloud_runtime::de::check::<
                     operation::add_cloud_access::AddCloudAccessOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ApplyCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ApplyCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::apply_certificate::ApplyCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "BatchUpdateNoticeStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "BatchUpdateNoticeStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::batch_update_notice_status::BatchUpdateNoticeStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelCertificateForPackageRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelCertificateForPackageRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_certificate_for_package_request::CancelCertificateForPackageRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelOrderRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelOrderRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_order_request::CancelOrderRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CancelPendingCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CancelPendingCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::cancel_pending_certificate::CancelPendingCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCertificateForPackageRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCertificateForPackageRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_certificate_for_package_request::CreateCertificateForPackageRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCertificateRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCertificateRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_certificate_request::CreateCertificateRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCertificateWithCsrRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCertificateWithCsrRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCompany" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCompany",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_company::CreateCompanyOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_contact::CreateContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateCsr" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::create_csr::CreateCsrOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateDeploymentJob" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateCsr",
+                ::alibabacloud_runtime::de::check::<
+                    operation::create_csr::CreateCsrOutput,
+                >,
+            ),
+            (
+                "CreateDeploymentJob",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_deployment_job::CreateDeploymentJobOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateRollbackTask" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateRollbackTask",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_rollback_task::CreateRollbackTaskOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateWHClientCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateWHClientCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_wh_client_certificate::CreateWHClientCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "CreateWarehouse" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "CreateWarehouse",
+                ::alibabacloud_runtime::de::check::<
                     operation::create_warehouse::CreateWarehouseOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "Decrypt" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::decrypt::DecryptOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteCertificateRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "Decrypt",
+                ::alibabacloud_runtime::de::check::<operation::decrypt::DecryptOutput>,
+            ),
+            (
+                "DeleteCertificateRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_certificate_request::DeleteCertificateRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteCloudAccess" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteCloudAccess",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_cloud_access::DeleteCloudAccessOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteCompany" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteCompany",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_company::DeleteCompanyOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_contact::DeleteContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteCsr" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::delete_csr::DeleteCsrOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteDeploymentJob" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteCsr",
+                ::alibabacloud_runtime::de::check::<
+                    operation::delete_csr::DeleteCsrOutput,
+                >,
+            ),
+            (
+                "DeleteDeploymentJob",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_deployment_job::DeleteDeploymentJobOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_instance::DeleteInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeletePCACert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeletePCACert",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_pca_cert::DeletePCACertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteUserCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteUserCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_user_certificate::DeleteUserCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteWarehouse" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteWarehouse",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_warehouse::DeleteWarehouseOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DeleteWorkerResource" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DeleteWorkerResource",
+                ::alibabacloud_runtime::de::check::<
                     operation::delete_worker_resource::DeleteWorkerResourceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeCertificateState" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeCertificateState",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_certificate_state::DescribeCertificateStateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeCloudResourceStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeCloudResourceStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_cloud_resource_status::DescribeCloudResourceStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeDeploymentJob" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeDeploymentJob",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_deployment_job::DescribeDeploymentJobOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeDeploymentJobStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeDeploymentJobStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_deployment_job_status::DescribeDeploymentJobStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribePackageState" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribePackageState",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_package_state::DescribePackageStateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "DescribeWarehouseCert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "DescribeWarehouseCert",
+                ::alibabacloud_runtime::de::check::<
                     operation::describe_warehouse_cert::DescribeWarehouseCertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "Encrypt" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::encrypt::EncryptOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetAssetCount" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "Encrypt",
+                ::alibabacloud_runtime::de::check::<operation::encrypt::EncryptOutput>,
+            ),
+            (
+                "GetAssetCount",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_asset_count::GetAssetCountOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCertWarehouseQuota" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCertWarehouseQuota",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_cert_warehouse_quota::GetCertWarehouseQuotaOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCertificateDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCertificateDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_certificate_detail::GetCertificateDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCertificatePackageCount" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCertificatePackageCount",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_certificate_package_count::GetCertificatePackageCountOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCompany" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCompany",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_company::GetCompanyOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_contact::GetContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCsrDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCsrDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_csr_detail::GetCsrDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetInstanceDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetInstanceDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_instance_detail::GetInstanceDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetInstanceSummary" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetInstanceSummary",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_instance_summary::GetInstanceSummaryOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetMatchedResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetMatchedResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_matched_resources::GetMatchedResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetRiskCount" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetRiskCount",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_risk_count::GetRiskCountOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetTaskAttribute" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetTaskAttribute",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_task_attribute::GetTaskAttributeOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetUserCertificateDetail" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetUserCertificateDetail",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_user_certificate_detail::GetUserCertificateDetailOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListAssetCount" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListAssetCount",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_asset_count::ListAssetCountOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::list_cert::ListCertOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCertWarehouse" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCert",
+                ::alibabacloud_runtime::de::check::<operation::list_cert::ListCertOutput>,
+            ),
+            (
+                "ListCertWarehouse",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cert_warehouse::ListCertWarehouseOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCertificates" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCertificates",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_certificates::ListCertificatesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCloudAccess" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCloudAccess",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cloud_access::ListCloudAccessOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCloudResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCloudResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_cloud_resources::ListCloudResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCompanies" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCompanies",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_companies::ListCompaniesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_contact::ListContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListCsr" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::list_csr::ListCsrOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListDeploymentJob" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListCsr",
+                ::alibabacloud_runtime::de::check::<operation::list_csr::ListCsrOutput>,
+            ),
+            (
+                "ListDeploymentJob",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_deployment_job::ListDeploymentJobOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListDeploymentJobCert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListDeploymentJobCert",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_deployment_job_cert::ListDeploymentJobCertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListDeploymentJobResource" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListDeploymentJobResource",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_deployment_job_resource::ListDeploymentJobResourceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListInstances" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListInstances",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_instances::ListInstancesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListTagKeys" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListTagKeys",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_tag_keys::ListTagKeysOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListTagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListTagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_tag_resources::ListTagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListTrusteeOrder" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListTrusteeOrder",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_trustee_order::ListTrusteeOrderOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListUserCertificateOrder" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListUserCertificateOrder",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_user_certificate_order::ListUserCertificateOrderOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListWarehouse" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListWarehouse",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_warehouse::ListWarehouseOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ListWorkerResource" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ListWorkerResource",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_worker_resource::ListWorkerResourceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "MoveResourceGroup" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "MoveResourceGroup",
+                ::alibabacloud_runtime::de::check::<
                     operation::move_resource_group::MoveResourceGroupOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RefundInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RefundInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::refund_instance::RefundInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RenewCertificateOrderForPackageRequest" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RenewCertificateOrderForPackageRequest",
+                ::alibabacloud_runtime::de::check::<
                     operation::renew_certificate_order_for_package_request::RenewCertificateOrderForPackageRequestOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RevokeCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RevokeCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::revoke_certificate::RevokeCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "RevokeWHClientCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "RevokeWHClientCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::revoke_wh_client_certificate::RevokeWHClientCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "ShareCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "ShareCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::share_certificate::ShareCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "Sign" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::sign::SignOutput>(body).map(|_| ()),
-            )
-        }
-        "TagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            ("Sign", ::alibabacloud_runtime::de::check::<operation::sign::SignOutput>),
+            (
+                "TagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::tag_resources::TagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UntagResources" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UntagResources",
+                ::alibabacloud_runtime::de::check::<
                     operation::untag_resources::UntagResourcesOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateCompany" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateCompany",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_company::UpdateCompanyOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateContact" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateContact",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_contact::UpdateContactOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateCsr" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::update_csr::UpdateCsrOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateDeploymentJob" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateCsr",
+                ::alibabacloud_runtime::de::check::<
+                    operation::update_csr::UpdateCsrOutput,
+                >,
+            ),
+            (
+                "UpdateDeploymentJob",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_deployment_job::UpdateDeploymentJobOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateDeploymentJobStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateDeploymentJobStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_deployment_job_status::UpdateDeploymentJobStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateInstance" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateInstance",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_instance::UpdateInstanceOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UpdateWorkerResourceStatus" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UpdateWorkerResourceStatus",
+                ::alibabacloud_runtime::de::check::<
                     operation::update_worker_resource_status::UpdateWorkerResourceStatusOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UploadCsr" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::upload_csr::UploadCsrOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        "UploadPCACert" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UploadCsr",
+                ::alibabacloud_runtime::de::check::<
+                    operation::upload_csr::UploadCsrOutput,
+                >,
+            ),
+            (
+                "UploadPCACert",
+                ::alibabacloud_runtime::de::check::<
                     operation::upload_pca_cert::UploadPCACertOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "UploadUserCertificate" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "UploadUserCertificate",
+                ::alibabacloud_runtime::de::check::<
                     operation::upload_user_certificate::UploadUserCertificateOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "Verify" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::verify::VerifyOutput>(body)
-                    .map(|_| ()),
-            )
-        }
-        _ => ::std::option::Option::None,
-    }
+                >,
+            ),
+            (
+                "Verify",
+                ::alibabacloud_runtime::de::check::<operation::verify::VerifyOutput>,
+            ),
+        ],
+        action,
+        body,
+    )
 }

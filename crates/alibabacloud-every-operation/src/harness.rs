@@ -36,6 +36,27 @@ pub struct Case {
     pub response_from_demo: bool,
     /// Whether the operation is sent unsigned.
     pub anonymous: bool,
+    /// The HTTP method (`POST` for RPC operations).
+    pub method: &'static str,
+    /// The path template (`/` for RPC operations), such as `/clusters/{ClusterId}`.
+    pub path: &'static str,
+}
+
+impl Case {
+    /// Whether `path` (as received, percent-encoded) is an instance of this case's template:
+    /// the same segments, each placeholder standing for one non-empty segment.
+    pub fn path_matches(&self, path: &str) -> bool {
+        let template: Vec<&str> = self.path.split('/').collect();
+        let got: Vec<&str> = path.split('/').collect();
+        template.len() == got.len()
+            && template.iter().zip(&got).all(|(t, g)| {
+                if t.starts_with('{') && t.ends_with('}') {
+                    !g.is_empty()
+                } else {
+                    t == g
+                }
+            })
+    }
 }
 
 /// Where and how a call goes.

@@ -7,6 +7,16 @@
 pub mod harness;
 /// `cas` 2020-04-07.
 pub mod cas;
+/// `cs` 2015-12-15.
+pub mod cs;
+/// `ecs` 2014-05-26.
+pub mod ecs;
+/// `kms` 2016-01-20.
+pub mod kms;
+/// `ram` 2015-05-01.
+pub mod ram;
+/// `slb` 2014-05-15.
+pub mod slb;
 /// `sts` 2015-04-01.
 pub mod sts;
 /// Every product.
@@ -17,6 +27,41 @@ pub const PRODUCTS: &[harness::Product] = &[
         cases: cas::CASES,
         call: cas::call,
         decode: ::alibabacloud_cas::decode_output,
+    },
+    harness::Product {
+        code: "cs",
+        version: "2015-12-15",
+        cases: cs::CASES,
+        call: cs::call,
+        decode: ::alibabacloud_cs::decode_output,
+    },
+    harness::Product {
+        code: "ecs",
+        version: "2014-05-26",
+        cases: ecs::CASES,
+        call: ecs::call,
+        decode: ::alibabacloud_ecs::decode_output,
+    },
+    harness::Product {
+        code: "kms",
+        version: "2016-01-20",
+        cases: kms::CASES,
+        call: kms::call,
+        decode: ::alibabacloud_kms::decode_output,
+    },
+    harness::Product {
+        code: "ram",
+        version: "2015-05-01",
+        cases: ram::CASES,
+        call: ram::call,
+        decode: ::alibabacloud_ram::decode_output,
+    },
+    harness::Product {
+        code: "slb",
+        version: "2014-05-15",
+        cases: slb::CASES,
+        call: slb::call,
+        decode: ::alibabacloud_slb::decode_output,
     },
     harness::Product {
         code: "sts",

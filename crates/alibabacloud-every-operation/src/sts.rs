@@ -9,24 +9,32 @@ pub const CASES: &[crate::harness::Case] = &[
         response: "{\n  \"AssumedRoleUser\": {\n    \"Arn\": \"acs:ram::123456789012****:role/adminrole/alice\",\n    \"AssumedRoleId\": \"34458433936495****:alice\"\n  },\n  \"Credentials\": {\n    \"AccessKeyId\": \"STS.L4aBSCSJVMuKg5U1****\",\n    \"AccessKeySecret\": \"** redacted **\",\n    \"Expiration\": \"2015-04-09T11:52:19Z\",\n    \"SecurityToken\": \"** redacted **\"\n  },\n  \"RequestId\": \"6894B13B-6D71-4EF5-88FA-F32781734A7F\",\n  \"SourceIdentity\": \"Alice\"\n}",
         response_from_demo: true,
         anonymous: false,
+        method: "POST",
+        path: "/",
     },
     crate::harness::Case {
         action: "AssumeRoleWithOIDC",
         response: "{\n  \"AssumedRoleUser\": {\n    \"Arn\": \"acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession\",\n    \"AssumedRoleId\": \"33157794895460****\"\n  },\n  \"Credentials\": {\n    \"AccessKeyId\": \"STS.NUgYrLnoC37mZZCNnAbez****\",\n    \"AccessKeySecret\": \"** redacted **\",\n    \"Expiration\": \"2021-10-20T04:27:09Z\",\n    \"SecurityToken\": \"** redacted **\"\n  },\n  \"OIDCTokenInfo\": {\n    \"ClientIds\": \"496271242565057****\",\n    \"ExpirationTime\": \"2021-10-20T04:27:09Z\",\n    \"IssuanceTime\": \"2021-10-20T03:27:09Z\",\n    \"Issuer\": \"https://dev-xxxxxx.okta.com\",\n    \"Subject\": \"KryrkIdjylZb7agUgCEf****\",\n    \"VerificationInfo\": \"Success\"\n  },\n  \"RequestId\": \"3D57EAD2-8723-1F26-B69C-F8707D8B565D\",\n  \"SourceIdentity\": \"Alice\"\n}",
         response_from_demo: true,
         anonymous: true,
+        method: "POST",
+        path: "/",
     },
     crate::harness::Case {
         action: "AssumeRoleWithSAML",
         response: "{\n  \"AssumedRoleUser\": {\n    \"Arn\": \"acs:sts::123456789012****:assumed-role/AdminRole/alice\",\n    \"AssumedRoleId\": \"34458433936495****:alice\"\n  },\n  \"Credentials\": {\n    \"AccessKeyId\": \"STS.L4aBSCSJVMuKg5U1****\",\n    \"AccessKeySecret\": \"** redacted **\",\n    \"Expiration\": \"2015-04-09T11:52:19Z\",\n    \"SecurityToken\": \"** redacted **\"\n  },\n  \"RequestId\": \"6894B13B-6D71-4EF5-88FA-F32781734A7F\",\n  \"SAMLAssertionInfo\": {\n    \"Issuer\": \"http://example.com/adfs/services/trust\",\n    \"Recipient\": \"https://signin.aliyun.com/saml-role/SSO\",\n    \"Subject\": \"alice@example.com\",\n    \"SubjectType\": \"persistent\"\n  },\n  \"SourceIdentity\": \"Alice\"\n}",
         response_from_demo: true,
         anonymous: true,
+        method: "POST",
+        path: "/",
     },
     crate::harness::Case {
         action: "GetCallerIdentity",
         response: "{\n  \"AccountId\": \"196813200012****\",\n  \"Arn\": \"acs:ram::196813200012****:user/admin\",\n  \"IdentityType\": \"RAMUser\",\n  \"PrincipalId\": \"28877424437521****\",\n  \"RequestId\": \"3C87BF47-3724-5443-ADC1-5AEAD9A03EB1\",\n  \"RoleId\": \"33537620082992****\",\n  \"UserId\": \"216959339000****\"\n}",
         response_from_demo: true,
         anonymous: false,
+        method: "POST",
+        path: "/",
     },
 ];
 /// Calls `action` through the typed client against `target`.

@@ -152,7 +152,9 @@ impl fmt::Debug for Mock {
 /// Locks a mutex, keeping the data of a thread that panicked while holding it (a failed
 /// assertion in a rule must not hide the record).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Mock {
@@ -178,7 +180,10 @@ impl Mock {
     /// placeholder endpoint (neither is used). Add settings and build it.
     pub fn config(&self) -> ConfigBuilder {
         Config::builder()
-            .credentials(Credentials::new("mock-access-key-id", "mock-access-key-secret"))
+            .credentials(Credentials::new(
+                "mock-access-key-id",
+                "mock-access-key-secret",
+            ))
             .endpoint("http://mock.invalid")
             .stub(Arc::new(self.clone()))
     }
@@ -302,7 +307,11 @@ impl<O: Operation + Clone> RuleBuilder<'_, O> {
         let (code, message) = (code.to_string(), message.to_string());
         self.fails(move |_| {
             <O::Error as alibabacloud_runtime::OperationError>::from_metadata(
-                alibabacloud_runtime::ErrorMetadata::new(http_status, code.clone(), message.clone()),
+                alibabacloud_runtime::ErrorMetadata::new(
+                    http_status,
+                    code.clone(),
+                    message.clone(),
+                ),
             )
         });
     }

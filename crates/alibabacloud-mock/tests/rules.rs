@@ -36,7 +36,11 @@ async fn a_limited_rule_hands_over_to_the_next_one() {
     .collect();
     assert_eq!(
         ids,
-        [Some("first".into()), Some("later".into()), Some("later".into())]
+        [
+            Some("first".into()),
+            Some("later".into()),
+            Some("later".into())
+        ]
     );
     let orders: Vec<i64> = mock
         .requests::<DeleteCertificateRequestInput>()
@@ -76,7 +80,10 @@ async fn an_operation_without_rules_fails_and_is_recorded() {
         .send()
         .await
         .expect_err("no rule");
-    assert!(err.to_string().contains("DescribeCertificateState"), "{err}");
+    assert!(
+        err.to_string().contains("DescribeCertificateState"),
+        "{err}"
+    );
     assert_eq!(mock.actions(), ["DescribeCertificateState"]);
     // No rule of that operation could keep a typed copy.
     assert!(mock.requests::<DescribeCertificateStateInput>().is_empty());

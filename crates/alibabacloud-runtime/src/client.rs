@@ -12,19 +12,19 @@ use crate::config::{CallOptions, Config, ConfigError};
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, ServiceInfo};
 use crate::error::{
-    ConstructionError, ErrorMetadata, ID_LIMIT, RedirectError, ResponseError, SdkError,
-    SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
+    ConstructionError, ErrorMetadata, ID_LIMIT, OperationError, RedirectError, ResponseError,
+    SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::operation::{Auth, Operation, OperationError};
-use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
 use crate::interceptor::UnsignedRequest;
+use crate::operation::{Auth, Operation};
+use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
 use crate::retry::{ClassifyRetry, FailureClass};
-use crate::stub::StubAnswer;
 use crate::retry_quota::RetryBucket;
-use crate::signing::{SignableRequest, SigningContext};
+use crate::signing::{AttemptContext, SignableRequest, SignatureOutput};
+use crate::stub::StubAnswer;
 use crate::transport::{
-    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, HttpTransport,
-    TransportFailure, TransportLimits,
+    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, HttpTransport, TransportFailure,
+    TransportLimits,
 };
 use crate::wire::RequestParts;
 
@@ -47,9 +47,12 @@ struct Inner {
     config: Config,
     service: ServiceInfo,
     endpoint: Endpoint,
-    base_url: String,
+    /// Parsed once: each attempt clones it and sets the path and query, instead of parsing
+    /// the whole URL (scheme, host, port) again.
+    base_url: reqwest::Url,
     authority: String,
-    user_agent: reqwest::header::HeaderValue,
+    /// Built once; each request shares it (a reference count, no copy).
+    user_agent: HeaderValue,
     retry_bucket: RetryBucket,
 }
 
@@ -61,20 +64,6 @@ impl fmt::Debug for Client {
             .field("endpoint", &self.inner.endpoint)
             .field("config", &self.inner.config)
             .finish()
-    }
-}
-
-/// Installs this crate's default TLS crypto provider (rustls with `ring`, under the default
-/// `rustls-ring` feature) as the process-wide default, unless one is installed already.
-///
-/// [`Client::new`] calls it. Call it yourself before building a bare `reqwest::Client` in a
-/// program that also links this crate: with the `rustls-ring` feature, reqwest is built without
-/// a provider of its own and would otherwise panic. Without that feature it does nothing.
-pub fn install_default_crypto_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        // Errors only when a provider is already installed, which is what we want to keep.
-        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
@@ -98,7 +87,7 @@ impl Client {
         );
         let mut user_agent = format!(
             "alibabacloud-rust-sdk/{} {}/{} ({}; {})",
-            crate::RUNTIME_VERSION,
+            env!("CARGO_PKG_VERSION"), // = crate::RUNTIME_VERSION, without importing the crate root
             service.sdk_name,
             service.sdk_version,
             std::env::consts::OS,
@@ -108,7 +97,7 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
-        let user_agent = reqwest::header::HeaderValue::try_from(user_agent)
+        let user_agent = HeaderValue::try_from(user_agent)
             .map_err(|_| ConfigError::InvalidHeaderValue { field: "app_name" })?;
         let transport = match &config.transport {
             Some(custom) => ClientTransport::Custom(Arc::clone(custom)),
@@ -117,10 +106,12 @@ impl Client {
                 config.read_timeout,
             )?),
         };
+        let base_url = reqwest::Url::parse(&endpoint.base_url())
+            .map_err(|e| ConfigError::Http(format!("the endpoint is not a valid URL: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 transport,
-                base_url: endpoint.base_url(),
+                base_url,
                 authority: endpoint.authority(),
                 endpoint,
                 retry_bucket: RetryBucket::new(config.retry_quota),
@@ -176,6 +167,9 @@ impl Client {
             Ok(parts) => parts,
             Err(e) => return Err(SdkError::new(SdkErrorKind::Construction(e), 0)),
         };
+        if let Err(e) = crate::roa::check_scheme::<O>(self.inner.config.signature_version) {
+            return Err(SdkError::new(SdkErrorKind::Construction(e), 0));
+        }
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let quota_exhausted = AtomicBool::new(false);
@@ -319,9 +313,11 @@ impl Client {
                     .before_signing(&mut unsigned)
                     .map_err(|e| AttemptError::Fatal(interceptor_refused("before signing", &e)))?;
             }
+            // Signers expect the parameters sorted, as `RequestParts::of` left them.
+            changed.params.sort();
             &changed
         };
-        let (mut request, signature) = self.sign(O::ACTION, parts, credentials.as_ref())?;
+        let (mut request, signature) = self.sign::<O>(parts, credentials.as_ref())?;
         for interceptor in interceptors {
             interceptor
                 .after_signing(&mut request)
@@ -341,78 +337,97 @@ impl Client {
         self.classify_and_decode::<O>(response, &redactor)
     }
 
-    /// Phase 1: the credentials (none for an anonymous operation).
+    /// Phase 1: the credentials (none for an anonymous operation). Credentials at hand (fixed,
+    /// or cached and fresh) are taken without boxing a future.
     async fn resolve_credentials<O: Operation>(
         &self,
     ) -> Result<Option<Credentials>, AttemptError<O::Error>> {
+        let provider = &self.inner.config.credentials;
         match O::AUTH {
-            Auth::Signed => Ok(Some(
-                self.inner
-                    .config
-                    .credentials
+            Auth::Signed => Ok(Some(match provider.credentials_now() {
+                Some(credentials) => credentials,
+                None => provider
                     .provide_credentials()
                     .await
                     .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
-            )),
+            })),
             Auth::Anonymous => Ok(None),
         }
     }
 
     /// Phase 3: signs `parts` and lays the request out for the transport.
-    fn sign<E>(
+    fn sign<O: Operation>(
         &self,
-        action: &'static str,
         parts: &RequestParts,
         credentials: Option<&Credentials>,
-    ) -> Result<(HttpRequest, SignatureCopy), AttemptError<E>> {
+    ) -> Result<(HttpRequest, SignatureCopy), AttemptError<O::Error>> {
         let inner = &*self.inner;
         // A fresh nonce and timestamp for every attempt.
-        let context = SigningContext::fresh();
+        let context = AttemptContext::fresh();
+        let method = O::ROUTE.map_or(crate::roa::Method::Post, |r| r.method);
         let signable = SignableRequest {
-            method: "POST",
-            path: "/",
+            method: method.as_str(),
+            path: parts.path(),
             host: &inner.authority,
-            action,
+            action: O::ACTION,
             version: inner.service.version,
-            params: parts.params.entries(),
+            params: &parts.params,
             body: parts.body(),
         };
-        let signed =
-            inner
-                .config
-                .signer()
-                .sign_with(&signable, &parts.extras(), credentials, &context);
-        let mut url = String::with_capacity(inner.base_url.len() + 1 + signed.query.len());
-        url.push_str(&inner.base_url);
-        if !signed.query.is_empty() {
-            url.push('?');
-            url.push_str(&signed.query);
+        // The signer writes the query into one buffer and every header value into one text,
+        // which all the header values then share.
+        let mut signed =
+            SignatureOutput::with_prefix(String::with_capacity(64 + parts.params.text_len() * 2));
+        inner.config.signer().sign_into(
+            &signable,
+            &parts.extras(),
+            credentials,
+            context.timestamp(),
+            context.nonce(),
+            &mut signed,
+        );
+        let signature = SignatureCopy::of_parts(
+            signed.query(),
+            signed
+                .headers()
+                .find(|(name, _)| *name == "authorization")
+                .map(|(_, value)| value),
+        );
+        let (query, header_text, signed_headers) = signed.into_parts();
+        let mut url = inner.base_url.clone();
+        // RPC calls keep the endpoint's `/`; an ROA path is already encoded per segment.
+        if O::ROUTE.is_some() {
+            url.set_path(parts.path());
         }
-        let signature = SignatureCopy::of(&signed.query, &signed.headers);
+        if !query.is_empty() {
+            url.set_query(Some(&query));
+        }
         // Sized once: ours plus the few the HTTP stack adds (host, content-length), so the map
         // never grows on the way out.
         let mut headers =
-            HeaderMap::with_capacity(signed.headers.len() + parts.header_values().len() + 4);
+            HeaderMap::with_capacity(signed_headers.len() + parts.header_values().len() + 4);
         headers.append(reqwest::header::USER_AGENT, inner.user_agent.clone());
         headers.append(
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
-        for (name, value) in signed.headers {
-            if name != "host" {
-                // Checked here, before anything is sent: a value with a line break (a token
-                // with a trailing newline) is the caller's problem, not an unknown outcome.
-                let value = HeaderValue::try_from(value).map_err(|_| {
-                    AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
-                })?;
-                headers.append(HeaderName::from_static(name), value);
+        let header_text = bytes::Bytes::from(header_text);
+        for (name, range) in signed_headers.iter() {
+            if name == "host" {
+                continue;
             }
+            // Checked here, before anything is sent: a value with a line break (a token with a
+            // trailing newline) is the caller's problem, not an unknown outcome.
+            let value = HeaderValue::from_maybe_shared(header_text.slice(range)).map_err(|_| {
+                AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
+            })?;
+            headers.append(signed_header_name(name)?, value);
         }
         for (name, value) in parts.header_values() {
             headers.append(name.clone(), value.clone());
         }
         let request = HttpRequest {
-            method: reqwest::Method::POST,
+            method: method.to_reqwest(),
             url,
             headers,
             // A cheap reference-counted clone: the body is encoded once per call.
@@ -446,11 +461,11 @@ impl Client {
         let status = response.status;
         let headers = &response.headers;
         let retry_after = headers
-            .get("x-acs-retry-after")
+            .get(names::X_ACS_RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
-        let header_request_id = headers.get("x-acs-request-id");
+        let header_request_id = headers.get(names::X_ACS_REQUEST_ID);
         if (300..400).contains(&status) {
             let location = headers.get(reqwest::header::LOCATION);
             let host = location.and_then(|l| location_host(&self.inner.base_url, l.as_bytes()));
@@ -545,6 +560,35 @@ impl Client {
     }
 }
 
+/// Header names, built at compile time: using them parses nothing.
+mod names {
+    use reqwest::header::HeaderName;
+    pub const X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    pub const X_ACS_VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    pub const X_ACS_DATE: HeaderName = HeaderName::from_static("x-acs-date");
+    pub const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signature-nonce");
+    pub const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
+    pub const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
+    pub const X_ACS_RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
+    pub const X_ACS_REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+}
+
+/// The name of a header a signer wrote, without parsing the common ones.
+fn signed_header_name<E>(name: &'static str) -> Result<HeaderName, AttemptError<E>> {
+    Ok(match name {
+        "x-acs-action" => names::X_ACS_ACTION,
+        "x-acs-version" => names::X_ACS_VERSION,
+        "x-acs-date" => names::X_ACS_DATE,
+        "x-acs-signature-nonce" => names::X_ACS_SIGNATURE_NONCE,
+        "x-acs-content-sha256" => names::X_ACS_CONTENT_SHA256,
+        "x-acs-security-token" => names::X_ACS_SECURITY_TOKEN,
+        "authorization" => reqwest::header::AUTHORIZATION,
+        "content-type" => reqwest::header::CONTENT_TYPE,
+        other => HeaderName::from_bytes(other.as_bytes())
+            .map_err(|_| AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(other))))?,
+    })
+}
+
 /// A stub's answer as the call's result; a value of the wrong type is a construction error.
 fn stubbed<O: Operation>(answer: StubAnswer) -> Result<O::Output, SdkError<O::Error>> {
     let refused = |why: String| {
@@ -584,10 +628,7 @@ fn interceptor_refused<E>(
 }
 
 /// The `x-acs-request-id` header as text for an error: bounded, with secrets redacted.
-fn request_id_text(
-    value: Option<&HeaderValue>,
-    redactor: &Redactor<'_>,
-) -> Option<String> {
+fn request_id_text(value: Option<&HeaderValue>, redactor: &Redactor<'_>) -> Option<String> {
     let text = value?.to_str().ok()?;
     Some(bounded_redacted(text, ID_LIMIT, Some(redactor)))
 }
@@ -606,9 +647,9 @@ fn invalid_header(name: &str) -> ConstructionError {
 
 /// The `host[:port]` a `Location` header points to (relative locations resolve against the
 /// endpoint), or `None` when it cannot be read.
-fn location_host(base_url: &str, location: &[u8]) -> Option<String> {
+fn location_host(base_url: &reqwest::Url, location: &[u8]) -> Option<String> {
     let location = std::str::from_utf8(location).ok()?;
-    let url = reqwest::Url::parse(base_url).ok()?.join(location).ok()?;
+    let url = base_url.join(location).ok()?;
     let host = url.host_str()?;
     Some(match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -626,7 +667,12 @@ fn decode<O: Operation>(
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
-        return match serde_json::from_slice::<O::Output>(body) {
+        let decoded = if O::ROUTE.is_some() && body.iter().all(u8::is_ascii_whitespace) {
+            crate::roa::decode_blank::<O::Output>()
+        } else {
+            serde_json::from_slice::<O::Output>(body)
+        };
+        return match decoded {
             Ok(output) => {
                 let from_header = header_request_id.and_then(|v| v.to_str().ok());
                 if let Some(id) = O::output_request_id(&output).or(from_header) {
@@ -658,8 +704,7 @@ fn decode<O: Operation>(
             })
         }
         Err(malformed) => {
-            let malformed =
-                malformed.or_request_id(request_id_text(header_request_id, redactor));
+            let malformed = malformed.or_request_id(request_id_text(header_request_id, redactor));
             let class = if status >= 500 {
                 FailureClass::Transient
             } else {

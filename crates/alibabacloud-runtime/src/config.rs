@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use crate::credentials::{ChainProvider, Credentials, ProvideCredentials, StaticProvider};
 use crate::endpoint::{Endpoint, InvalidEndpoint};
-use crate::retry::RetryConfig;
-use crate::retry_quota::RetryQuota;
 use crate::interceptor::Interceptor;
+use crate::retry::RetryConfig;
 use crate::retry::{ClassifyRetry, StandardClassifier};
+use crate::retry_quota::RetryQuota;
 use crate::signing::{SignatureVersion, Signer};
 use crate::stub::OperationStub;
 use crate::transport::HttpTransport;

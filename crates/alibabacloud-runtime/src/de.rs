@@ -156,6 +156,191 @@ where
     Ok(items.map(|v| v.into_iter().filter_map(|i| i.0).collect()))
 }
 
+/// A generated response structure, decoded from a JSON object through one table of wire names
+/// and one `match` on the field's index, instead of a derived `Deserialize` impl per structure.
+///
+/// A derived impl generates a field-name enum, two visitors (map and sequence) and, per
+/// lenient field, a wrapper type; at ECS's size that was most of the crate's compile time.
+/// Here the name lookup, the object walk and unknown-field skipping are this module's, once.
+pub trait DecodeStruct: Default {
+    /// `(wire name, field index)`, sorted by wire name (a binary search finds a key).
+    const FIELDS: &'static [(&'static str, u16)];
+    /// Decodes the value of field `index` from `map` into `self`.
+    fn decode_field<'de, A: de::MapAccess<'de>>(
+        &mut self,
+        index: u16,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// The index of a key in a [`DecodeStruct::FIELDS`] table; `None` for a key it does not know.
+struct KeySeed(&'static [(&'static str, u16)]);
+
+impl KeySeed {
+    fn find(&self, key: &str) -> Option<u16> {
+        self.0
+            .binary_search_by(|(name, _)| (*name).cmp(key))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed {
+    type Value = Option<u16>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Option<u16>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.find(v))
+    }
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key_seed(KeySeed(T::FIELDS))? {
+            match key {
+                Some(index) => out.decode_field(index, &mut map)?,
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Decodes a [`DecodeStruct`] from a JSON object; fields it does not know are skipped, a
+/// field it knows twice keeps the last value.
+pub fn decode_struct<'de, D: Deserializer<'de>, T: DecodeStruct>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(StructVisitor(PhantomData))
+}
+
+/// [`lenient`] as a seed, for [`DecodeStruct::decode_field`]: `map.next_value_seed(Lenient::new())`.
+pub struct Lenient<T>(PhantomData<T>);
+
+impl<T> Lenient<T> {
+    /// The seed.
+    pub fn new() -> Self {
+        Lenient(PhantomData)
+    }
+}
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: LenientScalar> de::DeserializeSeed<'de> for Lenient<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        lenient(d)
+    }
+}
+
+/// [`lenient_list`] as a seed.
+pub struct LenientList<T>(PhantomData<T>);
+
+impl<T> LenientList<T> {
+    /// The seed.
+    pub fn new() -> Self {
+        LenientList(PhantomData)
+    }
+}
+
+impl<T> Default for LenientList<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: LenientScalar> de::DeserializeSeed<'de> for LenientList<T> {
+    type Value = Option<Vec<T>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        lenient_list(d)
+    }
+}
+
+/// Decodes `body` as `T` and discards the value (one entry of a product's `decode_output` table).
+pub fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<T>(body).map(|_| ())
+}
+
+/// A decoder in a product's `decode_output` table.
+pub type Decoder = fn(&[u8]) -> Result<(), serde_json::Error>;
+
+/// Runs the decoder `table` lists for `action` on `body`: `None` when it lists no such action.
+pub fn decode_by_action(
+    table: &[(&str, Decoder)],
+    action: &str,
+    body: &[u8],
+) -> Option<Result<(), serde_json::Error>> {
+    table
+        .iter()
+        .find(|(name, _)| *name == action)
+        .map(|(_, decode)| decode(body))
+}
+
+/// Implements [`DecodeStruct`] and `serde::Deserialize` for a generated response structure,
+/// from its table: `{ "Wire" = index, … }` sorted by wire name, then `{ index field how, … }`
+/// where `how` is `value` (the field type's own `Deserialize`), `lenient` or `lenient_list`.
+#[macro_export]
+macro_rules! decode_struct {
+    ($name:ident { $($wire:literal = $index:literal),* $(,)? } { $($i:literal $field:ident $how:ident),* $(,)? }) => {
+        #[allow(deprecated)]
+        impl $crate::de::DecodeStruct for $name {
+            const FIELDS: &'static [(&'static str, u16)] = &[$(($wire, $index)),*];
+            fn decode_field<'de, A: $crate::__serde::de::MapAccess<'de>>(
+                &mut self,
+                index: u16,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match index {
+                    $($i => self.$field = $crate::__decode_read!($how, map),)*
+                    _ => {
+                        map.next_value::<$crate::__serde::de::IgnoredAny>()?;
+                    }
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::de::decode_struct(d)
+            }
+        }
+    };
+}
+
+/// One field read of [`decode_struct!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __decode_read {
+    (value, $map:ident) => {
+        $map.next_value()?
+    };
+    (lenient, $map:ident) => {
+        $map.next_value_seed($crate::de::Lenient::new())?
+    };
+    (lenient_list, $map:ident) => {
+        $map.next_value_seed($crate::de::LenientList::new())?
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +393,40 @@ mod tests {
         assert!(serde_json::from_str::<S>(r#"{"b":"x"}"#).is_err());
         assert!(serde_json::from_str::<S>(r#"{"b":4294967296}"#).is_err());
         assert!(serde_json::from_str::<S>(r#"{"a":[1]}"#).is_err());
+    }
+
+    #[derive(Default, Debug, PartialEq)]
+    struct T {
+        name: Option<String>,
+        count: Option<i64>,
+        inner: Option<Vec<T>>,
+    }
+
+    crate::decode_struct!(T { "Count" = 1, "Inner" = 2, "Name" = 0 } { 0 name value, 1 count lenient, 2 inner value });
+
+    #[test]
+    fn table_decoding_reads_known_fields_skips_unknown_ones_and_nests() {
+        let t: T = serde_json::from_str(
+            r#"{"Name":"a","Skip":{"x":[1,2]},"Count":"7","Inner":[{"Name":"b\u0041","Count":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            T {
+                name: Some("a".into()),
+                count: Some(7),
+                inner: Some(vec![T {
+                    name: Some("bA".into()),
+                    count: Some(2),
+                    inner: None
+                }])
+            }
+        );
+        // An escaped key still matches.
+        let t: T = serde_json::from_str(r#"{"N\u0061me":"x"}"#).unwrap();
+        assert_eq!(t.name.as_deref(), Some("x"));
+        assert!(serde_json::from_str::<T>(r#"{"Count":[1]}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"[1]"#).is_err());
+        assert_eq!(serde_json::from_str::<T>("{}").unwrap(), T::default());
     }
 }

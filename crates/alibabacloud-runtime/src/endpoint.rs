@@ -96,57 +96,53 @@ impl Endpoint {
         }
     }
 
-    /// Parses `host`, `host:port`, `https://host[:port]` or `http://host[:port]`.
+    /// Parses `host`, `host:port`, `https://host[:port]` or `http://host[:port]` with
+    /// `http::Uri`; a bare host means HTTPS.
     ///
-    /// A trailing `/` is accepted; any other path, a query or user info is rejected.
+    /// A trailing `/` is accepted; any other path, a query, a fragment or user info is rejected.
     pub fn parse(input: &str) -> Result<Self, InvalidEndpoint> {
         let err = |reason| InvalidEndpoint {
             input: input.to_string(),
             reason,
         };
-        let (scheme, rest) = if let Some(rest) = input.strip_prefix("https://") {
-            (Scheme::Https, rest)
-        } else if let Some(rest) = input.strip_prefix("http://") {
-            (Scheme::Http, rest)
-        } else if input.contains("://") {
-            return Err(err("the scheme must be http or https"));
-        } else {
-            (Scheme::Https, input)
-        };
-        let rest = rest.strip_suffix('/').unwrap_or(rest);
-        if rest.is_empty() {
-            return Err(err("the host is empty"));
-        }
-        if rest.contains(['/', '?', '#', '@', ' ']) {
+        if input.contains('#') {
             return Err(err("only scheme, host and port are allowed"));
         }
-        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
-            let (addr, after) = v6.split_once(']').ok_or_else(|| err("unclosed `[`"))?;
-            let port = match after {
-                "" => None,
-                p => Some(
-                    p.strip_prefix(':')
-                        .and_then(|p| p.parse::<u16>().ok())
-                        .ok_or_else(|| err("the port is not a number from 0 to 65535"))?,
-                ),
-            };
-            (format!("[{addr}]"), port)
+        let uri: http::Uri = if input.contains("://") {
+            input.parse()
         } else {
-            match rest.rsplit_once(':') {
-                Some((h, p)) => (
-                    h.to_string(),
-                    Some(
-                        p.parse::<u16>()
-                            .map_err(|_| err("the port is not a number from 0 to 65535"))?,
-                    ),
-                ),
-                None => (rest.to_string(), None),
-            }
+            format!("https://{input}").parse()
+        }
+        .map_err(|_| err("not of the form [scheme://]host[:port]"))?;
+        let scheme = match uri.scheme_str() {
+            Some("https") => Scheme::Https,
+            Some("http") => Scheme::Http,
+            _ => return Err(err("the scheme must be http or https")),
         };
+        let authority = uri.authority().ok_or_else(|| err("the host is empty"))?;
+        if authority.as_str().contains('@') {
+            return Err(err("only scheme, host and port are allowed"));
+        }
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(err("only scheme, host and port are allowed"));
+        }
+        let host = authority.host();
         if host.is_empty() {
             return Err(err("the host is empty"));
         }
-        Ok(Self { scheme, host, port })
+        // `http` reports no port, rather than an error, for one it cannot read (`x:99999`).
+        let port = match authority.port() {
+            Some(p) => Some(p.as_u16()),
+            None if authority.as_str() != host => {
+                return Err(err("the port is not a number from 0 to 65535"));
+            }
+            None => None,
+        };
+        Ok(Self {
+            scheme,
+            host: host.to_string(),
+            port,
+        })
     }
 
     /// The scheme.
@@ -246,14 +242,25 @@ mod tests {
         );
         let e = Endpoint::parse("https://[::1]:443").unwrap();
         assert_eq!(e.authority(), "[::1]:443");
+        let e = Endpoint::parse("http://[::1]").unwrap();
+        assert_eq!((e.host(), e.port()), ("[::1]", None));
+        let e = Endpoint::parse("127.0.0.1:0").unwrap();
+        assert_eq!((e.scheme(), e.port()), (Scheme::Https, Some(0)));
         for bad in [
             "",
             "ftp://x",
             "http://",
             "x:99999",
+            "x:",
+            "x:port",
             "x/path",
+            "x?q=1",
+            "x#frag",
             "http://u@x",
+            "http://u:p@x",
             "[::1",
+            "a b",
+            "://x",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }

@@ -42,3 +42,67 @@ where
 pub fn serialize<S: serde::Serializer, T: StringEnum>(value: &T, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(value.as_str())
 }
+
+/// Implements a generated string enum's constants and conversions: `VALUES`, `as_str`,
+/// `From<&str>`, `From<String>`, `Display`, [`StringEnum`], serde and
+/// [`ToParam`](crate::ToParam), from one `Variant = "wire"` line per documented value.
+///
+/// The enum itself (with its docs and an `Unknown(String)` variant) stays in generated code;
+/// the seven impls every such enum needs live here once.
+#[macro_export]
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// Every documented value, as the service spells it.
+            pub const VALUES: &'static [&'static str] = &[$($wire),*];
+            /// The value as the service spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other.as_str(),
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::enums::StringEnum for $name {
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+        }
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::enums::serialize(self, s)
+            }
+        }
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::enums::deserialize(d)
+            }
+        }
+        impl $crate::ToParam for $name {
+            fn write_param(&self, key: &str, out: &mut $crate::Params) {
+                out.push(key, self.as_str());
+            }
+        }
+    };
+}

@@ -10,7 +10,6 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::credentials::CredentialsError;
-use crate::operation::OperationError;
 use crate::redact::{REDACTION_MARGIN, Redactor, bounded_redacted, keep_redacted};
 use crate::retry::FailureClass;
 use crate::text::{BoundedText, Escaped, bounded, bounded_lossy, prefix};
@@ -49,18 +48,32 @@ const READ_RECOMMEND: usize = RECOMMEND_LIMIT + REDACTION_MARGIN;
 
 /// The error envelope. Every field is read as bounded text, so a huge or oddly typed field
 /// never costs more than its limit (see [`crate::text::BoundedText`]).
+///
+/// RPC products spell the keys `Code`, `Message`, `RequestId`; ROA products `code`, `message`,
+/// `requestId`. Both spellings are read as separate keys, so a body that carries both is not a
+/// duplicate-key error; the upper camel one wins when both are set.
 #[derive(serde::Deserialize)]
 struct ErrorEnvelope {
-    #[serde(rename = "Code", alias = "code", default)]
+    #[serde(rename = "Code", default)]
     code: BoundedText<READ_CODE>,
-    #[serde(rename = "Message", alias = "message", default)]
+    #[serde(rename = "code", default)]
+    code_lower: BoundedText<READ_CODE>,
+    #[serde(rename = "Message", default)]
     message: BoundedText<READ_MESSAGE>,
-    #[serde(rename = "RequestId", alias = "requestId", default)]
+    #[serde(rename = "message", default)]
+    message_lower: BoundedText<READ_MESSAGE>,
+    #[serde(rename = "RequestId", default)]
     request_id: BoundedText<READ_ID>,
-    #[serde(rename = "HostId", alias = "hostId", default)]
+    #[serde(rename = "requestId", default)]
+    request_id_lower: BoundedText<READ_ID>,
+    #[serde(rename = "HostId", default)]
     host_id: BoundedText<READ_ID>,
+    #[serde(rename = "hostId", default)]
+    host_id_lower: BoundedText<READ_ID>,
     #[serde(rename = "Recommend", default)]
     recommend: BoundedText<READ_RECOMMEND>,
+    #[serde(rename = "recommend", default)]
+    recommend_lower: BoundedText<READ_RECOMMEND>,
 }
 
 /// Reads `RequestId` from a JSON body, if there is one (at most [`ID_LIMIT`] bytes of it).
@@ -131,8 +144,9 @@ impl ErrorMetadata {
             let reason = format!("error body is not JSON: {e}");
             ResponseError::build(http_status, body, &reason, redactor)
         })?;
-        let code = match envelope.code.0 {
-            Some(code) if !code.is_empty() => code,
+        let non_empty = |t: Option<String>| t.filter(|c| !c.is_empty());
+        let code = match non_empty(envelope.code.0).or_else(|| non_empty(envelope.code_lower.0)) {
+            Some(code) => code,
             _ => {
                 return Err(ResponseError::build(
                     http_status,
@@ -147,10 +161,20 @@ impl ErrorMetadata {
         Ok(Self {
             http_status,
             code: keep_redacted(code, CODE_LIMIT, redactor),
-            message: keep(envelope.message.0, MESSAGE_LIMIT).unwrap_or_default(),
-            request_id: keep(envelope.request_id.0, ID_LIMIT),
-            host_id: keep(envelope.host_id.0, ID_LIMIT),
-            recommend: keep(envelope.recommend.0, RECOMMEND_LIMIT),
+            message: keep(
+                envelope.message.0.or(envelope.message_lower.0),
+                MESSAGE_LIMIT,
+            )
+            .unwrap_or_default(),
+            request_id: keep(
+                envelope.request_id.0.or(envelope.request_id_lower.0),
+                ID_LIMIT,
+            ),
+            host_id: keep(envelope.host_id.0.or(envelope.host_id_lower.0), ID_LIMIT),
+            recommend: keep(
+                envelope.recommend.0.or(envelope.recommend_lower.0),
+                RECOMMEND_LIMIT,
+            ),
             retry_after,
             body: keep_redacted(body_window, ERROR_BODY_LIMIT, redactor),
         })
@@ -222,6 +246,83 @@ impl fmt::Display for ErrorMetadata {
         }
         f.write_str(")")
     }
+}
+
+/// A generated per-operation error enum.
+pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    /// The service's error metadata, whatever the variant.
+    fn metadata(&self) -> &ErrorMetadata;
+    /// The error code, such as `InvalidInstanceId.NotFound`.
+    fn code(&self) -> &str {
+        self.metadata().code()
+    }
+    /// The service's message.
+    fn message(&self) -> &str {
+        self.metadata().message()
+    }
+    /// The request id, to quote to support.
+    fn request_id(&self) -> Option<&str> {
+        self.metadata().request_id()
+    }
+    /// The HTTP status the error arrived with.
+    fn http_status(&self) -> u16 {
+        self.metadata().http_status()
+    }
+}
+
+/// Implements [`OperationError`], `Display` and `std::error::Error` for a generated error
+/// enum whose variants each hold an [`ErrorMetadata`] and whose catch-all is `Unhandled`.
+///
+/// Generated code writes one line per code (`Variant = "Code"`) instead of four impls. The
+/// accessors (`metadata`, `code`, `message`, `request_id`, `http_status`) are also inherent
+/// methods, so callers need no trait in scope.
+#[macro_export]
+macro_rules! operation_error {
+    ($name:ident { $($variant:ident = $code:literal),* $(,)? }) => {
+        impl $crate::OperationError for $name {
+            fn from_metadata(metadata: $crate::ErrorMetadata) -> Self {
+                match metadata.code() {
+                    $($code => Self::$variant(metadata),)*
+                    _ => Self::Unhandled(metadata),
+                }
+            }
+            fn metadata(&self) -> &$crate::ErrorMetadata {
+                match self {
+                    $(Self::$variant(m) |)* Self::Unhandled(m) => m,
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt($crate::OperationError::metadata(self), f)
+            }
+        }
+        impl ::std::error::Error for $name {}
+        impl $name {
+            /// The service's error metadata, whatever the variant.
+            pub fn metadata(&self) -> &$crate::ErrorMetadata {
+                $crate::OperationError::metadata(self)
+            }
+            /// The error code, such as `InvalidInstanceId.NotFound`.
+            pub fn code(&self) -> &str {
+                self.metadata().code()
+            }
+            /// The service's message.
+            pub fn message(&self) -> &str {
+                self.metadata().message()
+            }
+            /// The request id, to quote to support.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.metadata().request_id()
+            }
+            /// The HTTP status the error arrived with.
+            pub fn http_status(&self) -> u16 {
+                self.metadata().http_status()
+            }
+        }
+    };
 }
 
 /// The request could not be built (a parameter could not be encoded, a bad endpoint).
@@ -697,6 +798,25 @@ mod tests {
             m.to_string(),
             "NotFoundOrder: gone (HTTP 404, request id R1)"
         );
+    }
+
+    /// ROA products spell the keys in lower camel case; a body may even carry both spellings.
+    #[test]
+    fn parses_the_lower_camel_case_envelope() {
+        let body = br#"{"code":"ErrorClusterNotFound","message":"no cluster","requestId":"R2","status":404}"#;
+        let m = ErrorMetadata::from_response(404, None, body).unwrap();
+        assert_eq!(m.code(), "ErrorClusterNotFound");
+        assert_eq!(m.message(), "no cluster");
+        assert_eq!(m.request_id(), Some("R2"));
+        let both = br#"{"code":"c","Code":"C","message":"m","Message":"M","requestId":"r","RequestId":"R"}"#;
+        let m = ErrorMetadata::from_response(400, None, both).unwrap();
+        assert_eq!(
+            (m.code(), m.message(), m.request_id()),
+            ("C", "M", Some("R"))
+        );
+        let empty_upper = br#"{"Code":"","code":"lower"}"#;
+        let m = ErrorMetadata::from_response(400, None, empty_upper).unwrap();
+        assert_eq!(m.code(), "lower");
     }
 
     #[test]

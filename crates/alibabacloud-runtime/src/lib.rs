@@ -15,11 +15,22 @@
 //! * [`interceptor`]: hooks before signing, after signing and after the response;
 //! * [`stub`]: the seam typed mocks (the `alibabacloud-mock` crate) answer calls through;
 //! * [`error`]: the error model that generated per-operation error enums plug into;
-//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
+//! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call;
+//! * [`roa`]: resource-oriented (ROA) operations: method, path template, JSON body.
 //!
 //! Generated product crates (such as `alibabacloud-cas`) contain only declarative code: request
 //! and response types, error enums and thin client methods that call [`client::Client::invoke`].
+//!
+//! # TLS features
+//!
+//! * `rustls-ring` (default): rustls with the `ring` crypto provider, configured per client;
+//!   nothing is installed process-wide (see [`tls`]).
+//! * `rustls-aws-lc-rs`: rustls with the `aws-lc-rs` crypto provider.
+//! * `native-tls`: the platform's TLS library (OpenSSL on Linux).
+//!
+//! Without any of them the client speaks plain HTTP only (for a local emulator).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 pub mod client;
@@ -38,10 +49,12 @@ pub mod params;
 pub mod redact;
 pub mod retry;
 pub mod retry_quota;
+pub mod roa;
 pub mod signing;
 pub mod stub;
 pub mod text;
 pub mod time;
+pub mod tls;
 pub mod transport;
 pub mod waiter;
 mod wire;
@@ -50,15 +63,18 @@ pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
-pub use error::{ErrorMetadata, SdkError};
-pub use interceptor::Interceptor;
-pub use transport::HttpTransport;
+pub use error::{ErrorMetadata, OperationError, SdkError};
 pub use idempotency::idempotency_token;
-pub use operation::{Auth, Missing, Operation, OperationError};
+pub use interceptor::Interceptor;
+pub use operation::{Auth, Missing, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;
+/// serde, for the `macro_rules!` generated crates expand.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use signing::SignatureVersion;
+pub use transport::HttpTransport;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");

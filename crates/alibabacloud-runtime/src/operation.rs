@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ConstructionError, ErrorMetadata};
+use crate::error::{ConstructionError, OperationError};
 use crate::params::Params;
 
 /// One API operation: its name, whether it is safe to re-send, how its input flattens into
@@ -17,6 +17,9 @@ pub trait Operation: Send + Sync + 'static {
     const IDEMPOTENT: bool;
     /// How requests of this operation are authenticated (default: signed with the access key).
     const AUTH: crate::operation::Auth = crate::operation::Auth::Signed;
+    /// The method and path template of an ROA operation; `None` (the default) for an RPC
+    /// operation, which is `POST /` with its action in `x-acs-action` or `Action`.
+    const ROUTE: Option<crate::roa::Route> = None;
     /// The decoded success body.
     type Output: DeserializeOwned + Send + 'static;
     /// The operation's error enum.
@@ -39,6 +42,25 @@ pub trait Operation: Send + Sync + 'static {
     fn write_headers(
         &self,
         out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Writes the parameters that fill the `{Name}` placeholders of [`Operation::ROUTE`]'s
+    /// path template (ROA), unencoded: the runtime encodes each as one path segment.
+    fn write_path(
+        &self,
+        out: &mut crate::params::Params,
+    ) -> Result<(), crate::error::ConstructionError> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Writes the JSON body of an ROA operation (metadata `in: body`).
+    fn write_body(
+        &self,
+        out: &mut crate::roa::JsonBody,
     ) -> Result<(), crate::error::ConstructionError> {
         let _ = out;
         Ok(())
@@ -70,14 +92,6 @@ pub enum Auth {
     /// The scheme's other common parameters (action, version, timestamp, nonce and, under V3,
     /// the body hash) are still sent, as the official SDKs do.
     Anonymous,
-}
-
-/// A generated per-operation error enum.
-pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
-    /// Picks the variant for the code in `metadata`; unknown codes go to the catch-all.
-    fn from_metadata(metadata: ErrorMetadata) -> Self;
-    /// The service's error metadata, whatever the variant.
-    fn metadata(&self) -> &ErrorMetadata;
 }
 
 /// Marks a required parameter that has not been set yet in a generated builder.

@@ -5,8 +5,7 @@
 
 use std::collections::HashSet;
 
-use futures::Stream;
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::client::Client;
 use crate::config::CallOptions;
@@ -16,7 +15,7 @@ use crate::operation::Operation;
 /// A list operation paged by page number and page size (`CurrentPage` + `ShowSize`).
 pub trait PageNumbered: Operation + Clone + 'static {
     /// One listed item.
-    type Item;
+    type Item: Send + 'static;
     /// The page number set on the input, if any.
     fn page_number(&self) -> Option<i64>;
     /// Sets the 1-based page number.
@@ -34,7 +33,7 @@ pub trait PageNumbered: Operation + Clone + 'static {
 /// A list operation paged by a continuation token (`NextToken`).
 pub trait TokenPaged: Operation + Clone + 'static {
     /// One listed item.
-    type Item;
+    type Item: Send + 'static;
     /// Sets the token (`None` for the first page).
     fn set_token(&mut self, token: Option<String>);
     /// The token for the next page; `None` or empty on the last page.
@@ -45,6 +44,13 @@ pub trait TokenPaged: Operation + Clone + 'static {
 
 /// The result of fetching one page.
 pub type PageResult<O> = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>;
+
+/// A stream of pages. It is `Unpin` and `Send`, so `while let Some(page) = pages.next().await`
+/// works as is, without pinning, and it can move to another task.
+pub type Pages<O> = BoxStream<'static, PageResult<O>>;
+
+/// A stream of items across pages, `Unpin` and `Send` like [`Pages`].
+pub type Items<I, E> = BoxStream<'static, Result<I, SdkError<E>>>;
 
 /// Pages through a page-number list operation.
 #[derive(Debug)]
@@ -66,7 +72,7 @@ impl<O: PageNumbered> PageNumberPaginator<O> {
 
     /// A stream of pages. It ends after the page that reaches the reported total, after a page
     /// with fewer items than the page size, after an empty page, or after the first error.
-    pub fn pages(self) -> impl Stream<Item = PageResult<O>> {
+    pub fn pages(self) -> Pages<O> {
         struct State<O> {
             client: Client,
             input: O,
@@ -106,10 +112,11 @@ impl<O: PageNumbered> PageNumberPaginator<O> {
             }
             Some((result, st))
         })
+        .boxed()
     }
 
     /// A stream of items across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<O::Item, SdkError<O::Error>>> {
+    pub fn items(self) -> Items<O::Item, O::Error> {
         flatten_items::<O, _>(self.pages(), O::into_items)
     }
 }
@@ -134,7 +141,7 @@ impl<O: TokenPaged> TokenPaginator<O> {
 
     /// A stream of pages. It ends after a page without a next token, and with an error when
     /// the service hands out a token it already gave (which would loop forever).
-    pub fn pages(self) -> impl Stream<Item = PageResult<O>> {
+    pub fn pages(self) -> Pages<O> {
         struct State<O> {
             client: Client,
             input: O,
@@ -186,20 +193,23 @@ impl<O: TokenPaged> TokenPaginator<O> {
             };
             Some((result, st))
         })
+        .boxed()
     }
 
     /// A stream of items across all pages.
-    pub fn items(self) -> impl Stream<Item = Result<O::Item, SdkError<O::Error>>> {
+    pub fn items(self) -> Items<O::Item, O::Error> {
         flatten_items::<O, _>(self.pages(), O::into_items)
     }
 }
 
-fn flatten_items<O: Operation, I>(
-    pages: impl Stream<Item = PageResult<O>>,
+fn flatten_items<O: Operation + 'static, I: Send + 'static>(
+    pages: Pages<O>,
     into_items: fn(O::Output) -> Vec<I>,
-) -> impl Stream<Item = Result<I, SdkError<O::Error>>> {
-    pages.flat_map(move |page| match page {
-        Ok(output) => stream::iter(into_items(output).into_iter().map(Ok).collect::<Vec<_>>()),
-        Err(e) => stream::iter(vec![Err(e)]),
-    })
+) -> Items<I, O::Error> {
+    pages
+        .flat_map(move |page| match page {
+            Ok(output) => stream::iter(into_items(output).into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(e) => stream::iter(vec![Err(e)]),
+        })
+        .boxed()
 }

@@ -72,8 +72,17 @@ impl SignatureCopy {
     /// The signature of a signed request: the `Signature=` part of a V3 `Authorization` header,
     /// or the percent-decoded `Signature` parameter of a V1 query.
     pub fn of(query: &str, headers: &[(&'static str, String)]) -> Self {
+        let authorization = headers
+            .iter()
+            .find(|(name, _)| *name == "authorization")
+            .map(|(_, value)| value.as_str());
+        Self::of_parts(query, authorization)
+    }
+
+    /// The same from the query and the `Authorization` header value, if any.
+    pub fn of_parts(query: &str, authorization: Option<&str>) -> Self {
         let mut copy = Self::empty();
-        if let Some((_, auth)) = headers.iter().find(|(name, _)| *name == "authorization") {
+        if let Some(auth) = authorization {
             if let Some(at) = auth.find("Signature=") {
                 let value = &auth[at + "Signature=".len()..];
                 let value = value.split(',').next().unwrap_or(value);

@@ -9,6 +9,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 ///
 /// Times before 1970 are clamped to the Unix epoch.
 pub fn format_timestamp(time: SystemTime) -> String {
+    let bytes = timestamp_bytes(time);
+    // Digits and ASCII punctuation only.
+    std::str::from_utf8(&bytes)
+        .map(str::to_owned)
+        .unwrap_or_default()
+}
+
+/// The text of [`format_timestamp`] as bytes on the stack (what signing uses every attempt).
+pub fn timestamp_bytes(time: SystemTime) -> [u8; 20] {
     let secs = time
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)
@@ -25,7 +34,7 @@ pub fn format_timestamp(time: SystemTime) -> String {
     put_digits(&mut buf[11..13], rem / 3600);
     put_digits(&mut buf[14..16], (rem % 3600) / 60);
     put_digits(&mut buf[17..19], rem % 60);
-    buf.iter().map(|&b| b as char).collect()
+    buf
 }
 
 /// Writes `value` as zero-padded decimal digits filling `out`.

@@ -13,8 +13,8 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-pub use reqwest::Method;
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+pub use reqwest::{Method, Url};
 
 /// A boxed, sendable future, as returned by [`HttpTransport::send`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -28,7 +28,7 @@ pub struct HttpRequest {
     /// The method (`POST` for every RPC operation).
     pub method: Method,
     /// The complete URL, query included.
-    pub url: String,
+    pub url: Url,
     /// The headers to send.
     pub headers: HeaderMap,
     /// The body (empty when there is none).
@@ -37,10 +37,11 @@ pub struct HttpRequest {
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.url.split('?').next().unwrap_or_default();
+        let mut without_query = self.url.clone();
+        without_query.set_query(None);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &path)
+            .field("url", &without_query.as_str())
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body_len", &self.body.len())
             .finish()
@@ -50,17 +51,12 @@ impl fmt::Debug for HttpRequest {
 impl HttpRequest {
     /// The query string (after `?`), percent-encoded; empty when there is none.
     pub fn query(&self) -> &str {
-        self.url.split_once('?').map_or("", |(_, q)| q)
+        self.url.query().unwrap_or_default()
     }
 
-    /// The path of the URL (`/` for every RPC operation).
+    /// The path of the URL (`/` for every RPC operation), percent-encoded.
     pub fn path(&self) -> &str {
-        let rest = self
-            .url
-            .split_once("://")
-            .map_or(self.url.as_str(), |(_, r)| r);
-        let rest = rest.split('?').next().unwrap_or_default();
-        rest.find('/').map_or("/", |at| &rest[at..])
+        self.url.path()
     }
 }
 
@@ -164,8 +160,8 @@ pub(crate) fn build_reqwest(
     connect_timeout: Duration,
     read_timeout: Duration,
 ) -> Result<reqwest::Client, crate::config::ConfigError> {
-    crate::client::install_default_crypto_provider();
-    reqwest::Client::builder()
+    crate::tls::http_client_builder()
+        .map_err(crate::config::ConfigError::Http)?
         .connect_timeout(connect_timeout)
         .read_timeout(read_timeout)
         .pool_idle_timeout(Duration::from_secs(90))
@@ -183,10 +179,7 @@ pub(crate) async fn send_reqwest(
     request: HttpRequest,
     limits: TransportLimits,
 ) -> Result<HttpResponse, TransportFailure> {
-    let url = reqwest::Url::parse(&request.url).map_err(|e| {
-        TransportFailure::Construction(format!("the URL cannot be parsed ({e})"))
-    })?;
-    let mut outgoing = reqwest::Request::new(request.method, url);
+    let mut outgoing = reqwest::Request::new(request.method, request.url);
     *outgoing.headers_mut() = request.headers;
     if !request.body.is_empty() {
         // A cheap reference-counted clone: the body is encoded once per call.
@@ -210,13 +203,11 @@ pub(crate) async fn send_reqwest(
             headers,
             body,
         }),
-        Err(crate::body::BodyError::TooLarge { declared, .. }) => {
-            Err(TransportFailure::TooLarge {
-                status,
-                declared,
-                request_id: headers.get("x-acs-request-id").cloned(),
-            })
-        }
+        Err(crate::body::BodyError::TooLarge { declared, .. }) => Err(TransportFailure::TooLarge {
+            status,
+            declared,
+            request_id: headers.get("x-acs-request-id").cloned(),
+        }),
         // The status line arrived, so the request reached the service.
         Err(crate::body::BodyError::Transport(e)) => Err(match reqwest_failure(e) {
             TransportFailure::NotSent(e) => TransportFailure::AfterSent(e),

@@ -56,6 +56,58 @@ impl WaiterConfig {
     }
 }
 
+/// What the caller of a generated `wait_until_*` method chooses: how long to wait at most and,
+/// optionally, the delays between polls. Delays left unset take the waiter's own defaults from
+/// its spec.
+///
+/// A bare [`Duration`] converts into options with only `max_wait` set, so
+/// `wait_until_x(Duration::from_secs(60))` keeps the spec's delays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitOptions {
+    max_wait: Duration,
+    min_delay: Option<Duration>,
+    max_delay: Option<Duration>,
+}
+
+impl WaitOptions {
+    /// Waits at most `max_wait`, with the waiter's default delays.
+    pub fn new(max_wait: Duration) -> Self {
+        Self {
+            max_wait,
+            min_delay: None,
+            max_delay: None,
+        }
+    }
+
+    /// The first delay between polls (and the least one).
+    pub fn with_min_delay(mut self, delay: Duration) -> Self {
+        self.min_delay = Some(delay);
+        self
+    }
+
+    /// The longest delay between polls; delays double from the minimum up to it.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = Some(delay);
+        self
+    }
+
+    /// The configuration of one wait: these options, with `default_min_delay` and
+    /// `default_max_delay` where a delay was not chosen.
+    pub fn config(self, default_min_delay: Duration, default_max_delay: Duration) -> WaiterConfig {
+        WaiterConfig::new(
+            self.min_delay.unwrap_or(default_min_delay),
+            self.max_delay.unwrap_or(default_max_delay),
+            self.max_wait,
+        )
+    }
+}
+
+impl From<Duration> for WaitOptions {
+    fn from(max_wait: Duration) -> Self {
+        Self::new(max_wait)
+    }
+}
+
 /// Why a wait ended without reaching the wanted state.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -172,6 +224,30 @@ mod tests {
             Acceptor::Retry
         );
         assert_eq!(classify(None, &["certificate"], &[]), Acceptor::Retry);
+    }
+
+    #[test]
+    fn options_override_only_the_delays_they_set() {
+        let (min, max) = (Duration::from_secs(2), Duration::from_secs(30));
+        let wait = Duration::from_secs(60);
+        assert_eq!(
+            WaitOptions::from(wait).config(min, max),
+            WaiterConfig::new(min, max, wait)
+        );
+        let short = Duration::from_millis(5);
+        assert_eq!(
+            WaitOptions::new(wait)
+                .with_min_delay(short)
+                .config(min, max),
+            WaiterConfig::new(short, max, wait)
+        );
+        assert_eq!(
+            WaitOptions::new(wait)
+                .with_min_delay(short)
+                .with_max_delay(short)
+                .config(min, max),
+            WaiterConfig::new(short, short, wait)
+        );
     }
 
     #[test]

@@ -35,6 +35,10 @@ const RESERVED_HEADERS: &[&str] = &[
 pub(crate) struct RequestParts {
     /// Query parameters (`write_params`).
     pub params: Params,
+    /// The request path: `/` for RPC, the expanded template for ROA.
+    path: std::borrow::Cow<'static, str>,
+    /// The body's content type, when there is a body.
+    content_type: Option<&'static str>,
     /// Form parameters (`write_form`), unencoded, for the V1 string to sign.
     form: Params,
     /// The encoded form body; empty without form parameters.
@@ -50,23 +54,53 @@ impl RequestParts {
     pub fn of<O: Operation>(input: &O) -> Result<Self, ConstructionError> {
         let mut params = Params::with_capacity(16);
         input.write_params(&mut params)?;
+        // Sorted once here, signed without sorting on every attempt.
+        params.sort();
         let mut form = Params::new();
-        input.write_form(&mut form)?;
-        let body = if form.is_empty() {
-            Bytes::new()
-        } else {
-            Bytes::from(crate::encode::form_urlencode(form.entries()))
+        let mut path = std::borrow::Cow::Borrowed("/");
+        let mut content_type = None;
+        let body = match O::ROUTE {
+            None => {
+                input.write_form(&mut form)?;
+                if form.is_empty() {
+                    Bytes::new()
+                } else {
+                    content_type = Some(crate::encode::FORM_CONTENT_TYPE);
+                    Bytes::from(crate::encode::form_urlencode(&form.clone().into_entries()))
+                }
+            }
+            Some(route) => {
+                let mut path_params = Params::new();
+                input.write_path(&mut path_params)?;
+                path = std::borrow::Cow::Owned(crate::roa::expand_path(route.path, &path_params)?);
+                let mut json = crate::roa::JsonBody::new();
+                input.write_body(&mut json)?;
+                match json.into_bytes()? {
+                    Some(bytes) => {
+                        content_type = Some(crate::roa::JSON_CONTENT_TYPE);
+                        Bytes::from(bytes)
+                    }
+                    None => Bytes::new(),
+                }
+            }
         };
         let mut written = Params::new();
         input.write_headers(&mut written)?;
         let (headers, header_values) = check_headers(written)?;
         Ok(Self {
             params,
+            path,
+            content_type,
             form,
             body,
             headers,
             header_values,
         })
+    }
+
+    /// The request path, encoded.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// The body to send (empty when there is none).
@@ -90,9 +124,9 @@ impl RequestParts {
     /// The form parameters, content type and header parameters, for the signer.
     pub fn extras(&self) -> RequestExtras<'_> {
         RequestExtras {
-            form: self.form.entries(),
-            content_type: (!self.body.is_empty()).then_some(crate::encode::FORM_CONTENT_TYPE),
-            headers: self.headers.entries(),
+            form: &self.form,
+            content_type: self.content_type,
+            headers: &self.headers,
         }
     }
 }
@@ -156,7 +190,7 @@ fn check_headers(
 mod tests {
     use super::*;
     use crate::error::ErrorMetadata;
-    use crate::operation::OperationError;
+    use crate::error::OperationError;
 
     #[derive(Debug)]
     struct AnyError(ErrorMetadata);
@@ -234,7 +268,10 @@ mod tests {
     #[test]
     fn header_parameters_are_checked_and_lowercased() {
         let p = parts(vec![], vec![("X-Acs-Trace", "abc"), ("X-Custom", "v")]).unwrap();
-        assert_eq!(p.extras().headers[0].0, "x-acs-trace");
+        assert_eq!(
+            p.extras().headers.get_index(0).map(|e| e.0),
+            Some("x-acs-trace")
+        );
         assert_eq!(p.header_values()[1].0.as_str(), "x-custom");
         let secret = "line\nbreak-secret";
         let err = parts(vec![], vec![("X-Token", secret)]).unwrap_err();

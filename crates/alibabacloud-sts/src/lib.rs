@@ -29,8 +29,8 @@
 #![deny(missing_docs)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 pub use ::alibabacloud_runtime::{
-    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, RetryConfig,
-    SdkError, SignatureVersion,
+    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
+    OperationError, RetryConfig, SdkError, SignatureVersion,
 };
 pub use ::alibabacloud_runtime::error::SdkErrorKind;
 pub use ::alibabacloud_runtime as runtime;
@@ -93,44 +93,41 @@ impl Client {
 }
 /// Decodes `body` as the success output of the operation named `action`, discarding the
 /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
-/// and conformance tests that must reach every operation's decoder.
+/// and conformance tests that must reach every operation's decoder; only with the
+/// `decode-output` feature, because it compiles every decoder into this crate.
+#[cfg(feature = "decode-output")]
 pub fn decode_output(
     action: &str,
     body: &[u8],
 ) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
-    match action {
-        "AssumeRole" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+    ::alibabacloud_runtime::de::decode_by_action(
+        &[
+            (
+                "AssumeRole",
+                ::alibabacloud_runtime::de::check::<
                     operation::assume_role::AssumeRoleOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "AssumeRoleWithOIDC" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "AssumeRoleWithOIDC",
+                ::alibabacloud_runtime::de::check::<
                     operation::assume_role_with_oidc::AssumeRoleWithOIDCOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "AssumeRoleWithSAML" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "AssumeRoleWithSAML",
+                ::alibabacloud_runtime::de::check::<
                     operation::assume_role_with_saml::AssumeRoleWithSAMLOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "GetCallerIdentity" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+                >,
+            ),
+            (
+                "GetCallerIdentity",
+                ::alibabacloud_runtime::de::check::<
                     operation::get_caller_identity::GetCallerIdentityOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        _ => ::std::option::Option::None,
-    }
+                >,
+            ),
+        ],
+        action,
+        body,
+    )
 }

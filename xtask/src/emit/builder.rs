@@ -23,7 +23,88 @@ fn setter_param(ty: &Ty) -> (TokenStream, TokenStream) {
 
 fn state_param(f: &Field) -> syn::Ident {
     // A trailing underscore: no generated type name has one, so no parameter can shadow a type.
-    format_ident!("{}_", upper_camel(&f.wire))
+    format_ident!("{}_", required_name(f))
+}
+
+/// The upper camel name of a required parameter, from the wire name unless the field was
+/// renamed to avoid a collision (`cluster_id_2`, a path and a body parameter of the same
+/// name), in which case it comes from the Rust name, which the IR keeps unique.
+fn required_name(f: &Field) -> String {
+    if f.rust != crate::naming::snake_case(&f.wire) {
+        return upper_camel(&f.rust);
+    }
+    upper_camel(&f.wire)
+}
+
+/// The trait in the operation's `required` module that a required parameter's type implements
+/// once the parameter is set.
+fn required_trait(f: &Field) -> syn::Ident {
+    format_ident!("{}", required_name(f))
+}
+
+/// The generics of a builder impl that accepts every state, and the `where` clause that holds
+/// once every required parameter is set. Methods that need all of them carry the clause, so a
+/// call with one missing reports that parameter by name (the trait's `on_unimplemented`).
+pub fn complete_bounds(op: &Operation) -> (TokenStream, TokenStream) {
+    let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
+    if required.is_empty() {
+        return (quote! {}, quote! {});
+    }
+    let params: Vec<syn::Ident> = required.iter().map(|f| state_param(f)).collect();
+    let bounds = required.iter().map(|f| {
+        let p = state_param(f);
+        let t = required_trait(f);
+        let ty = ty_tokens(&f.ty);
+        quote! { #p: self::required::#t<#ty> }
+    });
+    (quote! { <#(#params),*> }, quote! { where #(#bounds),* })
+}
+
+/// The `required` module: one trait per required parameter, implemented by the parameter's
+/// type, whose `on_unimplemented` message names the parameter and its setter.
+fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
+    let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
+    if required.is_empty() {
+        return quote! {};
+    }
+    let traits = required.iter().map(|f| {
+        let t = required_trait(f);
+        let wire = &f.wire;
+        let setter = field_ident(&f.rust);
+        let doc = doc_lines(&format!(
+            "Implemented by the type of `{wire}` once it is set, so `send` and `build` can require it."
+        ));
+        let message = format!("`{}` needs its required parameter `{wire}`", op.name);
+        let label = format!("`{wire}` is not set");
+        let note = format!("set it with `.{setter}(…)` before this call");
+        quote! {
+            #doc
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #t<T> {
+                /// The parameter's value.
+                fn into_value(self) -> T;
+            }
+        }
+    });
+    let impls = required.iter().map(|f| {
+        let t = required_trait(f);
+        let ty = ty_tokens(&f.ty);
+        quote! {
+            impl self::required::#t<#ty> for #ty {
+                fn into_value(self) -> #ty { self }
+            }
+        }
+    });
+    let doc = doc_lines(&format!(
+        "The required parameters of [`{builder}`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset."
+    ));
+    quote! {
+        #doc
+        pub mod required {
+            #(#traits)*
+        }
+        #(#impls)*
+    }
 }
 
 /// The builder type, its setters and `send`/`build` once every required parameter is set.
@@ -45,7 +126,7 @@ pub fn builder_def(
             "It has no required parameters: `send` is always available.".to_string()
         } else {
             format!(
-                "`send` becomes available once every required parameter is set ({}); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.",
+                "`send` and `build` compile once every required parameter is set ({}); until then the compiler names the parameter still missing.",
                 req_names.join(", ")
             )
         }
@@ -95,7 +176,7 @@ pub fn builder_def(
         if f.required {
             let target = ty_tokens(&f.ty);
             let out_params = required.iter().map(|r| {
-                if r.wire == f.wire {
+                if r.rust == f.rust {
                     target.clone()
                 } else {
                     let p = state_param(r);
@@ -133,13 +214,19 @@ pub fn builder_def(
             }
         }
     });
-    let complete_ty: Vec<TokenStream> = required.iter().map(|f| ty_tokens(&f.ty)).collect();
-    let complete = if complete_ty.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#complete_ty),*> }
-    };
-    let build_fields = all_ids.iter().map(|id| quote! { #id: self.#id, });
+    let (complete_generics, complete_where) = complete_bounds(op);
+    let required_mod = required_module(op, builder);
+    let build_fields = op.input.iter().map(|f| {
+        let id = field_ident(&f.rust);
+        if f.required {
+            let p = state_param(f);
+            let t = required_trait(f);
+            let ty = ty_tokens(&f.ty);
+            quote! { #id: <#p as self::required::#t<#ty>>::into_value(self.#id), }
+        } else {
+            quote! { #id: self.#id, }
+        }
+    });
     let (derive_debug, debug_impl) = if needs_redacting_debug(&op.input) {
         let mut fields: Vec<DebugField> = vec![
             DebugField {
@@ -187,20 +274,21 @@ pub fn builder_def(
                 self
             }
         }
-        impl #builder #complete {
-            fn into_parts(self) -> (crate::Client, ::alibabacloud_runtime::CallOptions, #input) {
+        impl #complete_generics #builder #complete_generics {
+            fn into_parts(self) -> (crate::Client, ::alibabacloud_runtime::CallOptions, #input) #complete_where {
                 (self._client, self._options, #input { #(#build_fields)* })
             }
             /// The input this builder describes, without sending it.
-            pub fn build(self) -> #input {
+            pub fn build(self) -> #input #complete_where {
                 self.into_parts().2
             }
             /// Sends the call and decodes the answer.
-            pub async fn send(self) -> ::std::result::Result<#output, ::alibabacloud_runtime::SdkError<#error>> {
+            pub async fn send(self) -> ::std::result::Result<#output, ::alibabacloud_runtime::SdkError<#error>> #complete_where {
                 let (client, options, input) = self.into_parts();
                 client.runtime().invoke(&input, &options).await
             }
         }
+        #required_mod
     }
 }
 

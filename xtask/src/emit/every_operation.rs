@@ -24,7 +24,7 @@ pub fn cargo_toml(products: &[Product]) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{name} = {{ path = \"../{name}\" }}\n",
+                "{name} = {{ path = \"../{name}\", features = [\"decode-output\"] }}\n",
                 name = p.service.crate_name
             )
         })
@@ -90,11 +90,20 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
     for op in &p.operations {
         let (response, from_demo) = match &op.response_example {
             Some(e) => (e.clone(), true),
-            None => (
-                serde_json::to_string_pretty(&sample_object(&op.output, op))
-                    .map_err(|e| e.to_string())?,
-                false,
-            ),
+            None => {
+                let body = match &op.output_payload {
+                    Some(ty) => sample(ty, None, op, 0),
+                    None => sample_object(&op.output, op),
+                };
+                (
+                    serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?,
+                    false,
+                )
+            }
+        };
+        let (method, path) = match &op.route {
+            Some(r) => (r.method.as_str(), r.path.as_str()),
+            None => ("POST", "/"),
         };
         let action = &op.name;
         let anonymous = op.auth == Auth::Anonymous;
@@ -105,6 +114,8 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
                 response: #response,
                 response_from_demo: #from_demo,
                 anonymous: #anonymous,
+                method: #method,
+                path: #path,
             },
         });
         arms.push(quote! {
@@ -212,6 +223,8 @@ fn sample(ty: &Ty, example: Option<&str>, op: &Operation, depth: usize) -> Value
             }
             None => json!({}),
         },
-        _ => Value::Null,
+        // Past the depth limit: an empty value of the right shape (never `null` inside a list).
+        Ty::Struct(_) | Ty::Map(_) => json!({}),
+        Ty::List(_) => json!([]),
     }
 }

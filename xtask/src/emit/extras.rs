@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::builder::complete_bounds;
 use super::{doc_lines, ty_tokens};
 use crate::ir::{Field, Operation, Pagination, Ty};
 use crate::naming::field_ident;
@@ -71,17 +72,7 @@ pub fn paginator_impl(
     output: &syn::Ident,
 ) -> TokenStream {
     let builder = format_ident!("{}Builder", op.name);
-    let required: Vec<TokenStream> = op
-        .input
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| ty_tokens(&f.ty))
-        .collect();
-    let complete = if required.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#required),*> }
-    };
+    let (generics, bounds) = complete_bounds(op);
     match p {
         Pagination::Page {
             page_number,
@@ -106,19 +97,30 @@ pub fn paginator_impl(
             };
             let count = items_access(items);
             let take = take_items(items);
+            // Unused when there is no total, or no item list (each page is one item).
+            let total_arg = if total.is_some() {
+                format_ident!("output")
+            } else {
+                format_ident!("_output")
+            };
+            let count_arg = if items.is_empty() {
+                format_ident!("_output")
+            } else {
+                format_ident!("output")
+            };
             quote! {
                 impl ::alibabacloud_runtime::paginate::PageNumbered for #input {
                     type Item = #item;
                     fn page_number(&self) -> ::std::option::Option<i64> { #pn_get }
                     fn set_page_number(&mut self, page: i64) { self.#pn = ::std::option::Option::Some(#set); }
                     fn page_size(&self) -> ::std::option::Option<i64> { #ps_get }
-                    fn total(output: &#output) -> ::std::option::Option<i64> { #total_expr }
-                    fn item_count(output: &#output) -> usize { #count.map_or(0, |v| v.len()) }
+                    fn total(#total_arg: &#output) -> ::std::option::Option<i64> { #total_expr }
+                    fn item_count(#count_arg: &#output) -> usize { #count.map_or(0, |v| v.len()) }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
                 }
-                impl #builder #complete {
+                impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
-                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<#input> {
+                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<#input> #bounds {
                         let (client, options, input) = self.into_parts();
                         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(client.runtime().clone(), input, options)
                     }
@@ -144,9 +146,9 @@ pub fn paginator_impl(
                     fn next_token(output: &#output) -> ::std::option::Option<&str> { output.#ot.as_deref() }
                     fn into_items(output: #output) -> ::std::vec::Vec<#item> { #take }
                 }
-                impl #builder #complete {
+                impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
-                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::TokenPaginator<#input> {
+                    pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::TokenPaginator<#input> #bounds {
                         let (client, options, input) = self.into_parts();
                         ::alibabacloud_runtime::paginate::TokenPaginator::new(client.runtime().clone(), input, options)
                     }
@@ -163,29 +165,35 @@ pub fn waiters(
     output: &syn::Ident,
     error: &syn::Ident,
 ) -> TokenStream {
-    let required: Vec<TokenStream> = op
-        .input
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| ty_tokens(&f.ty))
-        .collect();
-    let complete = if required.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#required),*> }
-    };
+    let (generics, bounds) = complete_bounds(op);
     let methods = op.waiters.iter().map(|w| {
         let method = format_ident!("wait_until_{}", crate::naming::snake_case(&w.name));
         let field = field_ident(&w.field.rust);
-        let value = match &w.field.ty {
-            Ty::Enum(_) => quote! { output.#field.as_ref().map(|v| v.as_str()) },
-            _ => quote! { output.#field.as_deref() },
+        let value = if w.parents.is_empty() {
+            match &w.field.ty {
+                Ty::Enum(_) => quote! { output.#field.as_ref().map(|v| v.as_str()) },
+                _ => quote! { output.#field.as_deref() },
+            }
+        } else {
+            let mut holder = quote! { output };
+            for (i, p) in w.parents.iter().enumerate() {
+                let id = field_ident(&p.rust);
+                holder = if i == 0 {
+                    quote! { #holder.#id.as_ref() }
+                } else {
+                    quote! { #holder.and_then(|v| v.#id.as_ref()) }
+                };
+            }
+            match &w.field.ty {
+                Ty::Enum(_) => quote! { #holder.and_then(|v| v.#field.as_ref()).map(|v| v.as_str()) },
+                _ => quote! { #holder.and_then(|v| v.#field.as_deref()) },
+            }
         };
         let success = &w.success;
         let failure = &w.failure;
         let (min, max, total) = (w.min_delay_ms, w.max_delay_ms, w.max_wait_ms);
         let doc = doc_lines(&format!(
-            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
+            "{}\n\nPolls `{}` until `{}` is {}; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is {}, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from {min} ms to {max} ms with jitter. The spec suggests a `max_wait` of {total} ms.",
             w.description.as_deref().unwrap_or("Waits for a state."),
             op.name,
             w.field.wire,
@@ -196,13 +204,12 @@ pub fn waiters(
             #doc
             pub async fn #method(
                 self,
-                max_wait: ::std::time::Duration,
-            ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> {
+                wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
+            ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> #bounds {
                 let (client, options, input) = self.into_parts();
-                let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
+                let config = wait.into().config(
                     ::std::time::Duration::from_millis(#min),
                     ::std::time::Duration::from_millis(#max),
-                    max_wait,
                 );
                 ::alibabacloud_runtime::waiter::wait(client.runtime(), &input, &options, config, |output: &#output| {
                     let value = #value;
@@ -219,7 +226,7 @@ pub fn waiters(
         return quote! {};
     }
     quote! {
-        impl #builder #complete {
+        impl #generics #builder #generics {
             #(#methods)*
         }
     }

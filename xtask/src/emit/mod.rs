@@ -1,4 +1,7 @@
-//! Emitters: IR in, token streams out. No decisions and no errors happen here.
+//! Emitters: IR in, token streams out. No spec error can reach them (the IR has checked every
+//! name and reference); they decide only presentation, deterministically: the Rust spelling of
+//! names through `naming`, setter signatures and documentation. The one failure they report is
+//! generated code that does not parse, a generator bug.
 //!
 //! Generated code names everything it uses from outside its module by a fully qualified path
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.
@@ -7,6 +10,7 @@ pub mod builder;
 pub mod every_operation;
 pub mod extras;
 pub mod operation;
+pub mod roa;
 pub mod root;
 pub mod types;
 
@@ -184,6 +188,9 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
         crate::spec::Location::Query => {}
         crate::spec::Location::Form => doc.push_str(", sent in the form body"),
         crate::spec::Location::Header => doc.push_str(", sent as an HTTP header"),
+        crate::spec::Location::Path => doc.push_str(", sent in the request path"),
+        crate::spec::Location::Body => doc.push_str(", sent as a key of the JSON body"),
+        crate::spec::Location::Payload => doc.push_str(", sent as the whole JSON body"),
     }
     if f.required {
         doc.push_str(", required");
@@ -204,6 +211,11 @@ pub fn field_doc(f: &crate::ir::Field) -> String {
         doc.push_str(&format!(" The service's default: `{d}`."));
     }
     if let (Some(e), false) = (&f.example, f.sensitive) {
+        // Control characters in a metadata example (a tab, a trailing newline) are shown escaped.
+        let e = e
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r");
         doc.push_str(&format!(" Example: `{e}`."));
     }
     if f.epoch_millis {

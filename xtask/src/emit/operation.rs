@@ -39,6 +39,10 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
             "It is not idempotent: the SDK re-sends it only when the service provably did not execute it."
         }
     ));
+    if let Some(route) = super::roa::route_doc(op) {
+        module_doc.push(' ');
+        module_doc.push_str(&route);
+    }
     if op.fills_client_token {
         module_doc.push_str(" When `ClientToken` is left unset, the SDK sends a fresh UUID, the same on every retry of one call, so the service runs the call at most once.");
     }
@@ -54,7 +58,8 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
     let module_doc = inner_doc_lines(&module_doc);
 
     let input_def = input_struct(op, &input, &output, &error);
-    let output_def = output_struct(op, &output);
+    let output_def =
+        super::roa::payload_output(op, &output).unwrap_or_else(|| output_struct(op, &output));
     let structs = op.structs.iter().map(|s| struct_def(s, &op.structs));
     let enums = op.enums.iter().map(enum_def);
     let error_def = error_enum(service, op, &error);
@@ -163,6 +168,7 @@ fn input_struct(
     } else {
         (quote! { Debug, }, quote! {})
     };
+    let roa_items = super::roa::operation_items(op);
     // Tracing records the request id from the decoded output instead of parsing the body twice.
     let request_id = if op
         .output
@@ -193,6 +199,7 @@ fn input_struct(
             #write_params
             #write_form
             #write_headers
+            #roa_items
             #request_id
         }
     }
@@ -212,6 +219,14 @@ fn param_write(op: &Operation, f: &Field) -> TokenStream {
                 }
             }
         };
+    }
+    if f.simple {
+        let value = if f.required {
+            quote! { ::std::option::Option::Some(&self.#id[..]) }
+        } else {
+            quote! { self.#id.as_deref() }
+        };
+        return quote! { out.push_joined(#wire, #value); };
     }
     match (f.json, f.required) {
         (true, true) => {
@@ -254,11 +269,13 @@ fn output_struct(op: &Operation, output: &syn::Ident) -> TokenStream {
     } else {
         quote! { impl #output { #(#accessors)* } }
     };
+    let decode = super::types::decode_impl(&quote! { #output }, &op.output);
     quote! {
         #doc
-        #[derive(#derive_debug Clone, PartialEq #eq, Default, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq #eq, Default)]
         #[non_exhaustive]
         pub struct #output { #(#fields)* }
+        #decode
         #debug_impl
         #impl_block
     }
@@ -286,7 +303,10 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
     ));
     let variants = op.errors.iter().map(|e| {
         let id = format_ident!("{}", e.variant);
-        let statuses: Vec<String> = e.http_statuses.iter().map(u16::to_string).collect();
+        let mut statuses: Vec<String> = e.http_statuses.iter().map(u16::to_string).collect();
+        if e.listed_without_status {
+            statuses.push("no known status".to_string());
+        }
         let d = doc_lines(&format!(
             "`{}` (HTTP {}): {}",
             e.code,
@@ -297,69 +317,20 @@ fn error_enum(service: &Service, op: &Operation, error: &syn::Ident) -> TokenStr
         ));
         quote! { #d #id(::alibabacloud_runtime::ErrorMetadata), }
     });
-    let from = op.errors.iter().map(|e| {
+    let table = op.errors.iter().map(|e| {
         let id = format_ident!("{}", e.variant);
         let code = &e.code;
-        quote! { #code => Self::#id(metadata), }
+        quote! { #id = #code, }
     });
-    let meta = op.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
-        quote! { Self::#id(m) => m, }
-    });
-    let predicates = op.errors.iter().map(|e| {
-        let id = format_ident!("{}", e.variant);
-        let is = format_ident!("is_{}", crate::naming::snake_case(&e.code));
-        let d = format!(" Whether this is `{}`.", e.code);
-        quote! { #[doc = #d] pub fn #is(&self) -> bool { ::std::matches!(self, Self::#id(_)) } }
-    });
-    let (from_body, meta_body) = if op.errors.is_empty() {
-        (
-            quote! { Self::Unhandled(metadata) },
-            quote! { let Self::Unhandled(m) = self; m },
-        )
-    } else {
-        (
-            quote! { match metadata.code() { #(#from)* _ => Self::Unhandled(metadata), } },
-            quote! { match self { #(#meta)* Self::Unhandled(m) => m, } },
-        )
-    };
     quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Eq)]
-            #[non_exhaustive]
-            pub enum #error {
-                #(#variants)*
-                /// Any code outside the published table, with its message, HTTP status and request id.
-                Unhandled(::alibabacloud_runtime::ErrorMetadata),
-            }
-            impl #error {
-                /// Everything the service said: code, message, HTTP status, request id, raw body.
-                pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-    #meta_body
-                }
-                /// The error code, such as `NotFoundOrder`.
-                pub fn code(&self) -> &str { self.metadata().code() }
-                /// The service's message.
-                pub fn message(&self) -> &str { self.metadata().message() }
-                /// The request id, to quote to support.
-                pub fn request_id(&self) -> ::std::option::Option<&str> { self.metadata().request_id() }
-                /// The HTTP status.
-                pub fn http_status(&self) -> u16 { self.metadata().http_status() }
-                #(#predicates)*
-            }
-            impl ::alibabacloud_runtime::OperationError for #error {
-                fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-    #from_body
-                }
-                fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-                    #error::metadata(self)
-                }
-            }
-            impl ::std::fmt::Display for #error {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(self.metadata(), f)
-                }
-            }
-            impl ::std::error::Error for #error {}
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            /// Any code outside the published table, with its message, HTTP status and request id.
+            Unhandled(::alibabacloud_runtime::ErrorMetadata),
         }
+        ::alibabacloud_runtime::operation_error!(#error { #(#table)* });
+    }
 }

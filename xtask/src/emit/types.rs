@@ -10,30 +10,50 @@ use super::{
 use crate::ir::{EnumDef, Field, Side, StructDef, Ty};
 use crate::naming::field_ident;
 
-/// The `#[serde(...)]` attribute of a received field.
-pub fn de_attr(f: &Field) -> TokenStream {
-    let wire = &f.wire;
+/// How one received field is read: lenient scalars through the runtime's seeds, everything
+/// else through its own `Deserialize`.
+fn read_how(f: &Field) -> syn::Ident {
     match &f.ty {
-        t if t.is_lenient_scalar() => quote! {
-            #[serde(rename = #wire, default, deserialize_with = "::alibabacloud_runtime::de::lenient")]
-        },
-        Ty::List(inner) if inner.is_lenient_scalar() => quote! {
-            #[serde(rename = #wire, default, deserialize_with = "::alibabacloud_runtime::de::lenient_list")]
-        },
-        _ => quote! { #[serde(rename = #wire, default)] },
+        t if t.is_lenient_scalar() => format_ident!("lenient"),
+        Ty::List(inner) if inner.is_lenient_scalar() => format_ident!("lenient_list"),
+        _ => format_ident!("value"),
+    }
+}
+
+/// The table-driven decoder of a received structure (`alibabacloud_runtime::decode_struct!`):
+/// the `(wire name, index)` table sorted by wire name, then how each field is read.
+pub fn decode_impl(name: &TokenStream, fields: &[Field]) -> TokenStream {
+    let index =
+        |i: usize| proc_macro2::Literal::u16_unsuffixed(u16::try_from(i).unwrap_or(u16::MAX));
+    let mut table: Vec<(&str, usize)> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.wire.as_str(), i))
+        .collect();
+    table.sort_unstable();
+    let entries = table.iter().map(|(w, i)| {
+        let i = index(*i);
+        quote! { #w = #i, }
+    });
+    let reads = fields.iter().enumerate().map(|(i, f)| {
+        let i = index(i);
+        let id = field_ident(&f.rust);
+        let how = read_how(f);
+        quote! { #i #id #how, }
+    });
+    quote! {
+        ::alibabacloud_runtime::decode_struct!(#name { #(#entries)* } { #(#reads)* });
     }
 }
 
 /// A received field declaration: always `Option<T>`.
 pub fn response_field(f: &Field) -> TokenStream {
     let doc = doc_lines(&field_doc(f));
-    let attr = de_attr(f);
     let id = field_ident(&f.rust);
     let ty = ty_tokens(&f.ty);
     let deprecated = deprecated_attr(f.deprecated);
     quote! {
         #doc
-        #attr
         #deprecated
         pub #id: ::std::option::Option<#ty>,
     }
@@ -96,11 +116,13 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             } else {
                 quote! { impl #name { #(#accessors)* } }
             };
+            let decode = decode_impl(&quote! { #name }, &s.fields);
             quote! {
                 #doc
-                #[derive(#derive_debug Clone, PartialEq #eq, Default, ::serde::Deserialize)]
+                #[derive(#derive_debug Clone, PartialEq #eq, Default)]
                 #[non_exhaustive]
                 pub struct #name { #(#fields)* }
+                #decode
                 #debug_impl
                 #impl_block
             }
@@ -131,8 +153,8 @@ pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
             });
             let writes = s.fields.iter().map(|f| {
                 let id = field_ident(&f.rust);
-                let key = format!("{{key}}.{}", f.wire);
-                quote! { out.write(&::std::format!(#key), &self.#id); }
+                let wire = &f.wire;
+                quote! { out.write_member(key, #wire, &self.#id); }
             });
             quote! {
                 #doc
@@ -163,15 +185,10 @@ pub fn enum_def(e: &EnumDef) -> TokenStream {
         let d = format!(" `{w}`");
         quote! { #[doc = #d] #id, }
     });
-    let as_str = e.variants.iter().map(|(v, w)| {
+    let table = e.variants.iter().map(|(v, w)| {
         let id = format_ident!("{}", v);
-        quote! { Self::#id => #w, }
+        quote! { #id = #w, }
     });
-    let from = e.variants.iter().map(|(v, w)| {
-        let id = format_ident!("{}", v);
-        quote! { #w => Self::#id, }
-    });
-    let wires = e.variants.iter().map(|(_, w)| w);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -181,57 +198,6 @@ pub fn enum_def(e: &EnumDef) -> TokenStream {
             /// A value this SDK does not know, kept as sent.
             Unknown(::std::string::String),
         }
-        impl #name {
-            /// Every documented value, as the service spells it.
-            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
-            /// The value as the service spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(other) => other.as_str(),
-                }
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::Unknown(_) => Self::Unknown(value),
-                    known => known,
-                }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::alibabacloud_runtime::enums::StringEnum for #name {
-            fn as_str(&self) -> &str {
-                #name::as_str(self)
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::alibabacloud_runtime::enums::serialize(self, s)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                ::alibabacloud_runtime::enums::deserialize(d)
-            }
-        }
-        impl ::alibabacloud_runtime::ToParam for #name {
-            fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-                out.push(key, self.as_str());
-            }
-        }
+        ::alibabacloud_runtime::string_enum!(#name { #(#table)* });
     }
 }

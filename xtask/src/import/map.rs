@@ -31,12 +31,12 @@ impl Schemas<'_> {
 const REF_PREFIX: &str = "#/components/schemas/";
 
 /// A mapped schema: the type and its shape.
-struct Shape {
-    ty: TypeSpec,
-    example: Option<String>,
-    default: Option<String>,
-    deprecated: bool,
-    required: bool,
+pub(super) struct Shape {
+    pub(super) ty: TypeSpec,
+    pub(super) example: Option<String>,
+    pub(super) default: Option<String>,
+    pub(super) deprecated: bool,
+    pub(super) required: bool,
 }
 
 /// Maps one operation. `Err` refuses it, naming the path and the construct.
@@ -44,6 +44,7 @@ pub fn operation(
     action: &str,
     op: Node<'_>,
     schemas: &Schemas<'_>,
+    roa: bool,
 ) -> Result<OperationSpec, Problem> {
     if !action.starts_with(|c: char| c.is_ascii_uppercase())
         || !action.chars().all(|c| c.is_ascii_alphanumeric())
@@ -55,20 +56,43 @@ pub fn operation(
     op.object()?;
     let auth = auth(op)?;
     let deprecated = op.opt_bool("deprecated")?.unwrap_or(false);
+    let (method, path) = if roa {
+        let (m, p) = super::roa::route(op)?;
+        (Some(m), Some(p))
+    } else {
+        (None, None)
+    };
     let mut request: Vec<FieldSpec> = Vec::new();
+    let mut mapped = Vec::new();
     for p in op.array("parameters")? {
-        let f = parameter(p.node(), schemas)?;
+        if roa && p.node().opt_str("in")? == Some("body") {
+            for f in super::roa::body_fields(p.node(), schemas)? {
+                mapped.push((p.path.clone(), f));
+            }
+        } else {
+            mapped.push((p.path.clone(), parameter(p.node(), schemas, roa)?));
+        }
+    }
+    for (p_path, f) in mapped {
         // The same parameter listed twice (ECS does this with `RegionId`) is one parameter.
-        if let Some(prev) = request.iter_mut().find(|x| x.name == f.name) {
+        // A body key may share its name with a path or query parameter: another parameter.
+        let is_body = |x: &FieldSpec| x.location == Some(Location::Body);
+        if let Some(prev) = request
+            .iter_mut()
+            .find(|x| x.name == f.name && is_body(x) == is_body(&f))
+        {
             if prev.location != f.location || prev.ty != f.ty {
-                return Err(p.node().problem(format!(
-                    "unsupported duplicate parameter `{}` with another type or location",
-                    f.name
-                )));
+                return Err(Problem::new(
+                    p_path,
+                    format!(
+                        "unsupported duplicate parameter `{}` with another type or location",
+                        f.name
+                    ),
+                ));
             }
             prev.required = Some(prev.required == Some(true) || f.required == Some(true));
             schemas.note(
-                p.path.clone(),
+                p_path,
                 format!("`{}` is listed twice; imported once", f.name),
             );
             continue;
@@ -76,8 +100,8 @@ pub fn operation(
         request.push(f);
     }
     name_fields(op.path(), "parameters", &mut request)?;
-    let response = response(op, schemas)?;
-    let errors = error_codes(op)?;
+    let response = response(op, schemas, roa)?;
+    let errors = error_codes(op, schemas)?;
     Ok(OperationSpec {
         schema: Some("../../schema/operation.schema.json".into()),
         name: action.to_string(),
@@ -89,6 +113,8 @@ pub fn operation(
             Auth::Anonymous => Some(Auth::Anonymous),
         },
         deprecated,
+        method,
+        path,
         request,
         response,
         errors,
@@ -133,13 +159,22 @@ impl<'a> Node<'a> {
     }
 }
 
-fn parameter(p: Node<'_>, schemas: &Schemas<'_>) -> Result<FieldSpec, Problem> {
+fn parameter(p: Node<'_>, schemas: &Schemas<'_>, roa: bool) -> Result<FieldSpec, Problem> {
     let name = p.need_str("name")?;
     let location_child = p.need("in")?;
     let location = match location_child.value.as_str() {
         Some("query") => None,
-        Some("formData") | Some("body") => Some(Location::Form),
+        Some("formData") | Some("body") if !roa => Some(Location::Form),
         Some("header") => Some(Location::Header),
+        Some("path") if roa => Some(Location::Path),
+        Some(other) if roa => {
+            return Err(Problem::new(
+                location_child.path,
+                format!(
+                    "unsupported parameter location `in: {other}` in an ROA operation (path, query, header and body are supported)"
+                ),
+            ));
+        }
         Some(other) => {
             return Err(Problem::new(
                 location_child.path,
@@ -166,6 +201,9 @@ fn parameter(p: Node<'_>, schemas: &Schemas<'_>) -> Result<FieldSpec, Problem> {
         Some("repeatList") if structured => Some(Style::RepeatList),
         Some("flat") if structured => Some(Style::Flat),
         Some("json") if structured => Some(Style::Json),
+        // Comma-joined, as the official SDKs send it; only ROA products are imported with it
+        // so far.
+        Some("simple") if roa && list_of_scalars(&shape.ty) => Some(Style::Simple),
         Some("simple") if structured => {
             return Err(Problem::new(
                 format!("{}.style", p.path()),
@@ -193,10 +231,26 @@ fn parameter(p: Node<'_>, schemas: &Schemas<'_>) -> Result<FieldSpec, Problem> {
             "unsupported parameter of type `any` without `style: json`",
         ));
     }
-    Ok(field(name, shape, style, location, true))
+    let mut f = field(name, shape, style, location, true);
+    if location == Some(Location::Path) {
+        // A path parameter is always required, whatever the metadata says: the path cannot be
+        // built without it.
+        f.required = Some(true);
+    }
+    Ok(f)
 }
 
-fn field(
+fn list_of_scalars(t: &TypeSpec) -> bool {
+    t.ty == TypeName::Array
+        && t.items.as_ref().is_some_and(|i| {
+            !matches!(
+                i.ty,
+                TypeName::Object | TypeName::Array | TypeName::Map | TypeName::Any
+            )
+        })
+}
+
+pub(super) fn field(
     name: &str,
     shape: Shape,
     style: Option<Style>,
@@ -238,7 +292,7 @@ fn field(
 }
 
 /// Resolves `$ref`s (`seen` guards against cycles) and maps a schema.
-fn schema_shape(
+pub(super) fn schema_shape(
     s: Node<'_>,
     schemas: &Schemas<'_>,
     seen: &mut Vec<String>,
@@ -478,18 +532,21 @@ fn name_fields(path: &str, key: &str, fields: &mut [FieldSpec]) -> Result<(), Pr
 }
 
 /// The success response: `responses.200` (or the lowest 2xx) with an object schema.
-fn response(op: Node<'_>, schemas: &Schemas<'_>) -> Result<ResponseSpec, Problem> {
+fn response(op: Node<'_>, schemas: &Schemas<'_>, roa: bool) -> Result<ResponseSpec, Problem> {
     let responses = op.entries("responses")?;
     let success = responses
         .iter()
         .filter(|(code, _)| code.starts_with('2'))
         .min_by_key(|(code, _)| *code);
     let mut fields = Vec::new();
+    let mut payload = None;
     if let Some(schema) = success.and_then(|(_, r)| r.node().get("schema")) {
         let shape = schema_shape(schema.node(), schemas, &mut Vec::new())?;
         match shape.ty.ty {
             TypeName::Object => fields = shape.ty.fields.unwrap_or_default(),
             TypeName::Any => {}
+            // An ROA answer may be an array or a scalar at the top level.
+            _ if roa => payload = Some(Box::new(shape.ty)),
             other => {
                 return Err(Problem::new(
                     schema.path,
@@ -503,6 +560,7 @@ fn response(op: Node<'_>, schemas: &Schemas<'_>) -> Result<ResponseSpec, Problem
     }
     Ok(ResponseSpec {
         fields,
+        payload,
         example: response_demo(op),
     })
 }
@@ -521,19 +579,29 @@ pub fn response_demo(op: Node<'_>) -> Option<Value> {
 }
 
 /// `errorCodes`: `{ "<status>": [{ "errorCode": ... }] }` (messages are not copied).
-fn error_codes(op: Node<'_>) -> Result<Vec<ErrorSpec>, Problem> {
+///
+/// A key that is a number but not an HTTP status (ECS lists one code under `4003`) says
+/// nothing true about the status the service answers with: its rows are imported without a
+/// status (the code is still a fact worth a variant), with a note. A key that is not a number
+/// at all is a malformed file and refuses the operation.
+fn error_codes(op: Node<'_>, schemas: &Schemas<'_>) -> Result<Vec<ErrorSpec>, Problem> {
     let mut rows = Vec::new();
     for (status, list) in op.entries("errorCodes")? {
-        let http_status: u16 = status
-            .parse()
+        let number: u32 = status.parse().map_err(|_| {
+            Problem::new(
+                list.path.clone(),
+                format!("`{status}` is not an HTTP status"),
+            )
+        })?;
+        let http_status = u16::try_from(number)
             .ok()
-            .filter(|s| (100..=599).contains(s))
-            .ok_or_else(|| {
-                Problem::new(
-                    list.path.clone(),
-                    format!("`{status}` is not an HTTP status"),
-                )
-            })?;
+            .filter(|s| (100..=599).contains(s));
+        if http_status.is_none() {
+            schemas.note(
+                list.path.clone(),
+                format!("`{status}` is not an HTTP status: its codes are imported without one"),
+            );
+        }
         for row in list.node().array_self()? {
             let code = row.node().need_str("errorCode")?.trim().to_string();
             if code.is_empty() {

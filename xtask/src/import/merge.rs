@@ -35,13 +35,19 @@ const NESTED_KEYS: &[&str] = &["request", "response", "fields", "errors", "items
 /// The identity of an array element in paths.
 fn identity(v: &Value, index: usize) -> String {
     if let Some(n) = v.get("name").and_then(Value::as_str) {
+        // A key of an ROA JSON body may share its name with a path or query parameter
+        // (`cs` CreateTrigger has `cluster_id` in both): they are different parameters.
+        if v.get("in").and_then(Value::as_str) == Some("body") {
+            return format!("body:{n}");
+        }
         return n.to_string();
     }
-    if let (Some(c), Some(s)) = (
-        v.get("code").and_then(Value::as_str),
-        v.get("http_status").and_then(Value::as_u64),
-    ) {
-        return format!("{c}:{s}");
+    if let Some(c) = v.get("code").and_then(Value::as_str) {
+        // A row without a known HTTP status is named by its code alone.
+        return match v.get("http_status").and_then(Value::as_u64) {
+            Some(s) => format!("{c}:{s}"),
+            None => c.to_string(),
+        };
     }
     if let Some(p) = v.get("path").and_then(Value::as_str) {
         return p.to_string();

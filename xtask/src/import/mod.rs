@@ -11,6 +11,7 @@ pub mod map;
 pub mod merge;
 pub mod node;
 pub mod paging;
+pub mod roa;
 pub mod service;
 
 use std::collections::BTreeMap;
@@ -145,15 +146,24 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     root.object()?;
     let info = root.need("info")?;
     let style = info.node().need_str("style")?;
-    if style != "RPC" {
-        return Err(Problem::new(
-            format!("{}.style", info.path),
-            format!("unsupported API style `{style}`: only RPC products can be imported"),
-        ));
-    }
+    let roa = match style {
+        "RPC" => false,
+        "ROA" => true,
+        _ => {
+            return Err(Problem::new(
+                format!("{}.style", info.path),
+                format!(
+                    "unsupported API style `{style}`: only RPC and ROA products can be imported"
+                ),
+            ));
+        }
+    };
     let product = info.node().need_str("product")?;
     let version = info.node().need_str("version")?;
-    let service = service::service(product, version, root, folder)?;
+    let mut service = service::service(product, version, root, folder)?;
+    if roa {
+        service.style = Some(crate::spec::ApiStyle::Roa);
+    }
     let components = root.get("components");
     let schemas = map::Schemas {
         by_name: match &components {
@@ -167,7 +177,7 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
     let mut notes = Vec::new();
     let apis = root.need("apis")?;
     for (action, op) in apis.node().entries_of()? {
-        let mapped = map::operation(action, op.node(), &schemas);
+        let mapped = map::operation(action, op.node(), &schemas, roa);
         // Notes are kept for refused operations too: they explain what was seen on the way.
         notes.extend(std::mem::take(&mut *schemas.notes.borrow_mut()));
         match mapped {
@@ -177,6 +187,25 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
                         format!("{}.responseDemo", op.path),
                         "no JSON example could be read from it; the spec has no response example",
                     ));
+                }
+                if let Some(example) = &spec.response.example
+                    && let Some(wrong) = match &spec.response.payload {
+                        // An ROA answer whose top level is an array or a scalar.
+                        Some(ty) => value_misfit(
+                            ty.ty,
+                            ty.fields.as_deref(),
+                            ty.items.as_deref(),
+                            example,
+                            "",
+                        ),
+                        None => example_misfit(&spec.response.fields, example, ""),
+                    }
+                {
+                    notes.push(Problem::new(
+                        format!("{}.responseDemo", op.path),
+                        format!("{wrong}: the spec has no response example"),
+                    ));
+                    spec.response.example = None;
                 }
                 spec.pagination = paging::detect(&spec);
                 operations.insert(action.to_string(), spec);
@@ -474,4 +503,104 @@ fn difference_line(file: &str, d: &merge::Difference) -> String {
         show(d.spec.as_ref()),
         show(d.metadata.as_ref())
     )
+}
+
+/// Where a response example contradicts the response schema's shape (an object where it has
+/// an array, and so on), if anywhere. Scalars are not compared: the client decodes numbers and
+/// booleans sent as strings. KMS `GetKmsInstance`'s demo has `"VswitchIds": {"": [""]}` for an
+/// array: such a demo is a placeholder, not a body the service sends, and a test answering
+/// with it would test nothing true.
+fn example_misfit(
+    fields: &[crate::spec::FieldSpec],
+    example: &serde_json::Value,
+    prefix: &str,
+) -> Option<String> {
+    let serde_json::Value::Object(map) = example else {
+        return Some(format!("the example{prefix} is not an object"));
+    };
+    for f in fields {
+        let Some(value) = map.get(&f.name) else {
+            continue;
+        };
+        let path = format!("{prefix}.{}", f.name);
+        if let Some(wrong) =
+            value_misfit(f.ty, f.fields.as_deref(), f.items.as_deref(), value, &path)
+        {
+            return Some(wrong);
+        }
+    }
+    None
+}
+
+fn value_misfit(
+    ty: crate::spec::TypeName,
+    fields: Option<&[crate::spec::FieldSpec]>,
+    items: Option<&crate::spec::TypeSpec>,
+    value: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use crate::spec::TypeName;
+    use serde_json::Value;
+    match (ty, value) {
+        (_, Value::Null) => None,
+        (TypeName::Object, Value::Object(_)) => {
+            example_misfit(fields.unwrap_or_default(), value, path)
+        }
+        (TypeName::Array, Value::Array(list)) => {
+            let item = items?;
+            list.iter().enumerate().find_map(|(i, v)| {
+                value_misfit(
+                    item.ty,
+                    item.fields.as_deref(),
+                    item.items.as_deref(),
+                    v,
+                    &format!("{path}[{i}]"),
+                )
+            })
+        }
+        (TypeName::Map, Value::Object(_)) => None,
+        (TypeName::Object | TypeName::Map, _) => Some(misfit(path, "an object")),
+        (TypeName::Array, _) => Some(misfit(path, "an array")),
+        _ => None,
+    }
+}
+
+/// The note for an example whose value at `path` (empty: the whole example) is not `shape`.
+fn misfit(path: &str, shape: &str) -> String {
+    match path.strip_prefix('.') {
+        Some(inner) => format!("the example's `{inner}` is not {shape}"),
+        None if path.is_empty() => format!("the example is not {shape}"),
+        None => format!("the example's `{path}` is not {shape}"),
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::example_misfit;
+    use crate::spec::FieldSpec;
+
+    #[test]
+    fn an_example_whose_shape_contradicts_the_schema_is_found() {
+        let fields: Vec<FieldSpec> = serde_json::from_value(serde_json::json!([
+            {"name": "Instance", "type": "object", "fields": [
+                {"name": "Ids", "type": "array", "items": {"type": "string"}},
+                {"name": "Count", "type": "long"}
+            ]}
+        ]))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let fits = serde_json::json!({"Instance": {"Ids": ["a"], "Count": "3"}, "Extra": 1});
+        assert_eq!(example_misfit(&fields, &fits, ""), None);
+        let nulls = serde_json::json!({"Instance": {"Ids": null}});
+        assert_eq!(example_misfit(&fields, &nulls, ""), None);
+        let placeholder = serde_json::json!({"Instance": {"Ids": {"": [""]}}});
+        assert_eq!(
+            example_misfit(&fields, &placeholder, "").as_deref(),
+            Some("the example's `Instance.Ids` is not an array")
+        );
+        let flat = serde_json::json!({"Instance": "x"});
+        assert_eq!(
+            example_misfit(&fields, &flat, "").as_deref(),
+            Some("the example's `Instance` is not an object")
+        );
+    }
 }

@@ -4,6 +4,12 @@
 //!   `NextToken`. The page size is `MaxResults` when the request has it.
 //! * **Page numbers**: otherwise, the request has an integer page number (`PageNumber`, or
 //!   `CurrentPage`) and an integer page size (`PageSize`, or `ShowSize`).
+//! * The page number or token parameter is not required: the paginator sets it (KMS's
+//!   `ListKeyVersions` marks `PageNumber` required; it gets no paginator, and the caller pages
+//!   by hand).
+//! * ROA products spell the same names in snake case or lower camel case (`next_token`,
+//!   `nextToken`, `max_results`, `maxResults`, `page_number`, `pageNumber`, `page_num`,
+//!   `page_size`, `pageSize`); those count too.
 //! * The total is the response's integer `TotalCount` (or `Total`), when present.
 //! * The items are the one array reachable from the response's top level through objects only
 //!   (`Instances.Instance`); when there is none, or more than one, the paginator yields whole
@@ -29,19 +35,32 @@ pub fn detect(op: &OperationSpec) -> Option<PaginationSpec> {
         .find(|n| find(resp, n, INTEGERS).is_some())
         .map(|n| n.to_string());
     let items = item_path(resp);
-    if find(req, "NextToken", STRING).is_some() && find(resp, "NextToken", STRING).is_some() {
-        return Some(PaginationSpec::Token {
-            input_token: "NextToken".into(),
-            output_token: "NextToken".into(),
-            page_size: find(req, "MaxResults", INTEGERS).map(|f| f.name.clone()),
-            total,
-            items,
-        });
+    let settable = |f: &FieldSpec| f.required != Some(true);
+    for token in ["NextToken", "next_token", "nextToken"] {
+        if find(req, token, STRING).is_some_and(settable) && find(resp, token, STRING).is_some() {
+            return Some(PaginationSpec::Token {
+                input_token: token.into(),
+                output_token: token.into(),
+                page_size: ["MaxResults", "max_results", "maxResults"]
+                    .iter()
+                    .find_map(|n| find(req, n, INTEGERS))
+                    .map(|f| f.name.clone()),
+                total,
+                items,
+            });
+        }
     }
-    let page_number = ["PageNumber", "CurrentPage"]
-        .iter()
-        .find_map(|n| find(req, n, INTEGERS))?;
-    let page_size = ["PageSize", "ShowSize"]
+    let page_number = [
+        "PageNumber",
+        "CurrentPage",
+        "page_number",
+        "pageNumber",
+        "page_num",
+    ]
+    .iter()
+    .find_map(|n| find(req, n, INTEGERS))
+    .filter(|f| settable(f))?;
+    let page_size = ["PageSize", "ShowSize", "page_size", "pageSize"]
         .iter()
         .find_map(|n| find(req, n, INTEGERS))?;
     Some(PaginationSpec::Page {
@@ -78,5 +97,90 @@ fn collect_arrays(fields: &[FieldSpec], prefix: &str, out: &mut Vec<String>) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detect;
+    use crate::spec::{OperationSpec, PaginationSpec};
+
+    fn op(request: serde_json::Value, fields: serde_json::Value) -> OperationSpec {
+        serde_json::from_value(serde_json::json!({
+            "name": "ListThings",
+            "request": request,
+            "response": {"fields": fields},
+        }))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn items() -> serde_json::Value {
+        serde_json::json!([
+            {"name": "TotalCount", "type": "integer"},
+            {"name": "NextToken", "type": "string"},
+            {"name": "Things", "type": "object", "fields": [
+                {"name": "Thing", "type": "array", "items": {"type": "string"}}
+            ]}
+        ])
+    }
+
+    #[test]
+    fn page_numbers_token_and_required_page_parameters() {
+        let page = op(
+            serde_json::json!([
+                {"name": "PageNumber", "type": "integer", "required": false},
+                {"name": "PageSize", "type": "integer", "required": false}
+            ]),
+            items(),
+        );
+        match detect(&page) {
+            Some(PaginationSpec::Page {
+                page_number,
+                page_size,
+                total,
+                items,
+            }) => {
+                assert_eq!(page_number, "PageNumber");
+                assert_eq!(page_size, "PageSize");
+                assert_eq!(total.as_deref(), Some("TotalCount"));
+                assert_eq!(items.as_deref(), Some("Things.Thing"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let token = op(
+            serde_json::json!([
+                {"name": "NextToken", "type": "string", "required": false},
+                {"name": "MaxResults", "type": "integer", "required": false},
+                {"name": "PageNumber", "type": "integer", "required": false},
+                {"name": "PageSize", "type": "integer", "required": false}
+            ]),
+            items(),
+        );
+        assert!(matches!(
+            detect(&token),
+            Some(PaginationSpec::Token { page_size: Some(ref s), .. }) if s == "MaxResults"
+        ));
+        // A required page number is the caller's to set: no paginator.
+        let required = op(
+            serde_json::json!([
+                {"name": "PageNumber", "type": "integer", "required": true},
+                {"name": "PageSize", "type": "integer", "required": false}
+            ]),
+            items(),
+        );
+        assert!(detect(&required).is_none());
+        // A required token falls back to page numbers when there are any.
+        let required_token = op(
+            serde_json::json!([
+                {"name": "NextToken", "type": "string", "required": true},
+                {"name": "PageNumber", "type": "integer", "required": false},
+                {"name": "PageSize", "type": "integer", "required": false}
+            ]),
+            items(),
+        );
+        assert!(matches!(
+            detect(&required_token),
+            Some(PaginationSpec::Page { .. })
+        ));
     }
 }

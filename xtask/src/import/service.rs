@@ -66,6 +66,7 @@ pub fn service(
             "The `{product}` API, version {version}, imported from Alibaba Cloud's official API metadata."
         ),
         signature: Signature::V3,
+        style: None,
         endpoints,
         common_errors: Vec::new(),
         emulator_crate: None,

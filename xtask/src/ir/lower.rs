@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::{check_builder_methods, lower_pagination, lower_waiter};
 use super::rules;
+use super::scope::{Ctx, Types};
 use super::{
     EnumDef, ErrorCode, Field, Operation, Product, Service, Side, SpecError, StructDef, Ty,
 };
@@ -15,33 +16,6 @@ use crate::spec::{
 /// Methods every generated `Client` has; an operation may not take their names.
 const RESERVED_CLIENT_METHODS: &[&str] = &["config", "new", "from_env", "runtime", "clone", "fmt"];
 
-/// Methods every generated builder has; a request parameter may not take their names.
-pub(super) const RESERVED_BUILDER_METHODS: &[&str] = &[
-    "call_options",
-    "build",
-    "send",
-    "into_paginator",
-    "into_parts",
-    "new",
-    "clone",
-    "fmt",
-];
-
-pub(super) struct Ctx<'a> {
-    file: &'a str,
-    errors: &'a mut Vec<SpecError>,
-}
-
-impl Ctx<'_> {
-    pub(super) fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(SpecError {
-            file: self.file.to_string(),
-            path: path.into(),
-            message: message.into(),
-        });
-    }
-}
-
 /// Lowers a parsed service and its operations `(file, spec)` into the IR, or returns every
 /// problem found.
 pub fn lower_product(
@@ -51,21 +25,12 @@ pub fn lower_product(
     operations: Vec<(String, OperationSpec)>,
 ) -> Result<Product, Vec<SpecError>> {
     let mut errors = Vec::new();
-    let service = lower_service(
-        &mut Ctx {
-            file: service_file,
-            errors: &mut errors,
-        },
-        service,
-    );
+    let service = lower_service(&mut Ctx::new(service_file, &mut errors), service);
     let mut seen_names: BTreeMap<String, String> = BTreeMap::new();
     let mut seen_snake: BTreeMap<String, String> = BTreeMap::new();
     let mut lowered = Vec::new();
     for (file, op) in operations {
-        let mut ctx = Ctx {
-            file: &file,
-            errors: &mut errors,
-        };
+        let mut ctx = Ctx::new(&file, &mut errors);
         let stem = file
             .rsplit('/')
             .next()
@@ -116,7 +81,7 @@ pub fn lower_product(
                 ),
             );
         }
-        if let Some(op) = lower_operation(&mut ctx, &file, service.api_reference.as_deref(), op) {
+        if let Some(op) = lower_operation(&mut ctx, &file, &service, op) {
             lowered.push(op);
         }
     }
@@ -144,6 +109,7 @@ fn lower_service(ctx: &mut Ctx<'_>, s: ServiceSpec) -> Service {
         title: s.title,
         summary: s.summary,
         signature: s.signature,
+        style: s.style.unwrap_or(spec::ApiStyle::Rpc),
         endpoints: s.endpoints,
         common_errors,
         emulator_crate: s.emulator_crate,
@@ -187,10 +153,10 @@ fn lower_errors(
             );
             continue;
         }
-        if !(100..=599).contains(&e.http_status) {
+        if let Some(status) = e.http_status.filter(|s| !(100..=599).contains(s)) {
             ctx.err(
                 format!("{path}[{i}].http_status"),
-                format!("{} is not an HTTP status", e.http_status),
+                format!("{status} is not an HTTP status"),
             );
         }
         if as_variants && variant == "Unhandled" {
@@ -198,11 +164,20 @@ fn lower_errors(
         }
         // The same code under another HTTP status is one variant with several statuses.
         if let Some(existing) = out.iter_mut().find(|x| x.code == e.code) {
-            if existing.http_statuses.contains(&e.http_status) {
+            let seen = match e.http_status {
+                Some(status) => existing.http_statuses.contains(&status),
+                None => existing.listed_without_status,
+            };
+            if seen {
                 ctx.err(&p, format!("duplicate error code `{}`", e.code));
             } else {
-                existing.http_statuses.push(e.http_status);
-                existing.http_statuses.sort_unstable();
+                match e.http_status {
+                    Some(status) => {
+                        existing.http_statuses.push(status);
+                        existing.http_statuses.sort_unstable();
+                    }
+                    None => existing.listed_without_status = true,
+                }
                 if existing.description.is_none() {
                     existing.description = e.description.clone();
                 }
@@ -222,85 +197,21 @@ fn lower_errors(
         out.push(ErrorCode {
             code: e.code.clone(),
             variant,
-            http_statuses: vec![e.http_status],
+            http_statuses: e.http_status.into_iter().collect(),
+            listed_without_status: e.http_status.is_none(),
             description: e.description.clone(),
         });
     }
     out
 }
 
-/// Allocates type names inside one operation's module.
-pub(super) struct Types {
-    pub(super) reserved: BTreeSet<String>,
-    pub(super) structs: Vec<StructDef>,
-    pub(super) enums: Vec<EnumDef>,
-}
-
-impl Types {
-    fn taken(&self, name: &str) -> bool {
-        self.reserved.contains(name)
-            || self.structs.iter().any(|s| s.name == name)
-            || self.enums.iter().any(|e| e.name == name)
-    }
-
-    fn candidates(base: &str, parent: &str) -> Vec<String> {
-        let mut c = vec![base.to_string(), format!("{parent}{base}")];
-        for n in 2..100 {
-            c.push(format!("{parent}{base}{n}"));
-        }
-        c
-    }
-
-    fn add_struct(&mut self, base: &str, parent: &str, def: StructDef) -> String {
-        for name in Self::candidates(base, parent) {
-            if let Some(existing) = self.structs.iter().find(|s| s.name == name) {
-                if existing.fields == def.fields && existing.side == def.side {
-                    return name;
-                }
-                continue;
-            }
-            if !self.taken(&name) {
-                self.structs.push(StructDef {
-                    name: name.clone(),
-                    ..def
-                });
-                return name;
-            }
-        }
-        unreachable_name(base)
-    }
-
-    fn add_enum(&mut self, base: &str, parent: &str, def: EnumDef) -> String {
-        for name in Self::candidates(base, parent) {
-            if let Some(existing) = self.enums.iter().find(|e| e.name == name) {
-                if existing.variants == def.variants {
-                    return name;
-                }
-                continue;
-            }
-            if !self.taken(&name) {
-                self.enums.push(EnumDef {
-                    name: name.clone(),
-                    ..def
-                });
-                return name;
-            }
-        }
-        unreachable_name(base)
-    }
-}
-
-fn unreachable_name(base: &str) -> String {
-    // 100 candidates cannot all be taken by one operation's few dozen types.
-    format!("{base}Overflow")
-}
-
 fn lower_operation(
     ctx: &mut Ctx<'_>,
     file: &str,
-    api_reference: Option<&str>,
+    service: &Service,
     op: OperationSpec,
 ) -> Option<Operation> {
+    let api_reference = service.api_reference.as_deref();
     let n = upper_camel(&op.name);
     if op.summary.as_deref().is_some_and(|s| s.trim().is_empty()) {
         ctx.err("summary", "the summary is empty");
@@ -340,6 +251,23 @@ fn lower_operation(
         Side::Response,
         false,
     );
+    let output_payload = op.response.payload.as_ref().and_then(|t| {
+        let naming = TypeNaming {
+            field_name: "Body",
+            is_item: false,
+            type_name: None,
+        };
+        lower_type(
+            ctx,
+            &mut types,
+            "response.payload",
+            &n,
+            naming,
+            t,
+            Side::Response,
+        )
+    });
+    let route = super::roa::check_route(ctx, service.style, &op, &input);
     check_builder_methods(ctx, &input, &op.waiters);
     let errors = lower_errors(ctx, "errors", &op.errors, true);
     let pagination = op
@@ -356,9 +284,10 @@ fn lower_operation(
         .iter()
         .find(|f| f.wire == rules::CLIENT_TOKEN && f.ty == Ty::String);
     let fills_client_token = client_token.is_some_and(|f| !f.required);
-    let idempotent = op
-        .idempotent
-        .unwrap_or_else(|| rules::idempotent_by_rule(&op.name, client_token.is_some()));
+    let idempotent = op.idempotent.unwrap_or_else(|| match &route {
+        Some(route) => rules::idempotent_by_method(route.method),
+        None => rules::idempotent_by_rule(&op.name, client_token.is_some()),
+    });
     let summary = op.summary.clone().unwrap_or_else(|| {
         format!(
             "Calls `{}`. No description of our own yet: see the official API reference.",
@@ -396,6 +325,8 @@ fn lower_operation(
         pagination,
         waiters,
         response_example,
+        route,
+        output_payload,
     })
 }
 
@@ -431,7 +362,9 @@ fn lower_fields(
     top_level_request: bool,
 ) -> Vec<Field> {
     let mut out = Vec::new();
-    let mut wires: BTreeSet<&str> = BTreeSet::new();
+    // Keyed by (is a JSON body key, wire name): a body key may share its name with a path or
+    // query parameter.
+    let mut wires: BTreeSet<(bool, &str)> = BTreeSet::new();
     let mut rusts: BTreeMap<String, &str> = BTreeMap::new();
     for (i, f) in fields.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -445,7 +378,7 @@ fn lower_fields(
             );
             continue;
         }
-        if !wires.insert(&f.name) {
+        if !wires.insert((f.location == Some(Location::Body), &f.name)) {
             ctx.err(format!("{p}.name"), format!("duplicate field `{}`", f.name));
             continue;
         }
@@ -474,17 +407,32 @@ fn lower_fields(
         if side == Side::Request && top_level_request && f.required.is_none() {
             ctx.err(&p, "missing key `required`");
         }
-        if f.style.is_some() && !matches!(f.ty, TypeName::Object | TypeName::Array | TypeName::Map)
-        {
+        // `any` is sent only as JSON (ECS's `RunCommand` `Parameters`); other styles need a shape.
+        let styled_shape = matches!(f.ty, TypeName::Object | TypeName::Array | TypeName::Map)
+            || (f.ty == TypeName::Any && f.style == Some(Style::Json));
+        if f.style.is_some() && !styled_shape {
             ctx.err(
                 format!("{p}.style"),
-                "`style` applies only to object, array and map parameters",
+                "`style` applies only to object, array and map parameters (and `json` to `any`)",
             );
         }
         if f.location.is_some() && !(side == Side::Request && top_level_request) {
             ctx.err(
                 format!("{p}.in"),
                 "`in` applies only to top-level request parameters",
+            );
+        }
+        if f.style == Some(Style::Simple)
+            && !f.items.as_ref().is_some_and(|i| {
+                !matches!(
+                    i.ty,
+                    TypeName::Object | TypeName::Array | TypeName::Map | TypeName::Any
+                )
+            })
+        {
+            ctx.err(
+                format!("{p}.style"),
+                "`simple` (comma-joined) applies only to lists of scalars",
             );
         }
         if f.style.is_some() && side == Side::Response {
@@ -529,6 +477,7 @@ fn lower_fields(
             ty,
             required: f.required.unwrap_or(false) && side == Side::Request,
             json: f.style == Some(Style::Json),
+            simple: f.style == Some(Style::Simple),
             description: f.description.clone(),
             example: f.example.clone(),
             default: f.default.clone(),
@@ -613,32 +562,25 @@ fn lower_type(
         TypeName::String => match &t.enum_values {
             Some(values) if !values.is_empty() => {
                 let mut variants = Vec::new();
-                let mut seen = BTreeMap::new();
+                let mut seen: BTreeMap<String, String> = BTreeMap::new();
                 for (j, v) in values.iter().enumerate() {
-                    let variant = upper_camel(v);
-                    if variant.is_empty() {
+                    if variants.iter().any(|(_, w): &(String, String)| w == v) {
+                        ctx.err(
+                            format!("{path}.enum[{j}]"),
+                            format!("`{v}` is listed twice"),
+                        );
+                        return None;
+                    }
+                    let base = upper_camel(v);
+                    if base.is_empty() {
                         ctx.err(
                             format!("{path}.enum[{j}]"),
                             "the value has no letters or digits",
                         );
                         return None;
                     }
-                    if variant == "Unknown" {
-                        ctx.err(
-                            format!("{path}.enum[{j}]"),
-                            "`Unknown` is reserved for values the spec does not list",
-                        );
-                        return None;
-                    }
-                    if let Some(prev) = seen.insert(variant.clone(), v.clone()) {
-                        ctx.err(
-                            format!("{path}.enum[{j}]"),
-                            format!(
-                                "values `{prev}` and `{v}` both become the variant `{variant}`"
-                            ),
-                        );
-                        return None;
-                    }
+                    let variant = enum_variant_name(&base, &seen);
+                    seen.insert(variant.clone(), v.clone());
                     variants.push((variant, v.clone()));
                 }
                 let def = EnumDef {
@@ -718,4 +660,45 @@ fn lower_type(
             Ty::Map(Box::new(inner))
         }
     })
+}
+
+/// The variant for a value whose UpperCamelCase form is `base`: `base` itself when free, else
+/// the first free `base2`, `base3`, … (ECS lists `Finished` beside `finished`; the service
+/// compares exactly, so both are kept, in spec order). `Unknown` is the catch-all, so a listed
+/// value `unknown` becomes `UnknownValue`.
+fn enum_variant_name(base: &str, taken: &BTreeMap<String, String>) -> String {
+    let base = if base == "Unknown" {
+        "UnknownValue"
+    } else {
+        base
+    };
+    if !taken.contains_key(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|c| !taken.contains_key(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
+#[cfg(test)]
+mod enum_name_tests {
+    use super::enum_variant_name;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn colliding_values_get_the_first_free_suffix_and_unknown_is_never_taken() {
+        let mut taken = BTreeMap::new();
+        for (value, expected) in [
+            ("Finished", "Finished"),
+            ("finished", "Finished2"),
+            ("FINISHED", "Finished3"),
+            ("unknown", "UnknownValue"),
+            ("Unknown", "UnknownValue2"),
+        ] {
+            let name = enum_variant_name(&crate::naming::upper_camel(value), &taken);
+            assert_eq!(name, expected, "{value}");
+            taken.insert(name, value.to_string());
+        }
+    }
 }

@@ -1,18 +1,21 @@
 //! The validated intermediate representation between the JSON specs and `quote!`.
 //!
 //! [`lower_product`] checks everything the JSON shape cannot express (duplicates, name
-//! collisions after case conversion, references between fields) and resolves names, so the
-//! emitters never have to make a decision or report an error.
+//! collisions after case conversion, references between fields) and resolves type names, so
+//! the emitters never meet a spec error; what they still decide is presentation (see `emit`).
 
 use std::fmt;
 
 mod lower;
 mod refs;
+mod roa;
 pub mod rules;
+mod scope;
 
 pub use lower::lower_product;
+pub use roa::placeholders;
 
-use crate::spec::{self, Auth, Location, Signature};
+use crate::spec::{self, ApiStyle, Auth, HttpMethod, Location, Signature};
 
 /// A spec problem, naming the file and the JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,8 @@ pub struct Service {
     pub summary: String,
     /// Default signature.
     pub signature: Signature,
+    /// RPC or ROA.
+    pub style: ApiStyle,
     /// Endpoint map.
     pub endpoints: spec::EndpointsSpec,
     /// Platform-wide codes.
@@ -118,6 +123,8 @@ pub struct Field {
     pub required: bool,
     /// Sent as one JSON string.
     pub json: bool,
+    /// A list sent as one comma-joined value (`style: simple`).
+    pub simple: bool,
     /// Documentation.
     pub description: Option<String>,
     /// Example value.
@@ -178,8 +185,11 @@ pub struct ErrorCode {
     pub code: String,
     /// The variant name.
     pub variant: String,
-    /// HTTP statuses the code is listed under, ascending (at least one).
+    /// HTTP statuses the code is listed under, ascending (empty when it is only listed
+    /// without one).
     pub http_statuses: Vec<u16>,
+    /// Whether a row lists the code without a known HTTP status (ECS's `4003`).
+    pub listed_without_status: bool,
     /// Meaning.
     pub description: Option<String>,
 }
@@ -218,6 +228,9 @@ pub struct Waiter {
     pub name: String,
     /// Docs.
     pub description: Option<String>,
+    /// The objects, from the output down, that hold the polled field (empty when it is at the
+    /// top level).
+    pub parents: Vec<Field>,
     /// Polled output field.
     pub field: Field,
     /// Success values.
@@ -271,4 +284,18 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// A success body.
     pub response_example: Option<String>,
+    /// The HTTP method and path template (ROA operations only).
+    pub route: Option<Route>,
+    /// The type of the whole response body when its top level is not an object (ROA);
+    /// `output` is then empty.
+    pub output_payload: Option<Ty>,
+}
+
+/// How an ROA operation travels: its HTTP method and path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The method.
+    pub method: HttpMethod,
+    /// The template, such as `/clusters/{ClusterId}`; every placeholder names a path parameter.
+    pub path: String,
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lower::{Ctx, RESERVED_BUILDER_METHODS, Types};
+use super::scope::{Ctx, RESERVED_BUILDER_METHODS, Types};
 use super::{Field, Pagination, Ty, Waiter};
 use crate::naming::{snake_case, upper_camel};
 use crate::spec::{self, PaginationSpec};
@@ -220,7 +220,30 @@ pub(super) fn lower_waiter(
             format!("`{}` is not UpperCamelCase", w.name),
         );
     }
-    let Some(field) = find(output, &w.field) else {
+    // `KeyMetadata.KeyState`: objects down to the polled field.
+    let mut parents = Vec::new();
+    let mut fields: &[Field] = output;
+    let parts: Vec<&str> = w.field.split('.').collect();
+    let (last, objects) = parts.split_last()?;
+    for part in objects {
+        let Some(f) = find(fields, part) else {
+            ctx.err(
+                format!("{path}.field"),
+                format!("`{}`: the response has no field `{part}` there", w.field),
+            );
+            return None;
+        };
+        let Ty::Struct(name) = &f.ty else {
+            ctx.err(
+                format!("{path}.field"),
+                format!("`{part}` in `{}` is not an object", w.field),
+            );
+            return None;
+        };
+        parents.push(f.clone());
+        fields = &types.structs.iter().find(|s| &s.name == name)?.fields;
+    }
+    let Some(field) = find(fields, last) else {
         ctx.err(
             format!("{path}.field"),
             format!("the response has no field `{}`", w.field),
@@ -268,6 +291,7 @@ pub(super) fn lower_waiter(
     Some(Waiter {
         name: w.name.clone(),
         description: w.description.clone(),
+        parents,
         field: field.clone(),
         success: w.success.clone(),
         failure: w.failure.clone(),

@@ -22,6 +22,17 @@ pub fn idempotent_by_rule(action: &str, has_client_token: bool) -> bool {
         })
 }
 
+/// Whether an ROA operation is safe to re-send, when its spec does not say: the method
+/// decides, as HTTP defines it. `GET`, `PUT` and `DELETE` are idempotent; `POST` and `PATCH`
+/// are not.
+pub fn idempotent_by_method(method: crate::spec::HttpMethod) -> bool {
+    use crate::spec::HttpMethod;
+    matches!(
+        method,
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
+    )
+}
+
 /// The wire name of the idempotency token parameter.
 pub const CLIENT_TOKEN: &str = "ClientToken";
 
@@ -90,6 +101,16 @@ mod tests {
             assert!(!idempotent_by_rule(a, false), "{a}");
         }
         assert!(idempotent_by_rule("CreateInstance", true));
+    }
+
+    #[test]
+    fn roa_idempotency_follows_the_method() {
+        use crate::spec::HttpMethod;
+        assert!(idempotent_by_method(HttpMethod::Get));
+        assert!(idempotent_by_method(HttpMethod::Put));
+        assert!(idempotent_by_method(HttpMethod::Delete));
+        assert!(!idempotent_by_method(HttpMethod::Post));
+        assert!(!idempotent_by_method(HttpMethod::Patch));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use alibabacloud_cas_emulator::{
-    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig, HOST_ID,
 };
 use alibabacloud_runtime::Credentials;
 use alibabacloud_runtime::signing::{
@@ -59,7 +59,9 @@ impl Reply {
         self
     }
 
-    /// Panics unless the answer is the error `code` with HTTP `status`.
+    /// Panics unless the answer is the error `code` with HTTP `status` in the service's whole
+    /// error envelope: a message, the request id (the same as the `x-acs-request-id` header),
+    /// the `HostId` and a `Recommend` link naming the code, as JSON.
     pub fn err(self, status: u16, code: &str) -> Self {
         assert_eq!(
             (self.status, self.code()),
@@ -67,7 +69,61 @@ impl Reply {
             "{:?}",
             self.body
         );
+        assert!(!self.message().is_empty(), "no Message: {:?}", self.body);
+        assert!(
+            !self.request_id().is_empty(),
+            "no RequestId: {:?}",
+            self.body
+        );
+        assert_eq!(
+            self.header_request_id.as_deref(),
+            Some(self.request_id()),
+            "the header and the body name one request id"
+        );
+        assert_eq!(self.body["HostId"], HOST_ID, "{:?}", self.body);
+        let recommend = self.body["Recommend"].as_str().unwrap_or("");
+        assert!(
+            recommend.contains(&format!("q={code}&")),
+            "Recommend does not name {code}: {recommend}"
+        );
+        assert!(
+            self.content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{:?}",
+            self.content_type
+        );
         self
+    }
+
+    /// Reads an answer from its status, headers (lowercase names) and body bytes; panics when
+    /// the body is not JSON.
+    pub fn from_parts(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        Reply {
+            status,
+            header_request_id: header("x-acs-request-id"),
+            content_type: header("content-type"),
+            body: serde_json::from_slice(body)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(body))),
+        }
+    }
+
+    /// Reads a reqwest answer.
+    pub async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let bytes = response.bytes().await.unwrap();
+        Reply::from_parts(status, &headers, &bytes)
     }
 }
 
@@ -86,7 +142,7 @@ impl Client {
     pub fn new(emulator: &Emulator, scheme: SignatureVersion) -> Self {
         Self {
             http: {
-                alibabacloud_runtime::client::install_default_crypto_provider();
+                alibabacloud_runtime::tls::install_default_crypto_provider();
                 reqwest::Client::new()
             },
             host: emulator.local_addr().to_string(),
@@ -129,7 +185,7 @@ impl Client {
             host: &self.host,
             action,
             version,
-            params: &params,
+            params: &alibabacloud_runtime::Params::from_pairs(&params),
             body: &[],
         };
         self.scheme
@@ -190,26 +246,7 @@ impl Client {
         if let Some(body) = body {
             request = request.body(body);
         }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let header_request_id = header("x-acs-request-id");
-        let content_type = header("content-type");
-        let bytes = response.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-        Reply {
-            status,
-            header_request_id,
-            content_type,
-            body,
-        }
+        Reply::read(request.send().await.unwrap()).await
     }
 
     /// Creates a DNS-validated order for `domain` and returns its id.

@@ -54,15 +54,17 @@ impl ::alibabacloud_runtime::Operation for BatchUpdateNoticeStatusInput {
     }
 }
 /// The decoded answer of `BatchUpdateNoticeStatus`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct BatchUpdateNoticeStatusOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    BatchUpdateNoticeStatusOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The documented values of `request[1]`: `zh`, `en`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -76,65 +78,7 @@ pub enum Lang {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Lang {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["zh", "en"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Zh => "zh",
-            Self::En => "en",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Lang {
-    fn from(value: &str) -> Self {
-        match value {
-            "zh" => Self::Zh,
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Lang {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Lang {
-    fn as_str(&self) -> &str {
-        Lang::as_str(self)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Lang {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(Lang { Zh = "zh", En = "en", });
 /// The errors `BatchUpdateNoticeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -142,44 +86,8 @@ pub enum BatchUpdateNoticeStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl BatchUpdateNoticeStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for BatchUpdateNoticeStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        BatchUpdateNoticeStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for BatchUpdateNoticeStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for BatchUpdateNoticeStatusError {}
-/// Builds and sends a `BatchUpdateNoticeStatus` call. `send` becomes available once every required parameter is set (`Ids`, `NoticeStatus`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(BatchUpdateNoticeStatusError {});
+/// Builds and sends a `BatchUpdateNoticeStatus` call. `send` and `build` compile once every required parameter is set (`Ids`, `NoticeStatus`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct BatchUpdateNoticeStatusBuilder<
@@ -299,28 +207,40 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         self
     }
 }
-impl BatchUpdateNoticeStatusBuilder<::std::string::String, ::std::string::String> {
+impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         BatchUpdateNoticeStatusInput,
-    ) {
+    )
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             BatchUpdateNoticeStatusInput {
-                ids: self.ids,
+                ids: <Ids_ as self::required::Ids<
+                    ::std::string::String,
+                >>::into_value(self.ids),
                 lang: self.lang,
                 notice_biz: self.notice_biz,
-                notice_status: self.notice_status,
+                notice_status: <NoticeStatus_ as self::required::NoticeStatus<
+                    ::std::string::String,
+                >>::into_value(self.notice_status),
                 source_ip: self.source_ip,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> BatchUpdateNoticeStatusInput {
+    pub fn build(self) -> BatchUpdateNoticeStatusInput
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -329,9 +249,46 @@ impl BatchUpdateNoticeStatusBuilder<::std::string::String, ::std::string::String
     ) -> ::std::result::Result<
         BatchUpdateNoticeStatusOutput,
         ::alibabacloud_runtime::SdkError<BatchUpdateNoticeStatusError>,
-    > {
+    >
+    where
+        Ids_: self::required::Ids<::std::string::String>,
+        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`BatchUpdateNoticeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Ids` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BatchUpdateNoticeStatus` needs its required parameter `Ids`",
+        label = "`Ids` is not set",
+        note = "set it with `.ids(…)` before this call"
+    )]
+    pub trait Ids<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `NoticeStatus` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`BatchUpdateNoticeStatus` needs its required parameter `NoticeStatus`",
+        label = "`NoticeStatus` is not set",
+        note = "set it with `.notice_status(…)` before this call"
+    )]
+    pub trait NoticeStatus<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Ids<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::NoticeStatus<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

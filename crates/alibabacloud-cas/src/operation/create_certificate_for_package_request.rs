@@ -40,8 +40,7 @@ pub struct CreateCertificateForPackageRequestInput {
     pub domain: ::std::option::Option<::std::string::String>,
     /// The name of the company profile to use when the product is organization-validated.
     ///
-    /// Wire name `CompanyName`: string. Example: `A company
-    /// `.
+    /// Wire name `CompanyName`: string. Example: `A company\n`.
     pub company_name: ::std::option::Option<::std::string::String>,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
@@ -88,24 +87,22 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateForPackageRequestInp
 ///   "RequestId": "5890029B-938A-589E-98B9-3DEC7BA7C400"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateCertificateForPackageRequestOutput {
     /// The ID of the new certificate application order.
     ///
     /// Wire name `OrderId`: 64-bit integer. Example: `2021010`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `5890029B-938A-589E-98B9-3DEC7BA7C400`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateCertificateForPackageRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id lenient, 1 request_id value, }
+);
 /// A structure of the operation, at `request[8].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -118,8 +115,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The documented values of `request[1]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
@@ -161,107 +158,18 @@ pub enum ProductCode {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ProductCode {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "digicert-free-1-free",
-        "symantec-free-1-free",
-        "symantec-dv-1-starter",
-        "symantec-ov-1-personal",
-        "symantec-ov-w-personal",
-        "geotrust-dv-1-starter",
-        "geotrust-dv-w-starter",
-        "geotrust-ov-1-personal",
-        "geotrust-ov-w-personal",
-        "globalsign-dv-1-personal",
-        "globalsign-dv-w-advanced",
-        "globalsign-ov-1-personal",
-        "globalsign-ov-w-advanced",
-        "cfca-ov-1-personal",
-        "cfca-ev-w-advanced",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DigicertFree1Free => "digicert-free-1-free",
-            Self::SymantecFree1Free => "symantec-free-1-free",
-            Self::SymantecDv1Starter => "symantec-dv-1-starter",
-            Self::SymantecOv1Personal => "symantec-ov-1-personal",
-            Self::SymantecOvWPersonal => "symantec-ov-w-personal",
-            Self::GeotrustDv1Starter => "geotrust-dv-1-starter",
-            Self::GeotrustDvWStarter => "geotrust-dv-w-starter",
-            Self::GeotrustOv1Personal => "geotrust-ov-1-personal",
-            Self::GeotrustOvWPersonal => "geotrust-ov-w-personal",
-            Self::GlobalsignDv1Personal => "globalsign-dv-1-personal",
-            Self::GlobalsignDvWAdvanced => "globalsign-dv-w-advanced",
-            Self::GlobalsignOv1Personal => "globalsign-ov-1-personal",
-            Self::GlobalsignOvWAdvanced => "globalsign-ov-w-advanced",
-            Self::CfcaOv1Personal => "cfca-ov-1-personal",
-            Self::CfcaEvWAdvanced => "cfca-ev-w-advanced",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProductCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "digicert-free-1-free" => Self::DigicertFree1Free,
-            "symantec-free-1-free" => Self::SymantecFree1Free,
-            "symantec-dv-1-starter" => Self::SymantecDv1Starter,
-            "symantec-ov-1-personal" => Self::SymantecOv1Personal,
-            "symantec-ov-w-personal" => Self::SymantecOvWPersonal,
-            "geotrust-dv-1-starter" => Self::GeotrustDv1Starter,
-            "geotrust-dv-w-starter" => Self::GeotrustDvWStarter,
-            "geotrust-ov-1-personal" => Self::GeotrustOv1Personal,
-            "geotrust-ov-w-personal" => Self::GeotrustOvWPersonal,
-            "globalsign-dv-1-personal" => Self::GlobalsignDv1Personal,
-            "globalsign-dv-w-advanced" => Self::GlobalsignDvWAdvanced,
-            "globalsign-ov-1-personal" => Self::GlobalsignOv1Personal,
-            "globalsign-ov-w-advanced" => Self::GlobalsignOvWAdvanced,
-            "cfca-ov-1-personal" => Self::CfcaOv1Personal,
-            "cfca-ev-w-advanced" => Self::CfcaEvWAdvanced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ProductCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ProductCode {
-    fn as_str(&self) -> &str {
-        ProductCode::as_str(self)
-    }
-}
-impl ::serde::Serialize for ProductCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ProductCode {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
+    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
+    SymantecOv1Personal = "symantec-ov-1-personal", SymantecOvWPersonal =
+    "symantec-ov-w-personal", GeotrustDv1Starter = "geotrust-dv-1-starter",
+    GeotrustDvWStarter = "geotrust-dv-w-starter", GeotrustOv1Personal =
+    "geotrust-ov-1-personal", GeotrustOvWPersonal = "geotrust-ov-w-personal",
+    GlobalsignDv1Personal = "globalsign-dv-1-personal", GlobalsignDvWAdvanced =
+    "globalsign-dv-w-advanced", GlobalsignOv1Personal = "globalsign-ov-1-personal",
+    GlobalsignOvWAdvanced = "globalsign-ov-w-advanced", CfcaOv1Personal =
+    "cfca-ov-1-personal", CfcaEvWAdvanced = "cfca-ev-w-advanced", }
+);
 /// The documented values of `request[7]`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -275,65 +183,7 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ValidateType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["DNS", "FILE"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dns => "DNS",
-            Self::File => "FILE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ValidateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DNS" => Self::Dns,
-            "FILE" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ValidateType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ValidateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ValidateType {
-    fn as_str(&self) -> &str {
-        ValidateType::as_str(self)
-    }
-}
-impl ::serde::Serialize for ValidateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ValidateType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
 /// The errors `CreateCertificateForPackageRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -341,43 +191,7 @@ pub enum CreateCertificateForPackageRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateCertificateForPackageRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateCertificateForPackageRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateCertificateForPackageRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateCertificateForPackageRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateCertificateForPackageRequestError {}
+::alibabacloud_runtime::operation_error!(CreateCertificateForPackageRequestError {});
 /// Builds and sends a `CreateCertificateForPackageRequest` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
@@ -522,8 +336,7 @@ impl CreateCertificateForPackageRequestBuilder {
     }
     /// The name of the company profile to use when the product is organization-validated.
     ///
-    /// Wire name `CompanyName`: string. Example: `A company
-    /// `.
+    /// Wire name `CompanyName`: string. Example: `A company\n`.
     pub fn company_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

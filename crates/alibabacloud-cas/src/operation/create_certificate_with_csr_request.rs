@@ -77,24 +77,22 @@ impl ::alibabacloud_runtime::Operation for CreateCertificateWithCsrRequestInput 
 ///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateCertificateWithCsrRequestOutput {
     /// The ID of the new certificate application order.
     ///
     /// Wire name `OrderId`: 64-bit integer. Example: `98987582437920968`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateCertificateWithCsrRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id lenient, 1 request_id value, }
+);
 /// A structure of the operation, at `request[6].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -107,8 +105,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The documented values of `request[1]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
@@ -134,83 +132,13 @@ pub enum ProductCode {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ProductCode {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "digicert-free-1-free",
-        "symantec-free-1-free",
-        "symantec-dv-1-starter",
-        "geotrust-dv-1-starter",
-        "geotrust-dv-w-starter",
-        "globalsign-dv-1-personal",
-        "globalsign-dv-w-advanced",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DigicertFree1Free => "digicert-free-1-free",
-            Self::SymantecFree1Free => "symantec-free-1-free",
-            Self::SymantecDv1Starter => "symantec-dv-1-starter",
-            Self::GeotrustDv1Starter => "geotrust-dv-1-starter",
-            Self::GeotrustDvWStarter => "geotrust-dv-w-starter",
-            Self::GlobalsignDv1Personal => "globalsign-dv-1-personal",
-            Self::GlobalsignDvWAdvanced => "globalsign-dv-w-advanced",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProductCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "digicert-free-1-free" => Self::DigicertFree1Free,
-            "symantec-free-1-free" => Self::SymantecFree1Free,
-            "symantec-dv-1-starter" => Self::SymantecDv1Starter,
-            "geotrust-dv-1-starter" => Self::GeotrustDv1Starter,
-            "geotrust-dv-w-starter" => Self::GeotrustDvWStarter,
-            "globalsign-dv-1-personal" => Self::GlobalsignDv1Personal,
-            "globalsign-dv-w-advanced" => Self::GlobalsignDvWAdvanced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ProductCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ProductCode {
-    fn as_str(&self) -> &str {
-        ProductCode::as_str(self)
-    }
-}
-impl ::serde::Serialize for ProductCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ProductCode {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
+    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
+    GeotrustDv1Starter = "geotrust-dv-1-starter", GeotrustDvWStarter =
+    "geotrust-dv-w-starter", GlobalsignDv1Personal = "globalsign-dv-1-personal",
+    GlobalsignDvWAdvanced = "globalsign-dv-w-advanced", }
+);
 /// The documented values of `request[5]`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -224,65 +152,7 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ValidateType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["DNS", "FILE"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dns => "DNS",
-            Self::File => "FILE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ValidateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DNS" => Self::Dns,
-            "FILE" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ValidateType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ValidateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ValidateType {
-    fn as_str(&self) -> &str {
-        ValidateType::as_str(self)
-    }
-}
-impl ::serde::Serialize for ValidateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ValidateType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
 /// The errors `CreateCertificateWithCsrRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -304,91 +174,13 @@ pub enum CreateCertificateWithCsrRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateCertificateWithCsrRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::NotFoundPackage(m) => m,
-            Self::NotRemainCount(m) => m,
-            Self::CreateCertificateRequestFailed(m) => m,
-            Self::NotFoundOrder(m) => m,
-            Self::OrderStateError(m) => m,
-            Self::DeleteFail(m) => m,
-            Self::Error(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `NotFoundPackage`.
-    pub fn is_not_found_package(&self) -> bool {
-        ::std::matches!(self, Self::NotFoundPackage(_))
-    }
-    /// Whether this is `NotRemainCount`.
-    pub fn is_not_remain_count(&self) -> bool {
-        ::std::matches!(self, Self::NotRemainCount(_))
-    }
-    /// Whether this is `CreateCertificateRequestFailed`.
-    pub fn is_create_certificate_request_failed(&self) -> bool {
-        ::std::matches!(self, Self::CreateCertificateRequestFailed(_))
-    }
-    /// Whether this is `NotFoundOrder`.
-    pub fn is_not_found_order(&self) -> bool {
-        ::std::matches!(self, Self::NotFoundOrder(_))
-    }
-    /// Whether this is `OrderStateError`.
-    pub fn is_order_state_error(&self) -> bool {
-        ::std::matches!(self, Self::OrderStateError(_))
-    }
-    /// Whether this is `DeleteFail`.
-    pub fn is_delete_fail(&self) -> bool {
-        ::std::matches!(self, Self::DeleteFail(_))
-    }
-    /// Whether this is `Error`.
-    pub fn is_error(&self) -> bool {
-        ::std::matches!(self, Self::Error(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateCertificateWithCsrRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "NotFoundPackage" => Self::NotFoundPackage(metadata),
-            "NotRemainCount" => Self::NotRemainCount(metadata),
-            "CreateCertificateRequestFailed" => {
-                Self::CreateCertificateRequestFailed(metadata)
-            }
-            "NotFoundOrder" => Self::NotFoundOrder(metadata),
-            "OrderStateError" => Self::OrderStateError(metadata),
-            "DeleteFail" => Self::DeleteFail(metadata),
-            "Error" => Self::Error(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateCertificateWithCsrRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateCertificateWithCsrRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateCertificateWithCsrRequestError {}
-/// Builds and sends a `CreateCertificateWithCsrRequest` call. `send` becomes available once every required parameter is set (`Csr`, `Username`, `Phone`, `Email`, `ValidateType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(
+    CreateCertificateWithCsrRequestError { NotFoundPackage = "NotFoundPackage",
+    NotRemainCount = "NotRemainCount", CreateCertificateRequestFailed =
+    "CreateCertificateRequestFailed", NotFoundOrder = "NotFoundOrder", OrderStateError =
+    "OrderStateError", DeleteFail = "DeleteFail", Error = "Error", }
+);
+/// Builds and sends a `CreateCertificateWithCsrRequest` call. `send` and `build` compile once every required parameter is set (`Csr`, `Username`, `Phone`, `Email`, `ValidateType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateWithCsrRequestBuilder<
@@ -606,12 +398,18 @@ impl<
         self
     }
 }
-impl CreateCertificateWithCsrRequestBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ValidateType,
+impl<
+    Csr_,
+    Username_,
+    Phone_,
+    Email_,
+    ValidateType_,
+> CreateCertificateWithCsrRequestBuilder<
+    Csr_,
+    Username_,
+    Phone_,
+    Email_,
+    ValidateType_,
 > {
     fn into_parts(
         self,
@@ -619,23 +417,47 @@ impl CreateCertificateWithCsrRequestBuilder<
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateCertificateWithCsrRequestInput,
-    ) {
+    )
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         (
             self._client,
             self._options,
             CreateCertificateWithCsrRequestInput {
-                csr: self.csr,
+                csr: <Csr_ as self::required::Csr<
+                    ::std::string::String,
+                >>::into_value(self.csr),
                 product_code: self.product_code,
-                username: self.username,
-                phone: self.phone,
-                email: self.email,
-                validate_type: self.validate_type,
+                username: <Username_ as self::required::Username<
+                    ::std::string::String,
+                >>::into_value(self.username),
+                phone: <Phone_ as self::required::Phone<
+                    ::std::string::String,
+                >>::into_value(self.phone),
+                email: <Email_ as self::required::Email<
+                    ::std::string::String,
+                >>::into_value(self.email),
+                validate_type: <ValidateType_ as self::required::ValidateType<
+                    ValidateType,
+                >>::into_value(self.validate_type),
                 tags: self.tags,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCertificateWithCsrRequestInput {
+    pub fn build(self) -> CreateCertificateWithCsrRequestInput
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -644,9 +466,94 @@ impl CreateCertificateWithCsrRequestBuilder<
     ) -> ::std::result::Result<
         CreateCertificateWithCsrRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateCertificateWithCsrRequestError>,
-    > {
+    >
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+        Username_: self::required::Username<::std::string::String>,
+        Phone_: self::required::Phone<::std::string::String>,
+        Email_: self::required::Email<::std::string::String>,
+        ValidateType_: self::required::ValidateType<ValidateType>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCertificateWithCsrRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateWithCsrRequest` needs its required parameter `Csr`",
+        label = "`Csr` is not set",
+        note = "set it with `.csr(…)` before this call"
+    )]
+    pub trait Csr<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Username` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateWithCsrRequest` needs its required parameter `Username`",
+        label = "`Username` is not set",
+        note = "set it with `.username(…)` before this call"
+    )]
+    pub trait Username<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Phone` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateWithCsrRequest` needs its required parameter `Phone`",
+        label = "`Phone` is not set",
+        note = "set it with `.phone(…)` before this call"
+    )]
+    pub trait Phone<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Email` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateWithCsrRequest` needs its required parameter `Email`",
+        label = "`Email` is not set",
+        note = "set it with `.email(…)` before this call"
+    )]
+    pub trait Email<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ValidateType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCertificateWithCsrRequest` needs its required parameter `ValidateType`",
+        label = "`ValidateType` is not set",
+        note = "set it with `.validate_type(…)` before this call"
+    )]
+    pub trait ValidateType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Csr<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Username<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Phone<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Email<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ValidateType<ValidateType> for ValidateType {
+    fn into_value(self) -> ValidateType {
+        self
     }
 }
 impl crate::Client {

@@ -71,22 +71,20 @@ impl ::alibabacloud_runtime::Operation for CreateCompanyInput {
     }
 }
 /// The decoded answer of `CreateCompany`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateCompanyOutput {
     /// Wire name `CompanyId`: 64-bit integer.
-    #[serde(
-        rename = "CompanyId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateCompanyOutput { "CompanyId" = 0, "RequestId" = 1, } { 0 company_id lenient, 1
+    request_id value, }
+);
 /// The errors `CreateCompany` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -94,44 +92,8 @@ pub enum CreateCompanyError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateCompanyError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateCompanyError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateCompanyError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateCompanyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateCompanyError {}
-/// Builds and sends a `CreateCompany` call. `send` becomes available once every required parameter is set (`City`, `CompanyAddress`, `CompanyCode`, `CompanyName`, `CompanyPhone`, `CompanyType`, `CountryCode`, `Lang`, `PostCode`, `Province`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(CreateCompanyError {});
+/// Builds and sends a `CreateCompany` call. `send` and `build` compile once every required parameter is set (`City`, `CompanyAddress`, `CompanyCode`, `CompanyName`, `CompanyPhone`, `CompanyType`, `CountryCode`, `Lang`, `PostCode`, `Province`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCompanyBuilder<
@@ -591,42 +553,97 @@ impl<
         self
     }
 }
-impl CreateCompanyBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    i32,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    City_,
+    CompanyAddress_,
+    CompanyCode_,
+    CompanyName_,
+    CompanyPhone_,
+    CompanyType_,
+    CountryCode_,
+    Lang_,
+    PostCode_,
+    Province_,
+> CreateCompanyBuilder<
+    City_,
+    CompanyAddress_,
+    CompanyCode_,
+    CompanyName_,
+    CompanyPhone_,
+    CompanyType_,
+    CountryCode_,
+    Lang_,
+    PostCode_,
+    Province_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCompanyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCompanyInput)
+    where
+        City_: self::required::City<::std::string::String>,
+        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
+        CompanyCode_: self::required::CompanyCode<::std::string::String>,
+        CompanyName_: self::required::CompanyName<::std::string::String>,
+        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
+        CompanyType_: self::required::CompanyType<i32>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Lang_: self::required::Lang<::std::string::String>,
+        PostCode_: self::required::PostCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateCompanyInput {
-                city: self.city,
-                company_address: self.company_address,
-                company_code: self.company_code,
+                city: <City_ as self::required::City<
+                    ::std::string::String,
+                >>::into_value(self.city),
+                company_address: <CompanyAddress_ as self::required::CompanyAddress<
+                    ::std::string::String,
+                >>::into_value(self.company_address),
+                company_code: <CompanyCode_ as self::required::CompanyCode<
+                    ::std::string::String,
+                >>::into_value(self.company_code),
                 company_email: self.company_email,
-                company_name: self.company_name,
-                company_phone: self.company_phone,
-                company_type: self.company_type,
-                country_code: self.country_code,
+                company_name: <CompanyName_ as self::required::CompanyName<
+                    ::std::string::String,
+                >>::into_value(self.company_name),
+                company_phone: <CompanyPhone_ as self::required::CompanyPhone<
+                    ::std::string::String,
+                >>::into_value(self.company_phone),
+                company_type: <CompanyType_ as self::required::CompanyType<
+                    i32,
+                >>::into_value(self.company_type),
+                country_code: <CountryCode_ as self::required::CountryCode<
+                    ::std::string::String,
+                >>::into_value(self.country_code),
                 department: self.department,
-                lang: self.lang,
-                post_code: self.post_code,
-                province: self.province,
+                lang: <Lang_ as self::required::Lang<
+                    ::std::string::String,
+                >>::into_value(self.lang),
+                post_code: <PostCode_ as self::required::PostCode<
+                    ::std::string::String,
+                >>::into_value(self.post_code),
+                province: <Province_ as self::required::Province<
+                    ::std::string::String,
+                >>::into_value(self.province),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCompanyInput {
+    pub fn build(self) -> CreateCompanyInput
+    where
+        City_: self::required::City<::std::string::String>,
+        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
+        CompanyCode_: self::required::CompanyCode<::std::string::String>,
+        CompanyName_: self::required::CompanyName<::std::string::String>,
+        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
+        CompanyType_: self::required::CompanyType<i32>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Lang_: self::required::Lang<::std::string::String>,
+        PostCode_: self::required::PostCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -635,9 +652,174 @@ impl CreateCompanyBuilder<
     ) -> ::std::result::Result<
         CreateCompanyOutput,
         ::alibabacloud_runtime::SdkError<CreateCompanyError>,
-    > {
+    >
+    where
+        City_: self::required::City<::std::string::String>,
+        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
+        CompanyCode_: self::required::CompanyCode<::std::string::String>,
+        CompanyName_: self::required::CompanyName<::std::string::String>,
+        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
+        CompanyType_: self::required::CompanyType<i32>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Lang_: self::required::Lang<::std::string::String>,
+        PostCode_: self::required::PostCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `City` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `City`",
+        label = "`City` is not set",
+        note = "set it with `.city(…)` before this call"
+    )]
+    pub trait City<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CompanyAddress` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CompanyAddress`",
+        label = "`CompanyAddress` is not set",
+        note = "set it with `.company_address(…)` before this call"
+    )]
+    pub trait CompanyAddress<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CompanyCode` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CompanyCode`",
+        label = "`CompanyCode` is not set",
+        note = "set it with `.company_code(…)` before this call"
+    )]
+    pub trait CompanyCode<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CompanyName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CompanyName`",
+        label = "`CompanyName` is not set",
+        note = "set it with `.company_name(…)` before this call"
+    )]
+    pub trait CompanyName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CompanyPhone` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CompanyPhone`",
+        label = "`CompanyPhone` is not set",
+        note = "set it with `.company_phone(…)` before this call"
+    )]
+    pub trait CompanyPhone<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CompanyType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CompanyType`",
+        label = "`CompanyType` is not set",
+        note = "set it with `.company_type(…)` before this call"
+    )]
+    pub trait CompanyType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CountryCode` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `CountryCode`",
+        label = "`CountryCode` is not set",
+        note = "set it with `.country_code(…)` before this call"
+    )]
+    pub trait CountryCode<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Lang` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `Lang`",
+        label = "`Lang` is not set",
+        note = "set it with `.lang(…)` before this call"
+    )]
+    pub trait Lang<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `PostCode` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `PostCode`",
+        label = "`PostCode` is not set",
+        note = "set it with `.post_code(…)` before this call"
+    )]
+    pub trait PostCode<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Province` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCompany` needs its required parameter `Province`",
+        label = "`Province` is not set",
+        note = "set it with `.province(…)` before this call"
+    )]
+    pub trait Province<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::City<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CompanyAddress<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CompanyCode<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CompanyName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CompanyPhone<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CompanyType<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::CountryCode<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Lang<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::PostCode<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Province<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

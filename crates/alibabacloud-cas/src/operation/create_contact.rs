@@ -48,22 +48,20 @@ impl ::alibabacloud_runtime::Operation for CreateContactInput {
     }
 }
 /// The decoded answer of `CreateContact`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateContactOutput {
     /// Wire name `ContactId`: 64-bit integer.
-    #[serde(
-        rename = "ContactId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub contact_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateContactOutput { "ContactId" = 0, "RequestId" = 1, } { 0 contact_id lenient, 1
+    request_id value, }
+);
 /// The errors `CreateContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -71,44 +69,8 @@ pub enum CreateContactError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateContactError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateContactError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateContactError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateContactError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateContactError {}
-/// Builds and sends a `CreateContact` call. `send` becomes available once every required parameter is set (`Mobile`, `Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(CreateContactError {});
+/// Builds and sends a `CreateContact` call. `send` and `build` compile once every required parameter is set (`Mobile`, `Name`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateContactBuilder<
@@ -230,24 +192,36 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         self
     }
 }
-impl CreateContactBuilder<::std::string::String, ::std::string::String> {
+impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput)
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateContactInput {
                 email: self.email,
                 idcard: self.idcard,
-                mobile: self.mobile,
-                name: self.name,
+                mobile: <Mobile_ as self::required::Mobile<
+                    ::std::string::String,
+                >>::into_value(self.mobile),
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 webhooks: self.webhooks,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateContactInput {
+    pub fn build(self) -> CreateContactInput
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -256,9 +230,46 @@ impl CreateContactBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         CreateContactOutput,
         ::alibabacloud_runtime::SdkError<CreateContactError>,
-    > {
+    >
+    where
+        Mobile_: self::required::Mobile<::std::string::String>,
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Mobile` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateContact` needs its required parameter `Mobile`",
+        label = "`Mobile` is not set",
+        note = "set it with `.mobile(…)` before this call"
+    )]
+    pub trait Mobile<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateContact` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Mobile<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -87,25 +87,22 @@ impl ::alibabacloud_runtime::Operation for CreateCsrInput {
 ///   "RequestId": "12345678-1234-1234-1234-123456789ABC"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateCsrOutput {
     /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
-    #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `CsrId`: 64-bit integer. Example: `3365`.
-    #[serde(
-        rename = "CsrId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateCsrOutput { "Csr" = 0, "CsrId" = 1, "RequestId" = 2, } { 0 csr value, 1 csr_id
+    lenient, 2 request_id value, }
+);
 /// The errors `CreateCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -113,44 +110,8 @@ pub enum CreateCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateCsrError {}
-/// Builds and sends a `CreateCsr` call. `send` becomes available once every required parameter is set (`KeySize`, `Algorithm`, `CommonName`, `CountryCode`, `Province`, `Locality`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(CreateCsrError {});
+/// Builds and sends a `CreateCsr` call. `send` and `build` compile once every required parameter is set (`KeySize`, `Algorithm`, `CommonName`, `CountryCode`, `Province`, `Locality`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCsrBuilder<
@@ -466,28 +427,55 @@ impl<
         self
     }
 }
-impl CreateCsrBuilder<
-    i32,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
+impl<
+    KeySize_,
+    Algorithm_,
+    CommonName_,
+    CountryCode_,
+    Province_,
+    Locality_,
+> CreateCsrBuilder<
+    KeySize_,
+    Algorithm_,
+    CommonName_,
+    CountryCode_,
+    Province_,
+    Locality_,
 > {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCsrInput)
+    where
+        KeySize_: self::required::KeySize<i32>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CommonName_: self::required::CommonName<::std::string::String>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+        Locality_: self::required::Locality<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateCsrInput {
-                key_size: self.key_size,
-                algorithm: self.algorithm,
-                common_name: self.common_name,
+                key_size: <KeySize_ as self::required::KeySize<
+                    i32,
+                >>::into_value(self.key_size),
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    ::std::string::String,
+                >>::into_value(self.algorithm),
+                common_name: <CommonName_ as self::required::CommonName<
+                    ::std::string::String,
+                >>::into_value(self.common_name),
                 sans: self.sans,
-                country_code: self.country_code,
-                province: self.province,
-                locality: self.locality,
+                country_code: <CountryCode_ as self::required::CountryCode<
+                    ::std::string::String,
+                >>::into_value(self.country_code),
+                province: <Province_ as self::required::Province<
+                    ::std::string::String,
+                >>::into_value(self.province),
+                locality: <Locality_ as self::required::Locality<
+                    ::std::string::String,
+                >>::into_value(self.locality),
                 corp_name: self.corp_name,
                 name: self.name,
                 department: self.department,
@@ -495,7 +483,15 @@ impl CreateCsrBuilder<
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateCsrInput {
+    pub fn build(self) -> CreateCsrInput
+    where
+        KeySize_: self::required::KeySize<i32>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CommonName_: self::required::CommonName<::std::string::String>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+        Locality_: self::required::Locality<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -504,9 +500,110 @@ impl CreateCsrBuilder<
     ) -> ::std::result::Result<
         CreateCsrOutput,
         ::alibabacloud_runtime::SdkError<CreateCsrError>,
-    > {
+    >
+    where
+        KeySize_: self::required::KeySize<i32>,
+        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CommonName_: self::required::CommonName<::std::string::String>,
+        CountryCode_: self::required::CountryCode<::std::string::String>,
+        Province_: self::required::Province<::std::string::String>,
+        Locality_: self::required::Locality<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `KeySize` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `KeySize`",
+        label = "`KeySize` is not set",
+        note = "set it with `.key_size(…)` before this call"
+    )]
+    pub trait KeySize<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CommonName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `CommonName`",
+        label = "`CommonName` is not set",
+        note = "set it with `.common_name(…)` before this call"
+    )]
+    pub trait CommonName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CountryCode` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `CountryCode`",
+        label = "`CountryCode` is not set",
+        note = "set it with `.country_code(…)` before this call"
+    )]
+    pub trait CountryCode<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Province` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `Province`",
+        label = "`Province` is not set",
+        note = "set it with `.province(…)` before this call"
+    )]
+    pub trait Province<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Locality` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateCsr` needs its required parameter `Locality`",
+        label = "`Locality` is not set",
+        note = "set it with `.locality(…)` before this call"
+    )]
+    pub trait Locality<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::KeySize<i32> for i32 {
+    fn into_value(self) -> i32 {
+        self
+    }
+}
+impl self::required::Algorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CommonName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CountryCode<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Province<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::Locality<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

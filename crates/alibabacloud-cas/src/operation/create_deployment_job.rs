@@ -68,22 +68,20 @@ impl ::alibabacloud_runtime::Operation for CreateDeploymentJobInput {
 ///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateDeploymentJobOutput {
     /// Wire name `JobId`: 64-bit integer. Example: `8888`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub job_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateDeploymentJobOutput { "JobId" = 0, "RequestId" = 1, } { 0 job_id lenient, 1
+    request_id value, }
+);
 /// The errors `CreateDeploymentJob` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -91,44 +89,8 @@ pub enum CreateDeploymentJobError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateDeploymentJobError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateDeploymentJobError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateDeploymentJobError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateDeploymentJobError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateDeploymentJobError {}
-/// Builds and sends a `CreateDeploymentJob` call. `send` becomes available once every required parameter is set (`Name`, `JobType`, `CertIds`, `ResourceIds`, `ContactIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(CreateDeploymentJobError {});
+/// Builds and sends a `CreateDeploymentJob` call. `send` and `build` compile once every required parameter is set (`Name`, `JobType`, `CertIds`, `ResourceIds`, `ContactIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDeploymentJobBuilder<
@@ -312,31 +274,55 @@ impl<
         self
     }
 }
-impl CreateDeploymentJobBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    Name_,
+    JobType_,
+    CertIds_,
+    ResourceIds_,
+    ContactIds_,
+> CreateDeploymentJobBuilder<Name_, JobType_, CertIds_, ResourceIds_, ContactIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentJobInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentJobInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+        JobType_: self::required::JobType<::std::string::String>,
+        CertIds_: self::required::CertIds<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<::std::string::String>,
+        ContactIds_: self::required::ContactIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             CreateDeploymentJobInput {
-                name: self.name,
-                job_type: self.job_type,
-                cert_ids: self.cert_ids,
-                resource_ids: self.resource_ids,
-                contact_ids: self.contact_ids,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
+                job_type: <JobType_ as self::required::JobType<
+                    ::std::string::String,
+                >>::into_value(self.job_type),
+                cert_ids: <CertIds_ as self::required::CertIds<
+                    ::std::string::String,
+                >>::into_value(self.cert_ids),
+                resource_ids: <ResourceIds_ as self::required::ResourceIds<
+                    ::std::string::String,
+                >>::into_value(self.resource_ids),
+                contact_ids: <ContactIds_ as self::required::ContactIds<
+                    ::std::string::String,
+                >>::into_value(self.contact_ids),
                 schedule_time: self.schedule_time,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateDeploymentJobInput {
+    pub fn build(self) -> CreateDeploymentJobInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+        JobType_: self::required::JobType<::std::string::String>,
+        CertIds_: self::required::CertIds<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<::std::string::String>,
+        ContactIds_: self::required::ContactIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -345,9 +331,94 @@ impl CreateDeploymentJobBuilder<
     ) -> ::std::result::Result<
         CreateDeploymentJobOutput,
         ::alibabacloud_runtime::SdkError<CreateDeploymentJobError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+        JobType_: self::required::JobType<::std::string::String>,
+        CertIds_: self::required::CertIds<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds<::std::string::String>,
+        ContactIds_: self::required::ContactIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentJob` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `JobType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentJob` needs its required parameter `JobType`",
+        label = "`JobType` is not set",
+        note = "set it with `.job_type(…)` before this call"
+    )]
+    pub trait JobType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentJob` needs its required parameter `CertIds`",
+        label = "`CertIds` is not set",
+        note = "set it with `.cert_ids(…)` before this call"
+    )]
+    pub trait CertIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentJob` needs its required parameter `ResourceIds`",
+        label = "`ResourceIds` is not set",
+        note = "set it with `.resource_ids(…)` before this call"
+    )]
+    pub trait ResourceIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ContactIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateDeploymentJob` needs its required parameter `ContactIds`",
+        label = "`ContactIds` is not set",
+        note = "set it with `.contact_ids(…)` before this call"
+    )]
+    pub trait ContactIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::JobType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::CertIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ContactIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

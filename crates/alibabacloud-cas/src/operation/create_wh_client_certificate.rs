@@ -114,30 +114,31 @@ impl ::alibabacloud_runtime::Operation for CreateWHClientCertificateInput {
     }
 }
 /// The decoded answer of `CreateWHClientCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateWHClientCertificateOutput {
     /// Wire name `CertificateChain`: string.
-    #[serde(rename = "CertificateChain", default)]
     pub certificate_chain: ::std::option::Option<::std::string::String>,
     /// Wire name `Identifier`: string.
-    #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `ParentX509Certificate`: string.
-    #[serde(rename = "ParentX509Certificate", default)]
     pub parent_x509_certificate: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RootX509Certificate`: string.
-    #[serde(rename = "RootX509Certificate", default)]
     pub root_x509_certificate: ::std::option::Option<::std::string::String>,
     /// Wire name `X509Certificate`: string.
-    #[serde(rename = "X509Certificate", default)]
     pub x509_certificate: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateWHClientCertificateOutput { "CertificateChain" = 0, "Identifier" = 1,
+    "ParentX509Certificate" = 2, "RequestId" = 3, "RootX509Certificate" = 4,
+    "X509Certificate" = 5, } { 0 certificate_chain value, 1 identifier value, 2
+    parent_x509_certificate value, 3 request_id value, 4 root_x509_certificate value, 5
+    x509_certificate value, }
+);
 /// The documented values of `request[1]`: `RSA_1024`, `RSA_2048`, `RSA_4096`, `ECC_256`, `ECC_384`, `ECC_512`, `SM2_256`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -161,83 +162,10 @@ pub enum Algorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Algorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_1024",
-        "RSA_2048",
-        "RSA_4096",
-        "ECC_256",
-        "ECC_384",
-        "ECC_512",
-        "SM2_256",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa1024 => "RSA_1024",
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa4096 => "RSA_4096",
-            Self::Ecc256 => "ECC_256",
-            Self::Ecc384 => "ECC_384",
-            Self::Ecc512 => "ECC_512",
-            Self::Sm2256 => "SM2_256",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Algorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA_1024" => Self::Rsa1024,
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_256" => Self::Ecc256,
-            "ECC_384" => Self::Ecc384,
-            "ECC_512" => Self::Ecc512,
-            "SM2_256" => Self::Sm2256,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Algorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Algorithm {
-    fn as_str(&self) -> &str {
-        Algorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for Algorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Algorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Algorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Algorithm { Rsa1024 = "RSA_1024", Rsa2048 = "RSA_2048", Rsa4096 = "RSA_4096", Ecc256
+    = "ECC_256", Ecc384 = "ECC_384", Ecc512 = "ECC_512", Sm2256 = "SM2_256", }
+);
 /// The errors `CreateWHClientCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -245,44 +173,8 @@ pub enum CreateWHClientCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateWHClientCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateWHClientCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateWHClientCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateWHClientCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateWHClientCertificateError {}
-/// Builds and sends a `CreateWHClientCertificate` call. `send` becomes available once every required parameter is set (`ParentIdentifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(CreateWHClientCertificateError {});
+/// Builds and sends a `CreateWHClientCertificate` call. `send` and `build` compile once every required parameter is set (`ParentIdentifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWHClientCertificateBuilder<
@@ -609,14 +501,17 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         self
     }
 }
-impl CreateWHClientCertificateBuilder<::std::string::String> {
+impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         CreateWHClientCertificateInput,
-    ) {
+    )
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -633,7 +528,9 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
                 months: self.months,
                 organization: self.organization,
                 organization_unit: self.organization_unit,
-                parent_identifier: self.parent_identifier,
+                parent_identifier: <ParentIdentifier_ as self::required::ParentIdentifier<
+                    ::std::string::String,
+                >>::into_value(self.parent_identifier),
                 san_type: self.san_type,
                 san_value: self.san_value,
                 state: self.state,
@@ -642,7 +539,10 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateWHClientCertificateInput {
+    pub fn build(self) -> CreateWHClientCertificateInput
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -651,9 +551,30 @@ impl CreateWHClientCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         CreateWHClientCertificateOutput,
         ::alibabacloud_runtime::SdkError<CreateWHClientCertificateError>,
-    > {
+    >
+    where
+        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`CreateWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ParentIdentifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWHClientCertificate` needs its required parameter `ParentIdentifier`",
+        label = "`ParentIdentifier` is not set",
+        note = "set it with `.parent_identifier(…)` before this call"
+    )]
+    pub trait ParentIdentifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ParentIdentifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

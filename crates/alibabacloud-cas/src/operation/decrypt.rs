@@ -67,21 +67,22 @@ impl ::alibabacloud_runtime::Operation for DecryptInput {
 ///   "RequestId": "5979d897-d69f-4fc9-87dd-f3bb73c40b80"
 /// }
 /// ```
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DecryptOutput {
     /// Wire name `CertIdentifier`: string. Example: `12345678-1234-1234-1234-12345678****`.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `Plaintext`: string, secret (redacted in `Debug`).
-    #[serde(rename = "Plaintext", default)]
     pub plaintext: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `5979d897-d69f-4fc9-87dd-f3bb73c40b80`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DecryptOutput { "CertIdentifier" = 0, "Plaintext" = 1, "RequestId" = 2, } { 0
+    cert_identifier value, 1 plaintext value, 2 request_id value, }
+);
 impl ::std::fmt::Debug for DecryptOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DecryptOutput")
@@ -106,71 +107,10 @@ pub enum Algorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Algorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSAES_OAEP_SHA_1",
-        "RSAES_OAEP_SHA_256",
-        "SM2PKE",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RsaesOaepSha1 => "RSAES_OAEP_SHA_1",
-            Self::RsaesOaepSha256 => "RSAES_OAEP_SHA_256",
-            Self::Sm2Pke => "SM2PKE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Algorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSAES_OAEP_SHA_1" => Self::RsaesOaepSha1,
-            "RSAES_OAEP_SHA_256" => Self::RsaesOaepSha256,
-            "SM2PKE" => Self::Sm2Pke,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Algorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Algorithm {
-    fn as_str(&self) -> &str {
-        Algorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for Algorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Algorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Algorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Algorithm { RsaesOaepSha1 = "RSAES_OAEP_SHA_1", RsaesOaepSha256 =
+    "RSAES_OAEP_SHA_256", Sm2Pke = "SM2PKE", }
+);
 /// The errors `Decrypt` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -178,44 +118,8 @@ pub enum DecryptError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DecryptError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DecryptError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DecryptError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DecryptError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DecryptError {}
-/// Builds and sends a `Decrypt` call. `send` becomes available once every required parameter is set (`Algorithm`, `CiphertextBlob`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DecryptError {});
+/// Builds and sends a `Decrypt` call. `send` and `build` compile once every required parameter is set (`Algorithm`, `CiphertextBlob`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecryptBuilder<
@@ -354,17 +258,25 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         self
     }
 }
-impl DecryptBuilder<Algorithm, ::std::string::String> {
+impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput)
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DecryptInput {
                 cert_identifier: self.cert_identifier,
-                algorithm: self.algorithm,
-                ciphertext_blob: self.ciphertext_blob,
+                algorithm: <Algorithm_ as self::required::Algorithm<
+                    Algorithm,
+                >>::into_value(self.algorithm),
+                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
+                    ::std::string::String,
+                >>::into_value(self.ciphertext_blob),
                 custom_identifier: self.custom_identifier,
                 message_type: self.message_type,
                 warehouse_id: self.warehouse_id,
@@ -372,7 +284,11 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DecryptInput {
+    pub fn build(self) -> DecryptInput
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -381,9 +297,46 @@ impl DecryptBuilder<Algorithm, ::std::string::String> {
     ) -> ::std::result::Result<
         DecryptOutput,
         ::alibabacloud_runtime::SdkError<DecryptError>,
-    > {
+    >
+    where
+        Algorithm_: self::required::Algorithm<Algorithm>,
+        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Decrypt` needs its required parameter `Algorithm`",
+        label = "`Algorithm` is not set",
+        note = "set it with `.algorithm(…)` before this call"
+    )]
+    pub trait Algorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Decrypt` needs its required parameter `CiphertextBlob`",
+        label = "`CiphertextBlob` is not set",
+        note = "set it with `.ciphertext_blob(…)` before this call"
+    )]
+    pub trait CiphertextBlob<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Algorithm<Algorithm> for Algorithm {
+    fn into_value(self) -> Algorithm {
+        self
+    }
+}
+impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

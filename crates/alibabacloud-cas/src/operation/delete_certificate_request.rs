@@ -49,15 +49,17 @@ impl ::alibabacloud_runtime::Operation for DeleteCertificateRequestInput {
 ///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteCertificateRequestOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteCertificateRequestOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeleteCertificateRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,91 +81,13 @@ pub enum DeleteCertificateRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteCertificateRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::NotFoundPackage(m) => m,
-            Self::NotRemainCount(m) => m,
-            Self::CreateCertificateRequestFailed(m) => m,
-            Self::NotFoundOrder(m) => m,
-            Self::OrderStateError(m) => m,
-            Self::DeleteFail(m) => m,
-            Self::Error(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `NotFoundPackage`.
-    pub fn is_not_found_package(&self) -> bool {
-        ::std::matches!(self, Self::NotFoundPackage(_))
-    }
-    /// Whether this is `NotRemainCount`.
-    pub fn is_not_remain_count(&self) -> bool {
-        ::std::matches!(self, Self::NotRemainCount(_))
-    }
-    /// Whether this is `CreateCertificateRequestFailed`.
-    pub fn is_create_certificate_request_failed(&self) -> bool {
-        ::std::matches!(self, Self::CreateCertificateRequestFailed(_))
-    }
-    /// Whether this is `NotFoundOrder`.
-    pub fn is_not_found_order(&self) -> bool {
-        ::std::matches!(self, Self::NotFoundOrder(_))
-    }
-    /// Whether this is `OrderStateError`.
-    pub fn is_order_state_error(&self) -> bool {
-        ::std::matches!(self, Self::OrderStateError(_))
-    }
-    /// Whether this is `DeleteFail`.
-    pub fn is_delete_fail(&self) -> bool {
-        ::std::matches!(self, Self::DeleteFail(_))
-    }
-    /// Whether this is `Error`.
-    pub fn is_error(&self) -> bool {
-        ::std::matches!(self, Self::Error(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteCertificateRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "NotFoundPackage" => Self::NotFoundPackage(metadata),
-            "NotRemainCount" => Self::NotRemainCount(metadata),
-            "CreateCertificateRequestFailed" => {
-                Self::CreateCertificateRequestFailed(metadata)
-            }
-            "NotFoundOrder" => Self::NotFoundOrder(metadata),
-            "OrderStateError" => Self::OrderStateError(metadata),
-            "DeleteFail" => Self::DeleteFail(metadata),
-            "Error" => Self::Error(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteCertificateRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteCertificateRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteCertificateRequestError {}
-/// Builds and sends a `DeleteCertificateRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(
+    DeleteCertificateRequestError { NotFoundPackage = "NotFoundPackage", NotRemainCount =
+    "NotRemainCount", CreateCertificateRequestFailed = "CreateCertificateRequestFailed",
+    NotFoundOrder = "NotFoundOrder", OrderStateError = "OrderStateError", DeleteFail =
+    "DeleteFail", Error = "Error", }
+);
+/// Builds and sends a `DeleteCertificateRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCertificateRequestBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
@@ -197,24 +121,32 @@ impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
         self
     }
 }
-impl DeleteCertificateRequestBuilder<i64> {
+impl<OrderId_> DeleteCertificateRequestBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DeleteCertificateRequestInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteCertificateRequestInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCertificateRequestInput {
+    pub fn build(self) -> DeleteCertificateRequestInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -223,9 +155,30 @@ impl DeleteCertificateRequestBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteCertificateRequestOutput,
         ::alibabacloud_runtime::SdkError<DeleteCertificateRequestError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCertificateRequest` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -30,15 +30,17 @@ impl ::alibabacloud_runtime::Operation for DeleteCompanyInput {
     }
 }
 /// The decoded answer of `DeleteCompany`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteCompanyOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteCompanyOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeleteCompany` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -46,44 +48,8 @@ pub enum DeleteCompanyError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteCompanyError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteCompanyError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteCompanyError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteCompanyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteCompanyError {}
-/// Builds and sends a `DeleteCompany` call. `send` becomes available once every required parameter is set (`CompanyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DeleteCompanyError {});
+/// Builds and sends a `DeleteCompany` call. `send` and `build` compile once every required parameter is set (`CompanyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCompanyBuilder<CompanyId_ = ::alibabacloud_runtime::Missing> {
@@ -115,20 +81,28 @@ impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
         self
     }
 }
-impl DeleteCompanyBuilder<i64> {
+impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCompanyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCompanyInput)
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteCompanyInput {
-                company_id: self.company_id,
+                company_id: <CompanyId_ as self::required::CompanyId<
+                    i64,
+                >>::into_value(self.company_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCompanyInput {
+    pub fn build(self) -> DeleteCompanyInput
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -137,9 +111,30 @@ impl DeleteCompanyBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteCompanyOutput,
         ::alibabacloud_runtime::SdkError<DeleteCompanyError>,
-    > {
+    >
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCompany` needs its required parameter `CompanyId`",
+        label = "`CompanyId` is not set",
+        note = "set it with `.company_id(…)` before this call"
+    )]
+    pub trait CompanyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CompanyId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

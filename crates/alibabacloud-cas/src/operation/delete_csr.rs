@@ -38,15 +38,17 @@ impl ::alibabacloud_runtime::Operation for DeleteCsrInput {
 ///   "RequestId": "D3F1FA43-1C26-50A2-8F0F-7A03851DBB46"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteCsrOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `D3F1FA43-1C26-50A2-8F0F-7A03851DBB46`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteCsrOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeleteCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -54,44 +56,8 @@ pub enum DeleteCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteCsrError {}
-/// Builds and sends a `DeleteCsr` call. `send` becomes available once every required parameter is set (`CsrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DeleteCsrError {});
+/// Builds and sends a `DeleteCsr` call. `send` and `build` compile once every required parameter is set (`CsrId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCsrBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
@@ -123,20 +89,26 @@ impl<CsrId_> DeleteCsrBuilder<CsrId_> {
         self
     }
 }
-impl DeleteCsrBuilder<i64> {
+impl<CsrId_> DeleteCsrBuilder<CsrId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput)
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteCsrInput {
-                csr_id: self.csr_id,
+                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteCsrInput {
+    pub fn build(self) -> DeleteCsrInput
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -145,9 +117,30 @@ impl DeleteCsrBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteCsrOutput,
         ::alibabacloud_runtime::SdkError<DeleteCsrError>,
-    > {
+    >
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteCsr` needs its required parameter `CsrId`",
+        label = "`CsrId` is not set",
+        note = "set it with `.csr_id(…)` before this call"
+    )]
+    pub trait CsrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CsrId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

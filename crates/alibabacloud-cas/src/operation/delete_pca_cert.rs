@@ -40,15 +40,17 @@ impl ::alibabacloud_runtime::Operation for DeletePCACertInput {
 ///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeletePCACertOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeletePCACertOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeletePCACert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -56,44 +58,8 @@ pub enum DeletePCACertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeletePCACertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeletePCACertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeletePCACertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeletePCACertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeletePCACertError {}
-/// Builds and sends a `DeletePCACert` call. `send` becomes available once every required parameter is set (`Identifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DeletePCACertError {});
+/// Builds and sends a `DeletePCACert` call. `send` and `build` compile once every required parameter is set (`Identifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePCACertBuilder<Identifier_ = ::alibabacloud_runtime::Missing> {
@@ -130,20 +96,28 @@ impl<Identifier_> DeletePCACertBuilder<Identifier_> {
         self
     }
 }
-impl DeletePCACertBuilder<::std::string::String> {
+impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput)
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             DeletePCACertInput {
-                identifier: self.identifier,
+                identifier: <Identifier_ as self::required::Identifier<
+                    ::std::string::String,
+                >>::into_value(self.identifier),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeletePCACertInput {
+    pub fn build(self) -> DeletePCACertInput
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -152,9 +126,30 @@ impl DeletePCACertBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         DeletePCACertOutput,
         ::alibabacloud_runtime::SdkError<DeletePCACertError>,
-    > {
+    >
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeletePCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeletePCACert` needs its required parameter `Identifier`",
+        label = "`Identifier` is not set",
+        note = "set it with `.identifier(…)` before this call"
+    )]
+    pub trait Identifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Identifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

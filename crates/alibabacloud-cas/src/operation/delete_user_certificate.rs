@@ -52,15 +52,17 @@ impl ::alibabacloud_runtime::Operation for DeleteUserCertificateInput {
 ///   "RequestId": "3E50D480-9765-5CFD-9650-9BACCECA5135"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteUserCertificateOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `3E50D480-9765-5CFD-9650-9BACCECA5135`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteUserCertificateOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeleteUserCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -68,44 +70,8 @@ pub enum DeleteUserCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteUserCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteUserCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteUserCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteUserCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteUserCertificateError {}
-/// Builds and sends a `DeleteUserCertificate` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DeleteUserCertificateError {});
+/// Builds and sends a `DeleteUserCertificate` call. `send` and `build` compile once every required parameter is set (`CertId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserCertificateBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
@@ -160,25 +126,29 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         self
     }
 }
-impl DeleteUserCertificateBuilder<i64> {
+impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteUserCertificateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteUserCertificateInput)
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteUserCertificateInput {
-                cert_id: self.cert_id,
+                cert_id: <CertId_ as self::required::CertId<
+                    i64,
+                >>::into_value(self.cert_id),
                 client_token: self.client_token,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteUserCertificateInput {
+    pub fn build(self) -> DeleteUserCertificateInput
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -187,9 +157,30 @@ impl DeleteUserCertificateBuilder<i64> {
     ) -> ::std::result::Result<
         DeleteUserCertificateOutput,
         ::alibabacloud_runtime::SdkError<DeleteUserCertificateError>,
-    > {
+    >
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteUserCertificate` needs its required parameter `CertId`",
+        label = "`CertId` is not set",
+        note = "set it with `.cert_id(…)` before this call"
+    )]
+    pub trait CertId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

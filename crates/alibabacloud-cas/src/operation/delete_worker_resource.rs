@@ -47,15 +47,17 @@ impl ::alibabacloud_runtime::Operation for DeleteWorkerResourceInput {
 ///   "RequestId": "EA69E364-5CBB-50E8-BF09-E8CAA396A4F8"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteWorkerResourceOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `EA69E364-5CBB-50E8-BF09-E8CAA396A4F8`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DeleteWorkerResourceOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `DeleteWorkerResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -63,44 +65,8 @@ pub enum DeleteWorkerResourceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DeleteWorkerResourceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DeleteWorkerResourceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DeleteWorkerResourceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DeleteWorkerResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DeleteWorkerResourceError {}
-/// Builds and sends a `DeleteWorkerResource` call. `send` becomes available once every required parameter is set (`JobId`, `WorkerId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DeleteWorkerResourceError {});
+/// Builds and sends a `DeleteWorkerResource` call. `send` and `build` compile once every required parameter is set (`JobId`, `WorkerId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteWorkerResourceBuilder<
@@ -154,25 +120,31 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
         self
     }
 }
-impl DeleteWorkerResourceBuilder<i64, i64> {
+impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteWorkerResourceInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteWorkerResourceInput)
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         (
             self._client,
             self._options,
             DeleteWorkerResourceInput {
-                job_id: self.job_id,
-                worker_id: self.worker_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                worker_id: <WorkerId_ as self::required::WorkerId<
+                    i64,
+                >>::into_value(self.worker_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DeleteWorkerResourceInput {
+    pub fn build(self) -> DeleteWorkerResourceInput
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -181,9 +153,46 @@ impl DeleteWorkerResourceBuilder<i64, i64> {
     ) -> ::std::result::Result<
         DeleteWorkerResourceOutput,
         ::alibabacloud_runtime::SdkError<DeleteWorkerResourceError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DeleteWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteWorkerResource` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DeleteWorkerResource` needs its required parameter `WorkerId`",
+        label = "`WorkerId` is not set",
+        note = "set it with `.worker_id(…)` before this call"
+    )]
+    pub trait WorkerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::WorkerId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

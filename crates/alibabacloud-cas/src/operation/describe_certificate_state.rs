@@ -64,64 +64,60 @@ impl ::alibabacloud_runtime::Operation for DescribeCertificateStateInput {
 ///   "ValidateType": "FILE"
 /// }
 /// ```
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCertificateStateOutput {
     /// Wire name `CertId`: string.
-    #[serde(rename = "CertId", default)]
     pub cert_id: ::std::option::Option<::std::string::String>,
     /// The issued certificate in PEM form, once `Type` is `certificate`.
     ///
     /// Wire name `Certificate`: string. Example: `——BEGIN CERTIFICATE—— …… ——END CERTIFICATE——`.
-    #[serde(rename = "Certificate", default)]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// The content of the verification file.
     ///
     /// Wire name `Content`: string. Example: `http://example.com/.well-known/pki-validation/fileauth.txt`.
-    #[serde(rename = "Content", default)]
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string. Example: `www.example.com`.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// The certificate's private key in PEM form, once `Type` is `certificate` and when the service generated the key pair.
     ///
     /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
-    #[serde(rename = "PrivateKey", default)]
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The DNS name on which to publish the verification record.
     ///
     /// Wire name `RecordDomain`: string. Example: `_dnsauth`.
-    #[serde(rename = "RecordDomain", default)]
     pub record_domain: ::std::option::Option<::std::string::String>,
     /// The type of the DNS verification record.
     ///
     /// Wire name `RecordType`: [`RecordType`]. Example: `TXT`.
-    #[serde(rename = "RecordType", default)]
     pub record_type: ::std::option::Option<RecordType>,
     /// The value of the DNS verification record.
     ///
     /// Wire name `RecordValue`: string. Example: `20200420000000223erigacv46uhaubchcm0o7spxi7i2isvjq59mlx9lucnkqcy`.
-    #[serde(rename = "RecordValue", default)]
     pub record_value: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Where the order stands; see the operation description for the meaning of each value.
     ///
     /// Wire name `Type`: [`Type`]. Example: `domain_verify`.
-    #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
     /// The path at which to serve the verification file.
     ///
     /// Wire name `Uri`: string. Example: `/.well-known/pki-validation/fileauth.txt`.
-    #[serde(rename = "Uri", default)]
     pub uri: ::std::option::Option<::std::string::String>,
     /// Wire name `ValidateType`: [`ValidateType`]. Example: `FILE`.
-    #[serde(rename = "ValidateType", default)]
     pub validate_type: ::std::option::Option<ValidateType>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeCertificateStateOutput { "CertId" = 0, "Certificate" = 1, "Content" = 2,
+    "Domain" = 3, "PrivateKey" = 4, "RecordDomain" = 5, "RecordType" = 6, "RecordValue" =
+    7, "RequestId" = 8, "Type" = 9, "Uri" = 10, "ValidateType" = 11, } { 0 cert_id value,
+    1 certificate value, 2 content value, 3 domain value, 4 private_key value, 5
+    record_domain value, 6 record_type value, 7 record_value value, 8 request_id value, 9
+    r#type value, 10 uri value, 11 validate_type value, }
+);
 impl ::std::fmt::Debug for DescribeCertificateStateOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeCertificateStateOutput")
@@ -153,65 +149,7 @@ pub enum RecordType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl RecordType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["TXT", "CNAME"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Txt => "TXT",
-            Self::Cname => "CNAME",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RecordType {
-    fn from(value: &str) -> Self {
-        match value {
-            "TXT" => Self::Txt,
-            "CNAME" => Self::Cname,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RecordType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for RecordType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for RecordType {
-    fn as_str(&self) -> &str {
-        RecordType::as_str(self)
-    }
-}
-impl ::serde::Serialize for RecordType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for RecordType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(RecordType { Txt = "TXT", Cname = "CNAME", });
 /// The documented values of `response.fields[9]`: `domain_verify`, `process`, `verify_fail`, `certificate`, `payed`, `unknow`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -233,80 +171,10 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Type {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "domain_verify",
-        "process",
-        "verify_fail",
-        "certificate",
-        "payed",
-        "unknow",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DomainVerify => "domain_verify",
-            Self::Process => "process",
-            Self::VerifyFail => "verify_fail",
-            Self::Certificate => "certificate",
-            Self::Payed => "payed",
-            Self::Unknow => "unknow",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "domain_verify" => Self::DomainVerify,
-            "process" => Self::Process,
-            "verify_fail" => Self::VerifyFail,
-            "certificate" => Self::Certificate,
-            "payed" => Self::Payed,
-            "unknow" => Self::Unknow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Type {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Type {
-    fn as_str(&self) -> &str {
-        Type::as_str(self)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Type {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Type { DomainVerify = "domain_verify", Process = "process", VerifyFail =
+    "verify_fail", Certificate = "certificate", Payed = "payed", Unknow = "unknow", }
+);
 /// The documented values of `response.fields[11]`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -320,65 +188,7 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ValidateType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["DNS", "FILE"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dns => "DNS",
-            Self::File => "FILE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ValidateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DNS" => Self::Dns,
-            "FILE" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ValidateType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ValidateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ValidateType {
-    fn as_str(&self) -> &str {
-        ValidateType::as_str(self)
-    }
-}
-impl ::serde::Serialize for ValidateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ValidateType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
 /// The errors `DescribeCertificateState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -386,44 +196,8 @@ pub enum DescribeCertificateStateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeCertificateStateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeCertificateStateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeCertificateStateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeCertificateStateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeCertificateStateError {}
-/// Builds and sends a `DescribeCertificateState` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DescribeCertificateStateError {});
+/// Builds and sends a `DescribeCertificateState` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCertificateStateBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
@@ -457,24 +231,32 @@ impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
         self
     }
 }
-impl DescribeCertificateStateBuilder<i64> {
+impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         DescribeCertificateStateInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             DescribeCertificateStateInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeCertificateStateInput {
+    pub fn build(self) -> DescribeCertificateStateInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -483,9 +265,30 @@ impl DescribeCertificateStateBuilder<i64> {
     ) -> ::std::result::Result<
         DescribeCertificateStateOutput,
         ::alibabacloud_runtime::SdkError<DescribeCertificateStateError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeCertificateStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeCertificateState` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
@@ -510,23 +313,27 @@ impl crate::Client {
         DescribeCertificateStateBuilder::new(self.clone())
     }
 }
-impl DescribeCertificateStateBuilder<i64> {
+impl<OrderId_> DescribeCertificateStateBuilder<OrderId_> {
     /// Waits until the order's certificate is issued.
     ///
-    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
+    /// Polls `DescribeCertificateState` until `Type` is `certificate`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `verify_fail`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 2000 ms to 30000 ms with jitter. The spec suggests a `max_wait` of 600000 ms.
     pub async fn wait_until_certificate_issued(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeCertificateStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeCertificateStateError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(2000u64),
-            ::std::time::Duration::from_millis(30000u64),
-            max_wait,
-        );
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(2000u64),
+                ::std::time::Duration::from_millis(30000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
                 client.runtime(),
                 &input,

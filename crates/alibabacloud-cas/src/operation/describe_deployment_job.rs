@@ -65,87 +65,63 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobInput {
 ///   "UserId": 0
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobOutput {
     /// Wire name `CasContacts`: list of [`CasContactsItem`].
-    #[serde(rename = "CasContacts", default)]
     pub cas_contacts: ::std::option::Option<::std::vec::Vec<CasContactsItem>>,
     /// Wire name `CertDomain`: string. Example: `example.aliyundoc.com,demo.aliyundoc.com`.
-    #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertType`: [`CertType`]. Example: `buy`.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
     /// The job's configuration, as a JSON-encoded string.
     ///
     /// Wire name `Config`: string. Example: `{\"shareCertIds\":[],\"certIds\":[12342649,12304338,12067351,9957285]}`.
-    #[serde(rename = "Config", default)]
     pub config: ::std::option::Option<::std::string::String>,
     /// Wire name `Del`: 32-bit integer. Documented values: `0`, `1`. Example: `1`.
-    #[serde(
-        rename = "Del",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub del: ::std::option::Option<i32>,
     /// Wire name `EndTime`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "EndTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtCreate`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtModified`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `8888`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `JobType`: [`JobType`]. Example: `user`.
-    #[serde(rename = "JobType", default)]
     pub job_type: ::std::option::Option<JobType>,
     /// Wire name `Name`: string. Example: `auto-test-AXX`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductName`: string. Example: `CDN`.
-    #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Rollback`: 32-bit integer. Documented values: `0`, `1`. Example: `1`.
-    #[serde(
-        rename = "Rollback",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub rollback: ::std::option::Option<i32>,
     /// Wire name `ScheduleTime`: string. Example: `1678083209335`. Milliseconds since the Unix epoch.
-    #[serde(rename = "ScheduleTime", default)]
     pub schedule_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StartTime`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "StartTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: [`Status`]. Example: `editing`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `UserId`: 64-bit integer. Example: `166688437XXXX785`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeDeploymentJobOutput { "CasContacts" = 0, "CertDomain" = 1, "CertType" = 2,
+    "Config" = 3, "Del" = 4, "EndTime" = 5, "GmtCreate" = 6, "GmtModified" = 7, "Id" = 8,
+    "InstanceId" = 9, "JobType" = 10, "Name" = 11, "ProductName" = 12, "RequestId" = 13,
+    "Rollback" = 14, "ScheduleTime" = 15, "StartTime" = 16, "Status" = 17, "UserId" = 18,
+    } { 0 cas_contacts value, 1 cert_domain value, 2 cert_type value, 3 config value, 4
+    del lenient, 5 end_time value, 6 gmt_create value, 7 gmt_modified value, 8 id
+    lenient, 9 instance_id value, 10 job_type value, 11 name value, 12 product_name
+    value, 13 request_id value, 14 rollback lenient, 15 schedule_time value, 16
+    start_time value, 17 status value, 18 user_id lenient, }
+);
 impl DescribeDeploymentJobOutput {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn end_time_as_system_time(
@@ -185,22 +161,22 @@ impl DescribeDeploymentJobOutput {
     }
 }
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CasContactsItem {
     /// Wire name `Email`: string. Example: `username@example.com`.
-    #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: string. Example: `3304`.
-    #[serde(rename = "Id", default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `Mobile`: string. Example: `139****0000`.
-    #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `zhangsan`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CasContactsItem { "Email" = 0, "Id" = 1, "Mobile" = 2, "Name" = 3, } { 0 email value,
+    1 id value, 2 mobile value, 3 name value, }
+);
 /// The documented values of `response.fields[2]`: `upload`, `buy`, `free`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -216,67 +192,9 @@ pub enum CertType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["upload", "buy", "free"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upload => "upload",
-            Self::Buy => "buy",
-            Self::Free => "free",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertType {
-    fn from(value: &str) -> Self {
-        match value {
-            "upload" => Self::Upload,
-            "buy" => Self::Buy,
-            "free" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertType {
-    fn as_str(&self) -> &str {
-        CertType::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertType { Upload = "upload", Buy = "buy", Free = "free", }
+);
 /// The documented values of `response.fields[10]`: `cloud`, `trustee`, `user`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -292,67 +210,9 @@ pub enum JobType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl JobType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["cloud", "trustee", "user"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::Trustee => "trustee",
-            Self::User => "user",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for JobType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "trustee" => Self::Trustee,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for JobType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for JobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for JobType {
-    fn as_str(&self) -> &str {
-        JobType::as_str(self)
-    }
-}
-impl ::serde::Serialize for JobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for JobType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    JobType { Cloud = "cloud", Trustee = "trustee", User = "user", }
+);
 /// The documented values of `response.fields[17]`: `pending`, `editing`, `scheduling`, `processing`, `error`, `success`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -374,80 +234,10 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "editing",
-        "scheduling",
-        "processing",
-        "error",
-        "success",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Editing => "editing",
-            Self::Scheduling => "scheduling",
-            Self::Processing => "processing",
-            Self::Error => "error",
-            Self::Success => "success",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "editing" => Self::Editing,
-            "scheduling" => Self::Scheduling,
-            "processing" => Self::Processing,
-            "error" => Self::Error,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Pending = "pending", Editing = "editing", Scheduling = "scheduling",
+    Processing = "processing", Error = "error", Success = "success", }
+);
 /// The errors `DescribeDeploymentJob` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -455,44 +245,8 @@ pub enum DescribeDeploymentJobError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeDeploymentJobError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeDeploymentJobError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeDeploymentJobError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeDeploymentJobError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeDeploymentJobError {}
-/// Builds and sends a `DescribeDeploymentJob` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(DescribeDeploymentJobError {});
+/// Builds and sends a `DescribeDeploymentJob` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -524,24 +278,26 @@ impl<JobId_> DescribeDeploymentJobBuilder<JobId_> {
         self
     }
 }
-impl DescribeDeploymentJobBuilder<i64> {
+impl<JobId_> DescribeDeploymentJobBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDeploymentJobInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeDeploymentJobInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             DescribeDeploymentJobInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeDeploymentJobInput {
+    pub fn build(self) -> DescribeDeploymentJobInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -550,9 +306,30 @@ impl DescribeDeploymentJobBuilder<i64> {
     ) -> ::std::result::Result<
         DescribeDeploymentJobOutput,
         ::alibabacloud_runtime::SdkError<DescribeDeploymentJobError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`DescribeDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeDeploymentJob` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

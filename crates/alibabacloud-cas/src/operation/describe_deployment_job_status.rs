@@ -60,119 +60,66 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobStatusInput {
 ///   "WorkerCount": 20
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobStatusOutput {
     /// Wire name `BuyCount`: 32-bit integer. Example: `500`.
-    #[serde(
-        rename = "BuyCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_count: ::std::option::Option<i32>,
     /// Wire name `CertCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "CertCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_count: ::std::option::Option<i32>,
     /// Wire name `CostCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "CostCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cost_count: ::std::option::Option<i32>,
     /// Wire name `FailedCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "FailedCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub failed_count: ::std::option::Option<i32>,
     /// Wire name `MatchWorkerCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "MatchWorkerCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub match_worker_count: ::std::option::Option<i32>,
     /// Wire name `ProductWorkerCount`: list of [`ProductWorkerCountItem`].
-    #[serde(rename = "ProductWorkerCount", default)]
     pub product_worker_count: ::std::option::Option<
         ::std::vec::Vec<ProductWorkerCountItem>,
     >,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceCount`: 32-bit integer. Example: `4127`.
-    #[serde(
-        rename = "ResourceCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub resource_count: ::std::option::Option<i32>,
     /// Wire name `RollbackCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "RollbackCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub rollback_count: ::std::option::Option<i32>,
     /// Wire name `RollbackFailedCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "RollbackFailedCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub rollback_failed_count: ::std::option::Option<i32>,
     /// Wire name `RollbackSuccessCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "RollbackSuccessCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub rollback_success_count: ::std::option::Option<i32>,
     /// Wire name `SuccessCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "SuccessCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub success_count: ::std::option::Option<i32>,
     /// Wire name `UseCount`: 32-bit integer. Example: `300`.
-    #[serde(
-        rename = "UseCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub use_count: ::std::option::Option<i32>,
     /// Wire name `WorkerCount`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "WorkerCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub worker_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeDeploymentJobStatusOutput { "BuyCount" = 0, "CertCount" = 1, "CostCount" = 2,
+    "FailedCount" = 3, "MatchWorkerCount" = 4, "ProductWorkerCount" = 5, "RequestId" = 6,
+    "ResourceCount" = 7, "RollbackCount" = 8, "RollbackFailedCount" = 9,
+    "RollbackSuccessCount" = 10, "SuccessCount" = 11, "UseCount" = 12, "WorkerCount" =
+    13, } { 0 buy_count lenient, 1 cert_count lenient, 2 cost_count lenient, 3
+    failed_count lenient, 4 match_worker_count lenient, 5 product_worker_count value, 6
+    request_id value, 7 resource_count lenient, 8 rollback_count lenient, 9
+    rollback_failed_count lenient, 10 rollback_success_count lenient, 11 success_count
+    lenient, 12 use_count lenient, 13 worker_count lenient, }
+);
 /// A structure of the operation, at `response.fields[5].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ProductWorkerCountItem {
     /// Wire name `Count`: 32-bit integer. Example: `2`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub count: ::std::option::Option<i32>,
     /// Wire name `ProductName`: [`ProductName`]. Example: `NLB`.
-    #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<ProductName>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ProductWorkerCountItem { "Count" = 0, "ProductName" = 1, } { 0 count lenient, 1
+    product_name value, }
+);
 /// The documented values of `response.fields[5].items.fields[1]`: `SLB`, `LIVE`, `webHosting`, `VOD`, `CR`, `DCDN`, `DDOS`, `CDN`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -218,116 +165,12 @@ pub enum ProductName {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ProductName {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "SLB",
-        "LIVE",
-        "webHosting",
-        "VOD",
-        "CR",
-        "DCDN",
-        "DDOS",
-        "CDN",
-        "ALB",
-        "APIGateway",
-        "FC",
-        "GA",
-        "MSE",
-        "NLB",
-        "OSS",
-        "SAE",
-        "TencentCDN",
-        "WAF",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slb => "SLB",
-            Self::Live => "LIVE",
-            Self::WebHosting => "webHosting",
-            Self::Vod => "VOD",
-            Self::Cr => "CR",
-            Self::Dcdn => "DCDN",
-            Self::Ddos => "DDOS",
-            Self::Cdn => "CDN",
-            Self::Alb => "ALB",
-            Self::ApiGateway => "APIGateway",
-            Self::Fc => "FC",
-            Self::Ga => "GA",
-            Self::Mse => "MSE",
-            Self::Nlb => "NLB",
-            Self::Oss => "OSS",
-            Self::Sae => "SAE",
-            Self::TencentCdn => "TencentCDN",
-            Self::Waf => "WAF",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProductName {
-    fn from(value: &str) -> Self {
-        match value {
-            "SLB" => Self::Slb,
-            "LIVE" => Self::Live,
-            "webHosting" => Self::WebHosting,
-            "VOD" => Self::Vod,
-            "CR" => Self::Cr,
-            "DCDN" => Self::Dcdn,
-            "DDOS" => Self::Ddos,
-            "CDN" => Self::Cdn,
-            "ALB" => Self::Alb,
-            "APIGateway" => Self::ApiGateway,
-            "FC" => Self::Fc,
-            "GA" => Self::Ga,
-            "MSE" => Self::Mse,
-            "NLB" => Self::Nlb,
-            "OSS" => Self::Oss,
-            "SAE" => Self::Sae,
-            "TencentCDN" => Self::TencentCdn,
-            "WAF" => Self::Waf,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductName {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ProductName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ProductName {
-    fn as_str(&self) -> &str {
-        ProductName::as_str(self)
-    }
-}
-impl ::serde::Serialize for ProductName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ProductName {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ProductName { Slb = "SLB", Live = "LIVE", WebHosting = "webHosting", Vod = "VOD", Cr
+    = "CR", Dcdn = "DCDN", Ddos = "DDOS", Cdn = "CDN", Alb = "ALB", ApiGateway =
+    "APIGateway", Fc = "FC", Ga = "GA", Mse = "MSE", Nlb = "NLB", Oss = "OSS", Sae =
+    "SAE", TencentCdn = "TencentCDN", Waf = "WAF", }
+);
 /// The errors `DescribeDeploymentJobStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -335,43 +178,7 @@ pub enum DescribeDeploymentJobStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeDeploymentJobStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeDeploymentJobStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeDeploymentJobStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeDeploymentJobStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeDeploymentJobStatusError {}
+::alibabacloud_runtime::operation_error!(DescribeDeploymentJobStatusError {});
 /// Builds and sends a `DescribeDeploymentJobStatus` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

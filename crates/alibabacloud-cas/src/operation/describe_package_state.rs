@@ -46,39 +46,27 @@ impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
 ///   "UsedCount": 2
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribePackageStateOutput {
     /// Wire name `IssuedCount`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "IssuedCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub issued_count: ::std::option::Option<i64>,
     /// Wire name `ProductCode`: [`ProductCode`]. Example: `symantec-free-1-free`.
-    #[serde(rename = "ProductCode", default)]
     pub product_code: ::std::option::Option<ProductCode>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `10CFA380-1C58-45C7-8075-06215F3DB681`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `20`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
     /// Wire name `UsedCount`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "UsedCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub used_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribePackageStateOutput { "IssuedCount" = 0, "ProductCode" = 1, "RequestId" = 2,
+    "TotalCount" = 3, "UsedCount" = 4, } { 0 issued_count lenient, 1 product_code value,
+    2 request_id value, 3 total_count lenient, 4 used_count lenient, }
+);
 /// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -118,107 +106,18 @@ pub enum ProductCode {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl ProductCode {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "digicert-free-1-free",
-        "symantec-free-1-free",
-        "symantec-dv-1-starter",
-        "symantec-ov-1-personal",
-        "symantec-ov-w-personal",
-        "geotrust-dv-1-starter",
-        "geotrust-dv-w-starter",
-        "geotrust-ov-1-personal",
-        "geotrust-ov-w-personal",
-        "globalsign-dv-1-personal",
-        "globalsign-dv-w-advanced",
-        "globalsign-ov-1-personal",
-        "globalsign-ov-w-advanced",
-        "cfca-ov-1-personal",
-        "cfca-ev-w-advanced",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DigicertFree1Free => "digicert-free-1-free",
-            Self::SymantecFree1Free => "symantec-free-1-free",
-            Self::SymantecDv1Starter => "symantec-dv-1-starter",
-            Self::SymantecOv1Personal => "symantec-ov-1-personal",
-            Self::SymantecOvWPersonal => "symantec-ov-w-personal",
-            Self::GeotrustDv1Starter => "geotrust-dv-1-starter",
-            Self::GeotrustDvWStarter => "geotrust-dv-w-starter",
-            Self::GeotrustOv1Personal => "geotrust-ov-1-personal",
-            Self::GeotrustOvWPersonal => "geotrust-ov-w-personal",
-            Self::GlobalsignDv1Personal => "globalsign-dv-1-personal",
-            Self::GlobalsignDvWAdvanced => "globalsign-dv-w-advanced",
-            Self::GlobalsignOv1Personal => "globalsign-ov-1-personal",
-            Self::GlobalsignOvWAdvanced => "globalsign-ov-w-advanced",
-            Self::CfcaOv1Personal => "cfca-ov-1-personal",
-            Self::CfcaEvWAdvanced => "cfca-ev-w-advanced",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProductCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "digicert-free-1-free" => Self::DigicertFree1Free,
-            "symantec-free-1-free" => Self::SymantecFree1Free,
-            "symantec-dv-1-starter" => Self::SymantecDv1Starter,
-            "symantec-ov-1-personal" => Self::SymantecOv1Personal,
-            "symantec-ov-w-personal" => Self::SymantecOvWPersonal,
-            "geotrust-dv-1-starter" => Self::GeotrustDv1Starter,
-            "geotrust-dv-w-starter" => Self::GeotrustDvWStarter,
-            "geotrust-ov-1-personal" => Self::GeotrustOv1Personal,
-            "geotrust-ov-w-personal" => Self::GeotrustOvWPersonal,
-            "globalsign-dv-1-personal" => Self::GlobalsignDv1Personal,
-            "globalsign-dv-w-advanced" => Self::GlobalsignDvWAdvanced,
-            "globalsign-ov-1-personal" => Self::GlobalsignOv1Personal,
-            "globalsign-ov-w-advanced" => Self::GlobalsignOvWAdvanced,
-            "cfca-ov-1-personal" => Self::CfcaOv1Personal,
-            "cfca-ev-w-advanced" => Self::CfcaEvWAdvanced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ProductCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for ProductCode {
-    fn as_str(&self) -> &str {
-        ProductCode::as_str(self)
-    }
-}
-impl ::serde::Serialize for ProductCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for ProductCode {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
+    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
+    SymantecOv1Personal = "symantec-ov-1-personal", SymantecOvWPersonal =
+    "symantec-ov-w-personal", GeotrustDv1Starter = "geotrust-dv-1-starter",
+    GeotrustDvWStarter = "geotrust-dv-w-starter", GeotrustOv1Personal =
+    "geotrust-ov-1-personal", GeotrustOvWPersonal = "geotrust-ov-w-personal",
+    GlobalsignDv1Personal = "globalsign-dv-1-personal", GlobalsignDvWAdvanced =
+    "globalsign-dv-w-advanced", GlobalsignOv1Personal = "globalsign-ov-1-personal",
+    GlobalsignOvWAdvanced = "globalsign-ov-w-advanced", CfcaOv1Personal =
+    "cfca-ov-1-personal", CfcaEvWAdvanced = "cfca-ev-w-advanced", }
+);
 /// The errors `DescribePackageState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -226,43 +125,7 @@ pub enum DescribePackageStateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribePackageStateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribePackageStateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribePackageStateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribePackageStateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribePackageStateError {}
+::alibabacloud_runtime::operation_error!(DescribePackageStateError {});
 /// Builds and sends a `DescribePackageState` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -34,48 +34,45 @@ impl ::alibabacloud_runtime::Operation for DescribeWarehouseCertInput {
     }
 }
 /// The decoded answer of `DescribeWarehouseCert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeWarehouseCertOutput {
     /// Wire name `CertIdentifier`: string.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertStatus`: string.
-    #[serde(rename = "CertStatus", default)]
     pub cert_status: ::std::option::Option<::std::string::String>,
     /// Wire name `CertType`: string.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Content`: string.
-    #[serde(rename = "Content", default)]
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `Fingerprint`: string.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `IssuerIdentifier`: string.
-    #[serde(rename = "IssuerIdentifier", default)]
     pub issuer_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateCaInstanceId`: string.
-    #[serde(rename = "PrivateCaInstanceId", default)]
     pub private_ca_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateCaRegionId`: string.
-    #[serde(rename = "PrivateCaRegionId", default)]
     pub private_ca_region_id: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `WarehouseInstanceId`: string.
-    #[serde(rename = "WarehouseInstanceId", default)]
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeWarehouseCertOutput { "CertIdentifier" = 0, "CertStatus" = 1, "CertType" = 2,
+    "CommonName" = 3, "Content" = 4, "Fingerprint" = 5, "Issuer" = 6, "IssuerIdentifier"
+    = 7, "PrivateCaInstanceId" = 8, "PrivateCaRegionId" = 9, "RequestId" = 10,
+    "WarehouseInstanceId" = 11, } { 0 cert_identifier value, 1 cert_status value, 2
+    cert_type value, 3 common_name value, 4 content value, 5 fingerprint value, 6 issuer
+    value, 7 issuer_identifier value, 8 private_ca_instance_id value, 9
+    private_ca_region_id value, 10 request_id value, 11 warehouse_instance_id value, }
+);
 /// The errors `DescribeWarehouseCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -83,43 +80,7 @@ pub enum DescribeWarehouseCertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeWarehouseCertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeWarehouseCertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeWarehouseCertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeWarehouseCertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeWarehouseCertError {}
+::alibabacloud_runtime::operation_error!(DescribeWarehouseCertError {});
 /// Builds and sends a `DescribeWarehouseCert` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -26,99 +26,49 @@ impl ::alibabacloud_runtime::Operation for GetAssetCountInput {
     }
 }
 /// The decoded answer of `GetAssetCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetAssetCountOutput {
     /// Wire name `AliyunAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "AliyunAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aliyun_asset_count: ::std::option::Option<i32>,
     /// Wire name `AwsAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "AwsAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aws_asset_count: ::std::option::Option<i32>,
     /// Wire name `BuyCertificateCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCertificateCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_certificate_count: ::std::option::Option<i32>,
     /// Wire name `DomainAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "DomainAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub domain_asset_count: ::std::option::Option<i32>,
     /// Wire name `FreeCertificateCount`: 32-bit integer.
-    #[serde(
-        rename = "FreeCertificateCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub free_certificate_count: ::std::option::Option<i32>,
     /// Wire name `HuaweiAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "HuaweiAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub huawei_asset_count: ::std::option::Option<i32>,
     /// Wire name `LastPoint`: 32-bit integer.
-    #[serde(
-        rename = "LastPoint",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub last_point: ::std::option::Option<i32>,
     /// Wire name `Point`: 32-bit integer.
-    #[serde(
-        rename = "Point",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub point: ::std::option::Option<i32>,
     /// Wire name `PointRatio`: 32-bit integer.
-    #[serde(
-        rename = "PointRatio",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub point_ratio: ::std::option::Option<i32>,
     /// Wire name `PointTime`: 64-bit integer.
-    #[serde(
-        rename = "PointTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub point_time: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TencentAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "TencentAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub tencent_asset_count: ::std::option::Option<i32>,
     /// Wire name `UploadCertificateCount`: 32-bit integer.
-    #[serde(
-        rename = "UploadCertificateCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload_certificate_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetAssetCountOutput { "AliyunAssetCount" = 0, "AwsAssetCount" = 1,
+    "BuyCertificateCount" = 2, "DomainAssetCount" = 3, "FreeCertificateCount" = 4,
+    "HuaweiAssetCount" = 5, "LastPoint" = 6, "Point" = 7, "PointRatio" = 8, "PointTime" =
+    9, "RequestId" = 10, "TencentAssetCount" = 11, "UploadCertificateCount" = 12, } { 0
+    aliyun_asset_count lenient, 1 aws_asset_count lenient, 2 buy_certificate_count
+    lenient, 3 domain_asset_count lenient, 4 free_certificate_count lenient, 5
+    huawei_asset_count lenient, 6 last_point lenient, 7 point lenient, 8 point_ratio
+    lenient, 9 point_time lenient, 10 request_id value, 11 tencent_asset_count lenient,
+    12 upload_certificate_count lenient, }
+);
 /// The errors `GetAssetCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -126,43 +76,7 @@ pub enum GetAssetCountError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetAssetCountError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetAssetCountError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetAssetCountError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetAssetCountError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetAssetCountError {}
+::alibabacloud_runtime::operation_error!(GetAssetCountError {});
 /// Builds and sends a `GetAssetCount` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

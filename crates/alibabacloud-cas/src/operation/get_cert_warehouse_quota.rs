@@ -38,43 +38,27 @@ impl ::alibabacloud_runtime::Operation for GetCertWarehouseQuotaInput {
 ///   "UseCount": 1000
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCertWarehouseQuotaOutput {
     /// Wire name `AppTotalQuota`: 64-bit integer.
-    #[serde(
-        rename = "AppTotalQuota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub app_total_quota: ::std::option::Option<i64>,
     /// Wire name `AppUseCount`: 64-bit integer.
-    #[serde(
-        rename = "AppUseCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub app_use_count: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalQuota`: 64-bit integer. Example: `5000`.
-    #[serde(
-        rename = "TotalQuota",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_quota: ::std::option::Option<i64>,
     /// Wire name `UseCount`: 64-bit integer. Example: `1000`.
-    #[serde(
-        rename = "UseCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub use_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCertWarehouseQuotaOutput { "AppTotalQuota" = 0, "AppUseCount" = 1, "RequestId" =
+    2, "TotalQuota" = 3, "UseCount" = 4, } { 0 app_total_quota lenient, 1 app_use_count
+    lenient, 2 request_id value, 3 total_quota lenient, 4 use_count lenient, }
+);
 /// The errors `GetCertWarehouseQuota` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -82,43 +66,7 @@ pub enum GetCertWarehouseQuotaError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCertWarehouseQuotaError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCertWarehouseQuotaError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCertWarehouseQuotaError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCertWarehouseQuotaError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCertWarehouseQuotaError {}
+::alibabacloud_runtime::operation_error!(GetCertWarehouseQuotaError {});
 /// Builds and sends a `GetCertWarehouseQuota` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -34,164 +34,116 @@ impl ::alibabacloud_runtime::Operation for GetCertificateDetailInput {
     }
 }
 /// The decoded answer of `GetCertificateDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCertificateDetailOutput {
     /// Wire name `Algorithm`: string.
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CertIdentifier`: string.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateChainList`: list of [`CertificateChainListItem`].
-    #[serde(rename = "CertificateChainList", default)]
     pub certificate_chain_list: ::std::option::Option<
         ::std::vec::Vec<CertificateChainListItem>,
     >,
     /// Wire name `CertificateId`: 32-bit integer.
-    #[serde(
-        rename = "CertificateId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_id: ::std::option::Option<i32>,
     /// Wire name `CertificateName`: string.
-    #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateSource`: string.
-    #[serde(rename = "CertificateSource", default)]
     pub certificate_source: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateStatus`: string.
-    #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyId`: 64-bit integer.
-    #[serde(
-        rename = "CompanyId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_id: ::std::option::Option<i64>,
     /// Wire name `ContactId`: 64-bit integer.
-    #[serde(
-        rename = "ContactId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub contact_id: ::std::option::Option<i64>,
     /// Wire name `Csr`: string.
-    #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `DeploymentDesc`: string.
-    #[serde(rename = "DeploymentDesc", default)]
     pub deployment_desc: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
-    #[serde(
-        rename = "ExistPrivateKey",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub exist_private_key: ::std::option::Option<bool>,
     /// Wire name `FingerPrint`: string.
-    #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `KeySize`: 32-bit integer.
-    #[serde(
-        rename = "KeySize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub key_size: ::std::option::Option<i32>,
     /// Wire name `NotAfter`: 64-bit integer.
-    #[serde(
-        rename = "NotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after: ::std::option::Option<i64>,
     /// Wire name `NotBefore`: 64-bit integer.
-    #[serde(
-        rename = "NotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Serial`: string.
-    #[serde(rename = "Serial", default)]
     pub serial: ::std::option::Option<::std::string::String>,
     /// Wire name `SubjectAlternativeNames`: list of string.
-    #[serde(rename = "SubjectAlternativeNames", default)]
     pub subject_alternative_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `Tags`: list of [`TagsItem`].
-    #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `UsingProductList`: list of string.
-    #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCertificateDetailOutput { "Algorithm" = 0, "CertIdentifier" = 1,
+    "CertificateChainList" = 2, "CertificateId" = 3, "CertificateName" = 4,
+    "CertificateSource" = 5, "CertificateStatus" = 6, "CommonName" = 7, "CompanyId" = 8,
+    "ContactId" = 9, "Csr" = 10, "DeploymentDesc" = 11, "Domain" = 12, "ExistPrivateKey"
+    = 13, "FingerPrint" = 14, "InstanceId" = 15, "Issuer" = 16, "KeySize" = 17,
+    "NotAfter" = 18, "NotBefore" = 19, "RequestId" = 20, "Serial" = 21,
+    "SubjectAlternativeNames" = 22, "Tags" = 23, "UsingProductList" = 24, } { 0 algorithm
+    value, 1 cert_identifier value, 2 certificate_chain_list value, 3 certificate_id
+    lenient, 4 certificate_name value, 5 certificate_source value, 6 certificate_status
+    value, 7 common_name value, 8 company_id lenient, 9 contact_id lenient, 10 csr value,
+    11 deployment_desc value, 12 domain value, 13 exist_private_key lenient, 14
+    finger_print value, 15 instance_id value, 16 issuer value, 17 key_size lenient, 18
+    not_after lenient, 19 not_before lenient, 20 request_id value, 21 serial value, 22
+    subject_alternative_names value, 23 tags value, 24 using_product_list value, }
+);
 /// A structure of the operation, at `response.fields[2].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertificateChainListItem {
     /// Wire name `Issuer`: string.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `NotAfter`: 64-bit integer.
-    #[serde(
-        rename = "NotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after: ::std::option::Option<i64>,
     /// Wire name `NotBefore`: 64-bit integer.
-    #[serde(
-        rename = "NotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before: ::std::option::Option<i64>,
     /// Wire name `RemainDay`: 32-bit integer.
-    #[serde(
-        rename = "RemainDay",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub remain_day: ::std::option::Option<i32>,
     /// Wire name `Subject`: string.
-    #[serde(rename = "Subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertificateChainListItem { "Issuer" = 0, "NotAfter" = 1, "NotBefore" = 2, "RemainDay"
+    = 3, "Subject" = 4, } { 0 issuer value, 1 not_after lenient, 2 not_before lenient, 3
+    remain_day lenient, 4 subject value, }
+);
 /// A structure of the operation, at `response.fields[23].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
-    #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+);
 /// The errors `GetCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -199,44 +151,8 @@ pub enum GetCertificateDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCertificateDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCertificateDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCertificateDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCertificateDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCertificateDetailError {}
-/// Builds and sends a `GetCertificateDetail` call. `send` becomes available once every required parameter is set (`CertificateId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetCertificateDetailError {});
+/// Builds and sends a `GetCertificateDetail` call. `send` and `build` compile once every required parameter is set (`CertificateId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificateDetailBuilder<
@@ -272,24 +188,28 @@ impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
         self
     }
 }
-impl GetCertificateDetailBuilder<i64> {
+impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetCertificateDetailInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCertificateDetailInput)
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         (
             self._client,
             self._options,
             GetCertificateDetailInput {
-                certificate_id: self.certificate_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    i64,
+                >>::into_value(self.certificate_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCertificateDetailInput {
+    pub fn build(self) -> GetCertificateDetailInput
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -298,9 +218,30 @@ impl GetCertificateDetailBuilder<i64> {
     ) -> ::std::result::Result<
         GetCertificateDetailOutput,
         ::alibabacloud_runtime::SdkError<GetCertificateDetailError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCertificateDetail` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -28,30 +28,31 @@ impl ::alibabacloud_runtime::Operation for GetCertificatePackageCountInput {
     }
 }
 /// The decoded answer of `GetCertificatePackageCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCertificatePackageCountOutput {
     /// Wire name `NoticeCountDetail`: string.
-    #[serde(rename = "NoticeCountDetail", default)]
     pub notice_count_detail: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductCountList`: string.
-    #[serde(rename = "ProductCountList", default)]
     pub product_count_list: ::std::option::Option<::std::string::String>,
     /// Wire name `ProxyCountDetail`: string.
-    #[serde(rename = "ProxyCountDetail", default)]
     pub proxy_count_detail: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCountDetail`: string.
-    #[serde(rename = "TotalCountDetail", default)]
     pub total_count_detail: ::std::option::Option<::std::string::String>,
     /// Wire name `TrusteeCountDetail`: string.
-    #[serde(rename = "TrusteeCountDetail", default)]
     pub trustee_count_detail: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCertificatePackageCountOutput { "NoticeCountDetail" = 0, "ProductCountList" = 1,
+    "ProxyCountDetail" = 2, "RequestId" = 3, "TotalCountDetail" = 4, "TrusteeCountDetail"
+    = 5, } { 0 notice_count_detail value, 1 product_count_list value, 2
+    proxy_count_detail value, 3 request_id value, 4 total_count_detail value, 5
+    trustee_count_detail value, }
+);
 /// The errors `GetCertificatePackageCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -59,43 +60,7 @@ pub enum GetCertificatePackageCountError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCertificatePackageCountError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCertificatePackageCountError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCertificatePackageCountError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCertificatePackageCountError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCertificatePackageCountError {}
+::alibabacloud_runtime::operation_error!(GetCertificatePackageCountError {});
 /// Builds and sends a `GetCertificatePackageCount` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

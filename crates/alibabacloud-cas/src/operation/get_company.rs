@@ -30,62 +30,50 @@ impl ::alibabacloud_runtime::Operation for GetCompanyInput {
     }
 }
 /// The decoded answer of `GetCompany`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCompanyOutput {
     /// Wire name `City`: string.
-    #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyAddress`: string.
-    #[serde(rename = "CompanyAddress", default)]
     pub company_address: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyCode`: string.
-    #[serde(rename = "CompanyCode", default)]
     pub company_code: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyEmail`: string.
-    #[serde(rename = "CompanyEmail", default)]
     pub company_email: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyId`: 64-bit integer.
-    #[serde(
-        rename = "CompanyId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_id: ::std::option::Option<i64>,
     /// Wire name `CompanyName`: string.
-    #[serde(rename = "CompanyName", default)]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyPhone`: string.
-    #[serde(rename = "CompanyPhone", default)]
     pub company_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyType`: 32-bit integer.
-    #[serde(
-        rename = "CompanyType",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_type: ::std::option::Option<i32>,
     /// Wire name `CountryCode`: string.
-    #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Wire name `Department`: string.
-    #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
     /// Wire name `Lang`: string.
-    #[serde(rename = "Lang", default)]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Wire name `PostCode`: string.
-    #[serde(rename = "PostCode", default)]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// Wire name `Province`: string.
-    #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCompanyOutput { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2,
+    "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6,
+    "CompanyType" = 7, "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11,
+    "Province" = 12, "RequestId" = 13, } { 0 city value, 1 company_address value, 2
+    company_code value, 3 company_email value, 4 company_id lenient, 5 company_name
+    value, 6 company_phone value, 7 company_type lenient, 8 country_code value, 9
+    department value, 10 lang value, 11 post_code value, 12 province value, 13 request_id
+    value, }
+);
 /// The errors `GetCompany` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -93,44 +81,8 @@ pub enum GetCompanyError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCompanyError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCompanyError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCompanyError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCompanyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCompanyError {}
-/// Builds and sends a `GetCompany` call. `send` becomes available once every required parameter is set (`CompanyId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetCompanyError {});
+/// Builds and sends a `GetCompany` call. `send` and `build` compile once every required parameter is set (`CompanyId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCompanyBuilder<CompanyId_ = ::alibabacloud_runtime::Missing> {
@@ -162,20 +114,28 @@ impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
         self
     }
 }
-impl GetCompanyBuilder<i64> {
+impl<CompanyId_> GetCompanyBuilder<CompanyId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCompanyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCompanyInput)
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         (
             self._client,
             self._options,
             GetCompanyInput {
-                company_id: self.company_id,
+                company_id: <CompanyId_ as self::required::CompanyId<
+                    i64,
+                >>::into_value(self.company_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCompanyInput {
+    pub fn build(self) -> GetCompanyInput
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -184,9 +144,30 @@ impl GetCompanyBuilder<i64> {
     ) -> ::std::result::Result<
         GetCompanyOutput,
         ::alibabacloud_runtime::SdkError<GetCompanyError>,
-    > {
+    >
+    where
+        CompanyId_: self::required::CompanyId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCompany` needs its required parameter `CompanyId`",
+        label = "`CompanyId` is not set",
+        note = "set it with `.company_id(…)` before this call"
+    )]
+    pub trait CompanyId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CompanyId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -30,56 +30,41 @@ impl ::alibabacloud_runtime::Operation for GetContactInput {
     }
 }
 /// The decoded answer of `GetContact`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetContactOutput {
     /// Wire name `ContactId`: 64-bit integer.
-    #[serde(
-        rename = "ContactId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub contact_id: ::std::option::Option<i64>,
     /// Wire name `Email`: string.
-    #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `EmailStatus`: 32-bit integer.
-    #[serde(
-        rename = "EmailStatus",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub email_status: ::std::option::Option<i32>,
     /// Wire name `IdCard`: string.
-    #[serde(rename = "IdCard", default)]
     pub id_card: ::std::option::Option<::std::string::String>,
     /// Wire name `Mobile`: string.
-    #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `MobileStatus`: 32-bit integer.
-    #[serde(
-        rename = "MobileStatus",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub mobile_status: ::std::option::Option<i32>,
     /// Wire name `Name`: string.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `WebhookList`: list of string.
-    #[serde(rename = "WebhookList", default)]
     pub webhook_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The webhook addresses, as a JSON-encoded string.
     ///
     /// Wire name `Webhooks`: string.
-    #[serde(rename = "Webhooks", default)]
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetContactOutput { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "IdCard" = 3,
+    "Mobile" = 4, "MobileStatus" = 5, "Name" = 6, "RequestId" = 7, "WebhookList" = 8,
+    "Webhooks" = 9, } { 0 contact_id lenient, 1 email value, 2 email_status lenient, 3
+    id_card value, 4 mobile value, 5 mobile_status lenient, 6 name value, 7 request_id
+    value, 8 webhook_list value, 9 webhooks value, }
+);
 /// The errors `GetContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -87,44 +72,8 @@ pub enum GetContactError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetContactError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetContactError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetContactError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetContactError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetContactError {}
-/// Builds and sends a `GetContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetContactError {});
+/// Builds and sends a `GetContact` call. `send` and `build` compile once every required parameter is set (`ContactId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
@@ -156,20 +105,28 @@ impl<ContactId_> GetContactBuilder<ContactId_> {
         self
     }
 }
-impl GetContactBuilder<i64> {
+impl<ContactId_> GetContactBuilder<ContactId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput)
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         (
             self._client,
             self._options,
             GetContactInput {
-                contact_id: self.contact_id,
+                contact_id: <ContactId_ as self::required::ContactId<
+                    i64,
+                >>::into_value(self.contact_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetContactInput {
+    pub fn build(self) -> GetContactInput
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +135,30 @@ impl GetContactBuilder<i64> {
     ) -> ::std::result::Result<
         GetContactOutput,
         ::alibabacloud_runtime::SdkError<GetContactError>,
-    > {
+    >
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetContact` needs its required parameter `ContactId`",
+        label = "`ContactId` is not set",
+        note = "set it with `.contact_id(…)` before this call"
+    )]
+    pub trait ContactId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -40,21 +40,22 @@ impl ::alibabacloud_runtime::Operation for GetCsrDetailInput {
 ///   "RequestId": "08F45EA0-66A7-4504-9B31-3589F5CE308D"
 /// }
 /// ```
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCsrDetailOutput {
     /// Wire name `Csr`: string. Example: `-----BEGIN CERTIFICATE REQUEST-----   ...... -----END CERTIFICATE REQUEST-----`.
-    #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
-    #[serde(rename = "PrivateKey", default)]
     pub private_key: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `08F45EA0-66A7-4504-9B31-3589F5CE308D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCsrDetailOutput { "Csr" = 0, "PrivateKey" = 1, "RequestId" = 2, } { 0 csr value, 1
+    private_key value, 2 request_id value, }
+);
 impl ::std::fmt::Debug for GetCsrDetailOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetCsrDetailOutput")
@@ -71,44 +72,8 @@ pub enum GetCsrDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCsrDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCsrDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCsrDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCsrDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCsrDetailError {}
-/// Builds and sends a `GetCsrDetail` call. `send` becomes available once every required parameter is set (`CsrId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetCsrDetailError {});
+/// Builds and sends a `GetCsrDetail` call. `send` and `build` compile once every required parameter is set (`CsrId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCsrDetailBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
@@ -140,20 +105,26 @@ impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
         self
     }
 }
-impl GetCsrDetailBuilder<i64> {
+impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCsrDetailInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCsrDetailInput)
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         (
             self._client,
             self._options,
             GetCsrDetailInput {
-                csr_id: self.csr_id,
+                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetCsrDetailInput {
+    pub fn build(self) -> GetCsrDetailInput
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -162,9 +133,30 @@ impl GetCsrDetailBuilder<i64> {
     ) -> ::std::result::Result<
         GetCsrDetailOutput,
         ::alibabacloud_runtime::SdkError<GetCsrDetailError>,
-    > {
+    >
+    where
+        CsrId_: self::required::CsrId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetCsrDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetCsrDetail` needs its required parameter `CsrId`",
+        label = "`CsrId` is not set",
+        note = "set it with `.csr_id(…)` before this call"
+    )]
+    pub trait CsrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CsrId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

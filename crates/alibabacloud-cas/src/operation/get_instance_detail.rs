@@ -34,285 +34,195 @@ impl ::alibabacloud_runtime::Operation for GetInstanceDetailInput {
     }
 }
 /// The decoded answer of `GetInstanceDetail`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetInstanceDetailOutput {
     /// Wire name `AutoReissue`: string.
-    #[serde(rename = "AutoReissue", default)]
     pub auto_reissue: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoReissueFlag`: 64-bit integer.
-    #[serde(
-        rename = "AutoReissueFlag",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_reissue_flag: ::std::option::Option<i64>,
     /// Wire name `AverageWaitingTime`: string.
-    #[serde(rename = "AverageWaitingTime", default)]
     pub average_waiting_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Brand`: string.
-    #[serde(rename = "Brand", default)]
     pub brand: ::std::option::Option<::std::string::String>,
     /// Wire name `CertIdentifier`: string.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateId`: 32-bit integer.
-    #[serde(
-        rename = "CertificateId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_id: ::std::option::Option<i32>,
     /// Wire name `CertificateName`: string.
-    #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateNotAfter`: 64-bit integer.
-    #[serde(
-        rename = "CertificateNotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_not_after: ::std::option::Option<i64>,
     /// Wire name `CertificateNotBefore`: 64-bit integer.
-    #[serde(
-        rename = "CertificateNotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_not_before: ::std::option::Option<i64>,
     /// Wire name `CertificateRevokeTime`: 64-bit integer.
-    #[serde(
-        rename = "CertificateRevokeTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_revoke_time: ::std::option::Option<i64>,
     /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// Wire name `CertificateType`: string.
-    #[serde(rename = "CertificateType", default)]
     pub certificate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `City`: string.
-    #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyId`: 64-bit integer.
-    #[serde(
-        rename = "CompanyId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_id: ::std::option::Option<i64>,
     /// Wire name `ContactIdList`: list of 64-bit integer.
-    #[serde(
-        rename = "ContactIdList",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient_list"
-    )]
     pub contact_id_list: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Wire name `CountryCode`: string.
-    #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Wire name `Csr`: string.
-    #[serde(rename = "Csr", default)]
     pub csr: ::std::option::Option<::std::string::String>,
     /// Wire name `DeploymentResourceCount`: 64-bit integer.
-    #[serde(
-        rename = "DeploymentResourceCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deployment_resource_count: ::std::option::Option<i64>,
     /// Wire name `DeploymentUseCount`: 64-bit integer.
-    #[serde(
-        rename = "DeploymentUseCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub deployment_use_count: ::std::option::Option<i64>,
     /// Wire name `DingGroupList`: list of [`DingGroupListItem`].
-    #[serde(rename = "DingGroupList", default)]
     pub ding_group_list: ::std::option::Option<::std::vec::Vec<DingGroupListItem>>,
     /// Wire name `Domain`: string.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `DomainValidationList`: list of [`DomainValidationListItem`].
-    #[serde(rename = "DomainValidationList", default)]
     pub domain_validation_list: ::std::option::Option<
         ::std::vec::Vec<DomainValidationListItem>,
     >,
     /// Wire name `FullDomainCount`: 32-bit integer.
-    #[serde(
-        rename = "FullDomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub full_domain_count: ::std::option::Option<i32>,
     /// Wire name `GenerateCsrMethod`: string.
-    #[serde(rename = "GenerateCsrMethod", default)]
     pub generate_csr_method: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceEndTime`: 64-bit integer.
-    #[serde(
-        rename = "InstanceEndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub instance_end_time: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceStartTime`: 64-bit integer.
-    #[serde(
-        rename = "InstanceStartTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub instance_start_time: ::std::option::Option<i64>,
     /// Wire name `InstanceType`: string.
-    #[serde(rename = "InstanceType", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
-    #[serde(rename = "KeyAlgorithm", default)]
     pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
     /// Wire name `MonitorExpandFlag`: 64-bit integer.
-    #[serde(
-        rename = "MonitorExpandFlag",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub monitor_expand_flag: ::std::option::Option<i64>,
     /// Wire name `MonitorUseCount`: 64-bit integer.
-    #[serde(
-        rename = "MonitorUseCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub monitor_use_count: ::std::option::Option<i64>,
     /// Wire name `OrderEndTime`: 64-bit integer.
-    #[serde(
-        rename = "OrderEndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_end_time: ::std::option::Option<i64>,
     /// Wire name `OrderProgress`: string.
-    #[serde(rename = "OrderProgress", default)]
     pub order_progress: ::std::option::Option<::std::string::String>,
     /// Wire name `OrderStartTime`: 64-bit integer.
-    #[serde(
-        rename = "OrderStartTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_start_time: ::std::option::Option<i64>,
     /// Wire name `PendingResult`: string.
-    #[serde(rename = "PendingResult", default)]
     pub pending_result: ::std::option::Option<::std::string::String>,
     /// Wire name `Province`: string.
-    #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string.
-    #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Spec`: string.
-    #[serde(rename = "Spec", default)]
     pub spec: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: [`Status`].
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `Tags`: list of [`TagsItem`].
-    #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     /// Wire name `TotalDeploymentCount`: 64-bit integer.
-    #[serde(
-        rename = "TotalDeploymentCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_deployment_count: ::std::option::Option<i64>,
     /// Wire name `TotalMonitorCount`: 64-bit integer.
-    #[serde(
-        rename = "TotalMonitorCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_monitor_count: ::std::option::Option<i64>,
     /// Wire name `UpgradeStatus`: string.
-    #[serde(rename = "UpgradeStatus", default)]
     pub upgrade_status: ::std::option::Option<::std::string::String>,
     /// Wire name `ValidationMethod`: string.
-    #[serde(rename = "ValidationMethod", default)]
     pub validation_method: ::std::option::Option<::std::string::String>,
     /// Wire name `VersionType`: string.
-    #[serde(rename = "VersionType", default)]
     pub version_type: ::std::option::Option<::std::string::String>,
     /// Wire name `WildcardDomainCount`: 32-bit integer.
-    #[serde(
-        rename = "WildcardDomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub wildcard_domain_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetInstanceDetailOutput { "AutoReissue" = 0, "AutoReissueFlag" = 1,
+    "AverageWaitingTime" = 2, "Brand" = 3, "CertIdentifier" = 4, "CertificateId" = 5,
+    "CertificateName" = 6, "CertificateNotAfter" = 7, "CertificateNotBefore" = 8,
+    "CertificateRevokeTime" = 9, "CertificateStatus" = 10, "CertificateType" = 11, "City"
+    = 12, "CompanyId" = 13, "ContactIdList" = 14, "CountryCode" = 15, "Csr" = 16,
+    "DeploymentResourceCount" = 17, "DeploymentUseCount" = 18, "DingGroupList" = 19,
+    "Domain" = 20, "DomainValidationList" = 21, "FullDomainCount" = 22,
+    "GenerateCsrMethod" = 23, "InstanceEndTime" = 24, "InstanceId" = 25,
+    "InstanceStartTime" = 26, "InstanceType" = 27, "KeyAlgorithm" = 28,
+    "MonitorExpandFlag" = 29, "MonitorUseCount" = 30, "OrderEndTime" = 31,
+    "OrderProgress" = 32, "OrderStartTime" = 33, "PendingResult" = 34, "Province" = 35,
+    "RequestId" = 36, "ResourceGroupId" = 37, "Spec" = 38, "Status" = 39, "Tags" = 40,
+    "TotalDeploymentCount" = 41, "TotalMonitorCount" = 42, "UpgradeStatus" = 43,
+    "ValidationMethod" = 44, "VersionType" = 45, "WildcardDomainCount" = 46, } { 0
+    auto_reissue value, 1 auto_reissue_flag lenient, 2 average_waiting_time value, 3
+    brand value, 4 cert_identifier value, 5 certificate_id lenient, 6 certificate_name
+    value, 7 certificate_not_after lenient, 8 certificate_not_before lenient, 9
+    certificate_revoke_time lenient, 10 certificate_status value, 11 certificate_type
+    value, 12 city value, 13 company_id lenient, 14 contact_id_list lenient_list, 15
+    country_code value, 16 csr value, 17 deployment_resource_count lenient, 18
+    deployment_use_count lenient, 19 ding_group_list value, 20 domain value, 21
+    domain_validation_list value, 22 full_domain_count lenient, 23 generate_csr_method
+    value, 24 instance_end_time lenient, 25 instance_id value, 26 instance_start_time
+    lenient, 27 instance_type value, 28 key_algorithm value, 29 monitor_expand_flag
+    lenient, 30 monitor_use_count lenient, 31 order_end_time lenient, 32 order_progress
+    value, 33 order_start_time lenient, 34 pending_result value, 35 province value, 36
+    request_id value, 37 resource_group_id value, 38 spec value, 39 status value, 40 tags
+    value, 41 total_deployment_count lenient, 42 total_monitor_count lenient, 43
+    upgrade_status value, 44 validation_method value, 45 version_type value, 46
+    wildcard_domain_count lenient, }
+);
 /// A structure of the operation, at `response.fields[19].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DingGroupListItem {
     /// Wire name `DingGroupInstanceId`: string.
-    #[serde(rename = "DingGroupInstanceId", default)]
     pub ding_group_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DingGroupName`: string.
-    #[serde(rename = "DingGroupName", default)]
     pub ding_group_name: ::std::option::Option<::std::string::String>,
     /// Wire name `DingGroupType`: string.
-    #[serde(rename = "DingGroupType", default)]
     pub ding_group_type: ::std::option::Option<::std::string::String>,
     /// Wire name `DingGroupUrl`: string.
-    #[serde(rename = "DingGroupUrl", default)]
     pub ding_group_url: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DingGroupListItem { "DingGroupInstanceId" = 0, "DingGroupName" = 1, "DingGroupType" =
+    2, "DingGroupUrl" = 3, } { 0 ding_group_instance_id value, 1 ding_group_name value, 2
+    ding_group_type value, 3 ding_group_url value, }
+);
 /// A structure of the operation, at `response.fields[21].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DomainValidationListItem {
     /// Wire name `Cname`: string.
-    #[serde(rename = "Cname", default)]
     pub cname: ::std::option::Option<::std::string::String>,
     /// Wire name `CnameKey`: string.
-    #[serde(rename = "CnameKey", default)]
     pub cname_key: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `RootDomain`: string.
-    #[serde(rename = "RootDomain", default)]
     pub root_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `ValidationKey`: string.
-    #[serde(rename = "ValidationKey", default)]
     pub validation_key: ::std::option::Option<::std::string::String>,
     /// Wire name `ValidationType`: string.
-    #[serde(rename = "ValidationType", default)]
     pub validation_type: ::std::option::Option<::std::string::String>,
     /// Wire name `ValidationValue`: string.
-    #[serde(rename = "ValidationValue", default)]
     pub validation_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DomainValidationListItem { "Cname" = 0, "CnameKey" = 1, "Domain" = 2, "RootDomain" =
+    3, "ValidationKey" = 4, "ValidationType" = 5, "ValidationValue" = 6, } { 0 cname
+    value, 1 cname_key value, 2 domain value, 3 root_domain value, 4 validation_key
+    value, 5 validation_type value, 6 validation_value value, }
+);
 /// A structure of the operation, at `response.fields[40].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
-    #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+);
 /// The documented values of `response.fields[10]`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -330,74 +240,10 @@ pub enum CertificateStatus {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertificateStatus {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "issued",
-        "revoked",
-        "willExpire",
-        "expired",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Issued => "issued",
-            Self::Revoked => "revoked",
-            Self::WillExpire => "willExpire",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertificateStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "issued" => Self::Issued,
-            "revoked" => Self::Revoked,
-            "willExpire" => Self::WillExpire,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertificateStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertificateStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertificateStatus {
-    fn as_str(&self) -> &str {
-        CertificateStatus::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertificateStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertificateStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertificateStatus {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
+    "willExpire", Expired = "expired", }
+);
 /// The documented values of `response.fields[28]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -417,77 +263,10 @@ pub enum KeyAlgorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl KeyAlgorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_256",
-        "SM2",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::Ecc256 => "ECC_256",
-            Self::Sm2 => "SM2",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for KeyAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_256" => Self::Ecc256,
-            "SM2" => Self::Sm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for KeyAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for KeyAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for KeyAlgorithm {
-    fn as_str(&self) -> &str {
-        KeyAlgorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for KeyAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KeyAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for KeyAlgorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    Ecc256 = "ECC_256", Sm2 = "SM2", }
+);
 /// The documented values of `response.fields[39]`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -511,83 +290,10 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "inactive",
-        "pending",
-        "willExpire",
-        "expired",
-        "refund",
-        "normal",
-        "closed",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "inactive",
-            Self::Pending => "pending",
-            Self::WillExpire => "willExpire",
-            Self::Expired => "expired",
-            Self::Refund => "refund",
-            Self::Normal => "normal",
-            Self::Closed => "closed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "inactive" => Self::Inactive,
-            "pending" => Self::Pending,
-            "willExpire" => Self::WillExpire,
-            "expired" => Self::Expired,
-            "refund" => Self::Refund,
-            "normal" => Self::Normal,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Inactive = "inactive", Pending = "pending", WillExpire = "willExpire",
+    Expired = "expired", Refund = "refund", Normal = "normal", Closed = "closed", }
+);
 /// The errors `GetInstanceDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -595,44 +301,8 @@ pub enum GetInstanceDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetInstanceDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetInstanceDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetInstanceDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetInstanceDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetInstanceDetailError {}
-/// Builds and sends a `GetInstanceDetail` call. `send` becomes available once every required parameter is set (`InstanceId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetInstanceDetailError {});
+/// Builds and sends a `GetInstanceDetail` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetInstanceDetailBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
@@ -669,20 +339,28 @@ impl<InstanceId_> GetInstanceDetailBuilder<InstanceId_> {
         self
     }
 }
-impl GetInstanceDetailBuilder<::std::string::String> {
+impl<InstanceId_> GetInstanceDetailBuilder<InstanceId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetInstanceDetailInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetInstanceDetailInput)
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetInstanceDetailInput {
-                instance_id: self.instance_id,
+                instance_id: <InstanceId_ as self::required::InstanceId<
+                    ::std::string::String,
+                >>::into_value(self.instance_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetInstanceDetailInput {
+    pub fn build(self) -> GetInstanceDetailInput
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -691,9 +369,30 @@ impl GetInstanceDetailBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetInstanceDetailOutput,
         ::alibabacloud_runtime::SdkError<GetInstanceDetailError>,
-    > {
+    >
+    where
+        InstanceId_: self::required::InstanceId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetInstanceDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetInstanceDetail` needs its required parameter `InstanceId`",
+        label = "`InstanceId` is not set",
+        note = "set it with `.instance_id(…)` before this call"
+    )]
+    pub trait InstanceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::InstanceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -34,50 +34,30 @@ impl ::alibabacloud_runtime::Operation for GetInstanceSummaryInput {
     }
 }
 /// The decoded answer of `GetInstanceSummary`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetInstanceSummaryOutput {
     /// Wire name `AutoReissueCount`: 32-bit integer.
-    #[serde(
-        rename = "AutoReissueCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub auto_reissue_count: ::std::option::Option<i32>,
     /// Wire name `CertificateCount`: 32-bit integer.
-    #[serde(
-        rename = "CertificateCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_count: ::std::option::Option<i32>,
     /// Wire name `InactiveCount`: 32-bit integer.
-    #[serde(
-        rename = "InactiveCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub inactive_count: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
     /// Wire name `WillExpireCount`: 32-bit integer.
-    #[serde(
-        rename = "WillExpireCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub will_expire_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetInstanceSummaryOutput { "AutoReissueCount" = 0, "CertificateCount" = 1,
+    "InactiveCount" = 2, "RequestId" = 3, "TotalCount" = 4, "WillExpireCount" = 5, } { 0
+    auto_reissue_count lenient, 1 certificate_count lenient, 2 inactive_count lenient, 3
+    request_id value, 4 total_count lenient, 5 will_expire_count lenient, }
+);
 /// The errors `GetInstanceSummary` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,43 +65,7 @@ pub enum GetInstanceSummaryError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetInstanceSummaryError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetInstanceSummaryError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetInstanceSummaryError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetInstanceSummaryError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetInstanceSummaryError {}
+::alibabacloud_runtime::operation_error!(GetInstanceSummaryError {});
 /// Builds and sends a `GetInstanceSummary` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

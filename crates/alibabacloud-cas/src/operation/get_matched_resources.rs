@@ -49,28 +49,25 @@ impl ::alibabacloud_runtime::Operation for GetMatchedResourcesInput {
     }
 }
 /// The decoded answer of `GetMatchedResources`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetMatchedResourcesOutput {
     /// Wire name `Data`: any JSON value.
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetMatchedResourcesOutput { "Data" = 0, "MaxResults" = 1, "NextToken" = 2,
+    "RequestId" = 3, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
+    request_id value, }
+);
 /// The errors `GetMatchedResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -78,44 +75,8 @@ pub enum GetMatchedResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetMatchedResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetMatchedResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetMatchedResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetMatchedResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetMatchedResourcesError {}
-/// Builds and sends a `GetMatchedResources` call. `send` becomes available once every required parameter is set (`CertIds`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetMatchedResourcesError {});
+/// Builds and sends a `GetMatchedResources` call. `send` and `build` compile once every required parameter is set (`CertIds`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMatchedResourcesBuilder<CertIds_ = ::alibabacloud_runtime::Missing> {
@@ -209,15 +170,20 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         self
     }
 }
-impl GetMatchedResourcesBuilder<::std::string::String> {
+impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput)
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetMatchedResourcesInput {
-                cert_ids: self.cert_ids,
+                cert_ids: <CertIds_ as self::required::CertIds<
+                    ::std::string::String,
+                >>::into_value(self.cert_ids),
                 max_results: self.max_results,
                 next_token: self.next_token,
                 resource_scope: self.resource_scope,
@@ -225,7 +191,10 @@ impl GetMatchedResourcesBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetMatchedResourcesInput {
+    pub fn build(self) -> GetMatchedResourcesInput
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -234,9 +203,30 @@ impl GetMatchedResourcesBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetMatchedResourcesOutput,
         ::alibabacloud_runtime::SdkError<GetMatchedResourcesError>,
-    > {
+    >
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetMatchedResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetMatchedResources` needs its required parameter `CertIds`",
+        label = "`CertIds` is not set",
+        note = "set it with `.cert_ids(…)` before this call"
+    )]
+    pub trait CertIds<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertIds<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -275,11 +265,14 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for GetMatchedResourcesInput {
         ::std::vec![output]
     }
 }
-impl GetMatchedResourcesBuilder<::std::string::String> {
+impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<GetMatchedResourcesInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<GetMatchedResourcesInput>
+    where
+        CertIds_: self::required::CertIds<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

@@ -26,141 +26,74 @@ impl ::alibabacloud_runtime::Operation for GetRiskCountInput {
     }
 }
 /// The decoded answer of `GetRiskCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetRiskCountOutput {
     /// Wire name `AliyunAssetCertificateExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "AliyunAssetCertificateExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aliyun_asset_certificate_expired_count: ::std::option::Option<i32>,
     /// Wire name `AliyunAssetCertificateWillExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "AliyunAssetCertificateWillExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aliyun_asset_certificate_will_expired_count: ::std::option::Option<i32>,
     /// Wire name `BuyCertificateExpireCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCertificateExpireCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_certificate_expire_count: ::std::option::Option<i32>,
     /// Wire name `BuyCertificateNotDeploymentCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCertificateNotDeploymentCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_certificate_not_deployment_count: ::std::option::Option<i32>,
     /// Wire name `BuyCertificateNotTrusteeCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCertificateNotTrusteeCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_certificate_not_trustee_count: ::std::option::Option<i32>,
     /// Wire name `BuyCertificateWillExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCertificateWillExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_certificate_will_expired_count: ::std::option::Option<i32>,
     /// Wire name `BuyCheckedFailCount`: 32-bit integer.
-    #[serde(
-        rename = "BuyCheckedFailCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_checked_fail_count: ::std::option::Option<i32>,
     /// Wire name `DomainAssetNotMonitorCount`: 32-bit integer.
-    #[serde(
-        rename = "DomainAssetNotMonitorCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub domain_asset_not_monitor_count: ::std::option::Option<i32>,
     /// Wire name `FreeCertificateExpireCount`: 32-bit integer.
-    #[serde(
-        rename = "FreeCertificateExpireCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub free_certificate_expire_count: ::std::option::Option<i32>,
     /// Wire name `FreeCertificateNotDeploymentCount`: 32-bit integer.
-    #[serde(
-        rename = "FreeCertificateNotDeploymentCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub free_certificate_not_deployment_count: ::std::option::Option<i32>,
     /// Wire name `FreeCertificateWillExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "FreeCertificateWillExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub free_certificate_will_expired_count: ::std::option::Option<i32>,
     /// Wire name `FreeCheckedFailCount`: 32-bit integer.
-    #[serde(
-        rename = "FreeCheckedFailCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub free_checked_fail_count: ::std::option::Option<i32>,
     /// Wire name `MultiCloudAssetCertificateExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "MultiCloudAssetCertificateExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub multi_cloud_asset_certificate_expired_count: ::std::option::Option<i32>,
     /// Wire name `MultiCloudAssetCertificateWillExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "MultiCloudAssetCertificateWillExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub multi_cloud_asset_certificate_will_expired_count: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `UploadCertificateExpireCount`: 32-bit integer.
-    #[serde(
-        rename = "UploadCertificateExpireCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload_certificate_expire_count: ::std::option::Option<i32>,
     /// Wire name `UploadCertificateNotDeploymentCount`: 32-bit integer.
-    #[serde(
-        rename = "UploadCertificateNotDeploymentCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload_certificate_not_deployment_count: ::std::option::Option<i32>,
     /// Wire name `UploadCertificateNotNoticeCount`: 32-bit integer.
-    #[serde(
-        rename = "UploadCertificateNotNoticeCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload_certificate_not_notice_count: ::std::option::Option<i32>,
     /// Wire name `UploadCertificateWillExpiredCount`: 32-bit integer.
-    #[serde(
-        rename = "UploadCertificateWillExpiredCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload_certificate_will_expired_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetRiskCountOutput { "AliyunAssetCertificateExpiredCount" = 0,
+    "AliyunAssetCertificateWillExpiredCount" = 1, "BuyCertificateExpireCount" = 2,
+    "BuyCertificateNotDeploymentCount" = 3, "BuyCertificateNotTrusteeCount" = 4,
+    "BuyCertificateWillExpiredCount" = 5, "BuyCheckedFailCount" = 6,
+    "DomainAssetNotMonitorCount" = 7, "FreeCertificateExpireCount" = 8,
+    "FreeCertificateNotDeploymentCount" = 9, "FreeCertificateWillExpiredCount" = 10,
+    "FreeCheckedFailCount" = 11, "MultiCloudAssetCertificateExpiredCount" = 12,
+    "MultiCloudAssetCertificateWillExpiredCount" = 13, "RequestId" = 14,
+    "UploadCertificateExpireCount" = 15, "UploadCertificateNotDeploymentCount" = 16,
+    "UploadCertificateNotNoticeCount" = 17, "UploadCertificateWillExpiredCount" = 18, } {
+    0 aliyun_asset_certificate_expired_count lenient, 1
+    aliyun_asset_certificate_will_expired_count lenient, 2 buy_certificate_expire_count
+    lenient, 3 buy_certificate_not_deployment_count lenient, 4
+    buy_certificate_not_trustee_count lenient, 5 buy_certificate_will_expired_count
+    lenient, 6 buy_checked_fail_count lenient, 7 domain_asset_not_monitor_count lenient,
+    8 free_certificate_expire_count lenient, 9 free_certificate_not_deployment_count
+    lenient, 10 free_certificate_will_expired_count lenient, 11 free_checked_fail_count
+    lenient, 12 multi_cloud_asset_certificate_expired_count lenient, 13
+    multi_cloud_asset_certificate_will_expired_count lenient, 14 request_id value, 15
+    upload_certificate_expire_count lenient, 16 upload_certificate_not_deployment_count
+    lenient, 17 upload_certificate_not_notice_count lenient, 18
+    upload_certificate_will_expired_count lenient, }
+);
 /// The errors `GetRiskCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -168,43 +101,7 @@ pub enum GetRiskCountError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetRiskCountError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetRiskCountError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetRiskCountError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetRiskCountError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetRiskCountError {}
+::alibabacloud_runtime::operation_error!(GetRiskCountError {});
 /// Builds and sends a `GetRiskCount` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -39,21 +39,22 @@ impl ::alibabacloud_runtime::Operation for GetTaskAttributeInput {
     }
 }
 /// The decoded answer of `GetTaskAttribute`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetTaskAttributeOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TaskMessage`: string.
-    #[serde(rename = "TaskMessage", default)]
     pub task_message: ::std::option::Option<::std::string::String>,
     /// Wire name `TaskStatus`: string.
-    #[serde(rename = "TaskStatus", default)]
     pub task_status: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetTaskAttributeOutput { "RequestId" = 0, "TaskMessage" = 1, "TaskStatus" = 2, } { 0
+    request_id value, 1 task_message value, 2 task_status value, }
+);
 /// The errors `GetTaskAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -61,44 +62,8 @@ pub enum GetTaskAttributeError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetTaskAttributeError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetTaskAttributeError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetTaskAttributeError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetTaskAttributeError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetTaskAttributeError {}
-/// Builds and sends a `GetTaskAttribute` call. `send` becomes available once every required parameter is set (`TaskId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetTaskAttributeError {});
+/// Builds and sends a `GetTaskAttribute` call. `send` and `build` compile once every required parameter is set (`TaskId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetTaskAttributeBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
@@ -156,21 +121,29 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         self
     }
 }
-impl GetTaskAttributeBuilder<::std::string::String> {
+impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput)
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             GetTaskAttributeInput {
-                task_id: self.task_id,
+                task_id: <TaskId_ as self::required::TaskId<
+                    ::std::string::String,
+                >>::into_value(self.task_id),
                 task_type: self.task_type,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetTaskAttributeInput {
+    pub fn build(self) -> GetTaskAttributeInput
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -179,9 +152,30 @@ impl GetTaskAttributeBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         GetTaskAttributeOutput,
         ::alibabacloud_runtime::SdkError<GetTaskAttributeError>,
-    > {
+    >
+    where
+        TaskId_: self::required::TaskId<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetTaskAttribute` needs its required parameter `TaskId`",
+        label = "`TaskId` is not set",
+        note = "set it with `.task_id(…)` before this call"
+    )]
+    pub trait TaskId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::TaskId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

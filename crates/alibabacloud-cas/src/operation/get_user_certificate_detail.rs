@@ -91,140 +91,95 @@ impl ::alibabacloud_runtime::Operation for GetUserCertificateDetailInput {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetUserCertificateDetailOutput {
     /// Wire name `Algorithm`: string. Example: `RSA`.
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `BuyInAliyun`: boolean. Documented values: `true`, `false`. Example: `true`.
-    #[serde(
-        rename = "BuyInAliyun",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_in_aliyun: ::std::option::Option<bool>,
     /// Wire name `Cert`: string. Example: `---BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----`.
-    #[serde(rename = "Cert", default)]
     pub cert: ::std::option::Option<::std::string::String>,
     /// Wire name `CertChain`: list of [`CertChainItem`].
-    #[serde(rename = "CertChain", default)]
     pub cert_chain: ::std::option::Option<::std::vec::Vec<CertChainItem>>,
     /// Wire name `CertIdentifier`: string. Example: `10741304-cn-hangzhou`.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertSha2`: string.
-    #[serde(rename = "CertSha2", default)]
     pub cert_sha2: ::std::option::Option<::std::string::String>,
     /// Wire name `City`: string. Example: `hangzhou`.
-    #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `Common`: string. Example: `*.com`.
-    #[serde(rename = "Common", default)]
     pub common: ::std::option::Option<::std::string::String>,
     /// Wire name `Country`: string. Example: `CN`.
-    #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
-    #[serde(rename = "EncryptCert", default)]
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `EncryptPrivateKey`: string, secret (redacted in `Debug`).
-    #[serde(rename = "EncryptPrivateKey", default)]
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
     /// Wire name `EndDate`: string. Example: `2023-10-25`.
-    #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Expired`: boolean. Documented values: `true`, `false`. Example: `true`.
-    #[serde(
-        rename = "Expired",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub expired: ::std::option::Option<bool>,
     /// Wire name `Fingerprint`: string. Example: `1D7801BBE772D5DE55CBF1F88AEB41A42402DA07`.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `121345`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `cas-upload-50yf1q`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string. Example: `Digicert`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Key`: string. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
-    #[serde(rename = "Key", default)]
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `cert_name`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `NotAfter`: 64-bit integer. Example: `17322613180000`.
-    #[serde(
-        rename = "NotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after: ::std::option::Option<i64>,
     /// Wire name `NotBefore`: 64-bit integer. Example: `17312613180000`.
-    #[serde(
-        rename = "NotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before: ::std::option::Option<i64>,
     /// Wire name `OrderId`: 64-bit integer. Example: `123456`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// Wire name `OrgName`: string. Example: `Alibaba`.
-    #[serde(rename = "OrgName", default)]
     pub org_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Province`: string. Example: `zhejiang`.
-    #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek****wia`.
-    #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Sans`: string. Example: `*.com`.
-    #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
     /// Wire name `SerialNo`: string. Example: `06ea4879591ddf84e6c8b6ba43607ccf`.
-    #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `Sha2`: string. Example: `840707695D5EE41323102DDC2CB4924AA561012FBDC4E1A6324147119ED3C339`.
-    #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
-    #[serde(rename = "SignCert", default)]
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// Wire name `SignPrivateKey`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SignPrivateKey", default)]
     pub sign_private_key: ::std::option::Option<::std::string::String>,
     /// Wire name `StartDate`: string. Example: `2018-07-13`.
-    #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Tags`: list of [`TagsItem`].
-    #[serde(rename = "Tags", default)]
     pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetUserCertificateDetailOutput { "Algorithm" = 0, "BuyInAliyun" = 1, "Cert" = 2,
+    "CertChain" = 3, "CertIdentifier" = 4, "CertSha2" = 5, "City" = 6, "Common" = 7,
+    "Country" = 8, "EncryptCert" = 9, "EncryptPrivateKey" = 10, "EndDate" = 11, "Expired"
+    = 12, "Fingerprint" = 13, "Id" = 14, "InstanceId" = 15, "Issuer" = 16, "Key" = 17,
+    "Name" = 18, "NotAfter" = 19, "NotBefore" = 20, "OrderId" = 21, "OrgName" = 22,
+    "Province" = 23, "RequestId" = 24, "ResourceGroupId" = 25, "Sans" = 26, "SerialNo" =
+    27, "Sha2" = 28, "SignCert" = 29, "SignPrivateKey" = 30, "StartDate" = 31, "Tags" =
+    32, } { 0 algorithm value, 1 buy_in_aliyun lenient, 2 cert value, 3 cert_chain value,
+    4 cert_identifier value, 5 cert_sha2 value, 6 city value, 7 common value, 8 country
+    value, 9 encrypt_cert value, 10 encrypt_private_key value, 11 end_date value, 12
+    expired lenient, 13 fingerprint value, 14 id lenient, 15 instance_id value, 16 issuer
+    value, 17 key value, 18 name value, 19 not_after lenient, 20 not_before lenient, 21
+    order_id lenient, 22 org_name value, 23 province value, 24 request_id value, 25
+    resource_group_id value, 26 sans value, 27 serial_no value, 28 sha2 value, 29
+    sign_cert value, 30 sign_private_key value, 31 start_date value, 32 tags value, }
+);
 impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserCertificateDetailOutput")
@@ -265,48 +220,37 @@ impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
     }
 }
 /// A structure of the operation, at `response.fields[3].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertChainItem {
     /// Wire name `CommonName`: string. Example: `test`.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `IssuerCommonName`: string. Example: `Encryption Everywhere DV TLS CA - G2`.
-    #[serde(rename = "IssuerCommonName", default)]
     pub issuer_common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `NotAfter`: 64-bit integer. Example: `17322613180000`.
-    #[serde(
-        rename = "NotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after: ::std::option::Option<i64>,
     /// Wire name `NotBefore`: 64-bit integer. Example: `17302633180000`.
-    #[serde(
-        rename = "NotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before: ::std::option::Option<i64>,
     /// Wire name `RemainDay`: 32-bit integer. Example: `1000`.
-    #[serde(
-        rename = "RemainDay",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub remain_day: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertChainItem { "CommonName" = 0, "IssuerCommonName" = 1, "NotAfter" = 2, "NotBefore"
+    = 3, "RemainDay" = 4, } { 0 common_name value, 1 issuer_common_name value, 2
+    not_after lenient, 3 not_before lenient, 4 remain_day lenient, }
+);
 /// A structure of the operation, at `response.fields[32].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagsItem {
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
-    #[serde(rename = "TagValue", default)]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+);
 /// The errors `GetUserCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -314,44 +258,8 @@ pub enum GetUserCertificateDetailError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetUserCertificateDetailError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetUserCertificateDetailError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetUserCertificateDetailError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetUserCertificateDetailError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetUserCertificateDetailError {}
-/// Builds and sends a `GetUserCertificateDetail` call. `send` becomes available once every required parameter is set (`CertId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(GetUserCertificateDetailError {});
+/// Builds and sends a `GetUserCertificateDetail` call. `send` and `build` compile once every required parameter is set (`CertId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserCertificateDetailBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
@@ -400,25 +308,33 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
         self
     }
 }
-impl GetUserCertificateDetailBuilder<i64> {
+impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         GetUserCertificateDetailInput,
-    ) {
+    )
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         (
             self._client,
             self._options,
             GetUserCertificateDetailInput {
-                cert_id: self.cert_id,
+                cert_id: <CertId_ as self::required::CertId<
+                    i64,
+                >>::into_value(self.cert_id),
                 cert_filter: self.cert_filter,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> GetUserCertificateDetailInput {
+    pub fn build(self) -> GetUserCertificateDetailInput
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -427,9 +343,30 @@ impl GetUserCertificateDetailBuilder<i64> {
     ) -> ::std::result::Result<
         GetUserCertificateDetailOutput,
         ::alibabacloud_runtime::SdkError<GetUserCertificateDetailError>,
-    > {
+    >
+    where
+        CertId_: self::required::CertId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`GetUserCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`GetUserCertificateDetail` needs its required parameter `CertId`",
+        label = "`CertId` is not set",
+        note = "set it with `.cert_id(…)` before this call"
+    )]
+    pub trait CertId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -47,86 +47,50 @@ impl ::alibabacloud_runtime::Operation for ListAssetCountInput {
     }
 }
 /// The decoded answer of `ListAssetCount`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAssetCountOutput {
     /// Wire name `AssetCountList`: list of [`AssetCountListItem`].
-    #[serde(rename = "AssetCountList", default)]
     pub asset_count_list: ::std::option::Option<::std::vec::Vec<AssetCountListItem>>,
     /// Wire name `CurrentPage`: 64-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 64-bit integer.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i64>,
     /// Wire name `TotalCount`: 64-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListAssetCountOutput { "AssetCountList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 asset_count_list value, 1 current_page
+    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssetCountListItem {
     /// Wire name `AliyunAssetCount`: 64-bit integer.
-    #[serde(
-        rename = "AliyunAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aliyun_asset_count: ::std::option::Option<i64>,
     /// Wire name `CertificateCount`: 32-bit integer.
-    #[serde(
-        rename = "CertificateCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_count: ::std::option::Option<i32>,
     /// Wire name `CountDate`: 64-bit integer.
-    #[serde(
-        rename = "CountDate",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub count_date: ::std::option::Option<i64>,
     /// Wire name `DomainAssetCount`: 32-bit integer.
-    #[serde(
-        rename = "DomainAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub domain_asset_count: ::std::option::Option<i32>,
     /// Wire name `MultiCloudAssetCount`: 64-bit integer.
-    #[serde(
-        rename = "MultiCloudAssetCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub multi_cloud_asset_count: ::std::option::Option<i64>,
     /// Wire name `Points`: 64-bit integer.
-    #[serde(
-        rename = "Points",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub points: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssetCountListItem { "AliyunAssetCount" = 0, "CertificateCount" = 1, "CountDate" = 2,
+    "DomainAssetCount" = 3, "MultiCloudAssetCount" = 4, "Points" = 5, } { 0
+    aliyun_asset_count lenient, 1 certificate_count lenient, 2 count_date lenient, 3
+    domain_asset_count lenient, 4 multi_cloud_asset_count lenient, 5 points lenient, }
+);
 /// The errors `ListAssetCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -134,43 +98,7 @@ pub enum ListAssetCountError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListAssetCountError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListAssetCountError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListAssetCountError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListAssetCountError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListAssetCountError {}
+::alibabacloud_runtime::operation_error!(ListAssetCountError {});
 /// Builds and sends a `ListAssetCount` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -94,105 +94,72 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
 ///   "TotalCount": 10
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertOutput {
     /// Wire name `CertList`: list of [`CertListItem`].
-    #[serde(rename = "CertList", default)]
     pub cert_list: ::std::option::Option<::std::vec::Vec<CertListItem>>,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i64>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCertOutput { "CertList" = 0, "CurrentPage" = 1, "RequestId" = 2, "ShowSize" = 3,
+    "TotalCount" = 4, } { 0 cert_list value, 1 current_page lenient, 2 request_id value,
+    3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertListItem {
     /// Wire name `AfterDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "AfterDate",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub after_date: ::std::option::Option<i64>,
     /// Wire name `Algorithm`: [`Algorithm`].
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<Algorithm>,
     /// Wire name `BeforeDate`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "BeforeDate",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub before_date: ::std::option::Option<i64>,
     /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
     /// Wire name `CommonName`: string. Example: `aliyun.alibaba.com`.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`. Example: `false`.
-    #[serde(
-        rename = "ExistPrivateKey",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub exist_private_key: ::std::option::Option<bool>,
     /// Wire name `Identifier`: string. Example: `14dcc8afc7578e`.
-    #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string. Example: `mySSL`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Sans`: string. Example: `*.alibaba.com,aliyun.alibaba.com`.
-    #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
     /// Wire name `SerialNo`: string.
-    #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `SignAlgorithm`: string.
-    #[serde(rename = "SignAlgorithm", default)]
     pub sign_algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
-    #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
     /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `WhId`: 64-bit integer. Example: `2`.
-    #[serde(
-        rename = "WhId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub wh_id: ::std::option::Option<i64>,
     /// Wire name `WhInstanceId`: string. Example: `test_whInstanceId`.
-    #[serde(rename = "WhInstanceId", default)]
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertListItem { "AfterDate" = 0, "Algorithm" = 1, "BeforeDate" = 2, "CertType" = 3,
+    "CommonName" = 4, "ExistPrivateKey" = 5, "Identifier" = 6, "Issuer" = 7, "Sans" = 8,
+    "SerialNo" = 9, "SignAlgorithm" = 10, "SourceType" = 11, "Status" = 12, "WhId" = 13,
+    "WhInstanceId" = 14, } { 0 after_date lenient, 1 algorithm value, 2 before_date
+    lenient, 3 cert_type value, 4 common_name value, 5 exist_private_key lenient, 6
+    identifier value, 7 issuer value, 8 sans value, 9 serial_no value, 10 sign_algorithm
+    value, 11 source_type value, 12 status value, 13 wh_id lenient, 14 wh_instance_id
+    value, }
+);
 impl CertListItem {
     /// `AfterDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn after_date_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
@@ -216,65 +183,7 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["ISSUE", "REVOKE"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Issue => "ISSUE",
-            Self::Revoke => "REVOKE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "ISSUE" => Self::Issue,
-            "REVOKE" => Self::Revoke,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(Status { Issue = "ISSUE", Revoke = "REVOKE", });
 /// The documented values of `request[4]`: `upload`, `aliyun`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -288,65 +197,9 @@ pub enum SourceType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SourceType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["upload", "aliyun"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upload => "upload",
-            Self::Aliyun => "aliyun",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "upload" => Self::Upload,
-            "aliyun" => Self::Aliyun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SourceType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for SourceType {
-    fn as_str(&self) -> &str {
-        SourceType::as_str(self)
-    }
-}
-impl ::serde::Serialize for SourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for SourceType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    SourceType { Upload = "upload", Aliyun = "aliyun", }
+);
 /// The documented values of `request[5]`: `CA`, `CERT`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -360,65 +213,7 @@ pub enum CertType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["CA", "CERT"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ca => "CA",
-            Self::Cert => "CERT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CA" => Self::Ca,
-            "CERT" => Self::Cert,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertType {
-    fn as_str(&self) -> &str {
-        CertType::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(CertType { Ca = "CA", Cert = "CERT", });
 /// The documented values of `response.fields[0].items.fields[1]`: `RSA`, `ECC`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -434,67 +229,9 @@ pub enum Algorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Algorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["RSA", "ECC", "SM2"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Ecc => "ECC",
-            Self::Sm2 => "SM2",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Algorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            "ECC" => Self::Ecc,
-            "SM2" => Self::Sm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Algorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Algorithm {
-    fn as_str(&self) -> &str {
-        Algorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for Algorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Algorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Algorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Algorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
+);
 /// The errors `ListCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -502,43 +239,7 @@ pub enum ListCertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCertError {}
+::alibabacloud_runtime::operation_error!(ListCertError {});
 /// Builds and sends a `ListCert` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -77,86 +77,56 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
 ///   "TotalCount": 10
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertWarehouseOutput {
     /// Wire name `CertWarehouseList`: list of [`CertWarehouseListItem`].
-    #[serde(rename = "CertWarehouseList", default)]
     pub cert_warehouse_list: ::std::option::Option<
         ::std::vec::Vec<CertWarehouseListItem>,
     >,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i64>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCertWarehouseOutput { "CertWarehouseList" = 0, "CurrentPage" = 1, "RequestId" =
+    2, "ShowSize" = 3, "TotalCount" = 4, } { 0 cert_warehouse_list value, 1 current_page
+    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertWarehouseListItem {
     /// Wire name `EndTime`: 64-bit integer. Example: `1665819958000`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub end_time: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `IsExpired`: boolean. Documented values: `true`, `false`. Example: `false`.
-    #[serde(
-        rename = "IsExpired",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_expired: ::std::option::Option<bool>,
     /// Wire name `Name`: string. Example: `name`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `PcaInstanceId`: string. Example: `14dcc8afc7578e1f`.
-    #[serde(rename = "PcaInstanceId", default)]
     pub pca_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Qps`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "Qps",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub qps: ::std::option::Option<i64>,
     /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
-    #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
     /// Wire name `WhId`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "WhId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub wh_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertWarehouseListItem { "EndTime" = 0, "InstanceId" = 1, "IsExpired" = 2, "Name" = 3,
+    "PcaInstanceId" = 4, "Qps" = 5, "Type" = 6, "WhId" = 7, } { 0 end_time lenient, 1
+    instance_id value, 2 is_expired lenient, 3 name value, 4 pca_instance_id value, 5 qps
+    lenient, 6 r#type value, 7 wh_id lenient, }
+);
 /// The documented values of `request[2]`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -172,67 +142,9 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Type {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["uploadCA", "uploadPCA", "aliyunPCA"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UploadCa => "uploadCA",
-            Self::UploadPca => "uploadPCA",
-            Self::AliyunPca => "aliyunPCA",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "uploadCA" => Self::UploadCa,
-            "uploadPCA" => Self::UploadPca,
-            "aliyunPCA" => Self::AliyunPca,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Type {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Type {
-    fn as_str(&self) -> &str {
-        Type::as_str(self)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Type {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Type { UploadCa = "uploadCA", UploadPca = "uploadPCA", AliyunPca = "aliyunPCA", }
+);
 /// The errors `ListCertWarehouse` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -240,43 +152,7 @@ pub enum ListCertWarehouseError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCertWarehouseError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCertWarehouseError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCertWarehouseError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCertWarehouseError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCertWarehouseError {}
+::alibabacloud_runtime::operation_error!(ListCertWarehouseError {});
 /// Builds and sends a `ListCertWarehouse` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -64,121 +64,87 @@ impl ::alibabacloud_runtime::Operation for ListCertificatesInput {
     }
 }
 /// The decoded answer of `ListCertificates`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertificatesOutput {
     /// Wire name `CertificateList`: list of [`CertificateListItem`].
-    #[serde(rename = "CertificateList", default)]
     pub certificate_list: ::std::option::Option<::std::vec::Vec<CertificateListItem>>,
     /// Wire name `CurrentPage`: 32-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `TotalCount`: 64-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCertificatesOutput { "CertificateList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_list value, 1 current_page
+    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertificateListItem {
     /// Wire name `Algorithm`: [`Algorithm`].
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<Algorithm>,
     /// Wire name `CertIdentifier`: string.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateId`: string.
-    #[serde(rename = "CertificateId", default)]
     pub certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateName`: string.
-    #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateSource`: string.
-    #[serde(rename = "CertificateSource", default)]
     pub certificate_source: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// Wire name `CommonName`: string.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `DeploymentDesc`: string.
-    #[serde(rename = "DeploymentDesc", default)]
     pub deployment_desc: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`.
-    #[serde(
-        rename = "ExistPrivateKey",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub exist_private_key: ::std::option::Option<bool>,
     /// Wire name `FingerPrint`: string.
-    #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `KeySize`: 32-bit integer.
-    #[serde(
-        rename = "KeySize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub key_size: ::std::option::Option<i32>,
     /// Wire name `NotAfter`: 64-bit integer.
-    #[serde(
-        rename = "NotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after: ::std::option::Option<i64>,
     /// Wire name `NotBefore`: 64-bit integer.
-    #[serde(
-        rename = "NotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before: ::std::option::Option<i64>,
     /// Wire name `Serial`: string.
-    #[serde(rename = "Serial", default)]
     pub serial: ::std::option::Option<::std::string::String>,
     /// Wire name `SubjectAlternativeNames`: list of string.
-    #[serde(rename = "SubjectAlternativeNames", default)]
     pub subject_alternative_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `UsingProductList`: list of string.
-    #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertificateListItem { "Algorithm" = 0, "CertIdentifier" = 1, "CertificateId" = 2,
+    "CertificateName" = 3, "CertificateSource" = 4, "CertificateStatus" = 5, "CommonName"
+    = 6, "DeploymentDesc" = 7, "Domain" = 8, "ExistPrivateKey" = 9, "FingerPrint" = 10,
+    "InstanceId" = 11, "Issuer" = 12, "KeySize" = 13, "NotAfter" = 14, "NotBefore" = 15,
+    "Serial" = 16, "SubjectAlternativeNames" = 17, "UsingProductList" = 18, } { 0
+    algorithm value, 1 cert_identifier value, 2 certificate_id value, 3 certificate_name
+    value, 4 certificate_source value, 5 certificate_status value, 6 common_name value, 7
+    deployment_desc value, 8 domain value, 9 exist_private_key lenient, 10 finger_print
+    value, 11 instance_id value, 12 issuer value, 13 key_size lenient, 14 not_after
+    lenient, 15 not_before lenient, 16 serial value, 17 subject_alternative_names value,
+    18 using_product_list value, }
+);
 /// The documented values of `request[1]`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -196,74 +162,10 @@ pub enum CertificateStatus {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertificateStatus {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "issued",
-        "revoked",
-        "willExpire",
-        "expired",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Issued => "issued",
-            Self::Revoked => "revoked",
-            Self::WillExpire => "willExpire",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertificateStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "issued" => Self::Issued,
-            "revoked" => Self::Revoked,
-            "willExpire" => Self::WillExpire,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertificateStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertificateStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertificateStatus {
-    fn as_str(&self) -> &str {
-        CertificateStatus::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertificateStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertificateStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertificateStatus {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
+    "willExpire", Expired = "expired", }
+);
 /// The documented values of `response.fields[0].items.fields[0]`: `RSA`, `ECC`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -279,67 +181,9 @@ pub enum Algorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Algorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["RSA", "ECC", "SM2"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Ecc => "ECC",
-            Self::Sm2 => "SM2",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Algorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            "ECC" => Self::Ecc,
-            "SM2" => Self::Sm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Algorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Algorithm {
-    fn as_str(&self) -> &str {
-        Algorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for Algorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Algorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Algorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Algorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
+);
 /// The errors `ListCertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -347,43 +191,7 @@ pub enum ListCertificatesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCertificatesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCertificatesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCertificatesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCertificatesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCertificatesError {}
+::alibabacloud_runtime::operation_error!(ListCertificatesError {});
 /// Builds and sends a `ListCertificates` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

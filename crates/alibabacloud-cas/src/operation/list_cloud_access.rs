@@ -66,60 +66,45 @@ impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
 ///   "TotalCount": 23
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCloudAccessOutput {
     /// Wire name `CloudAccessList`: list of [`CloudAccessListItem`].
-    #[serde(rename = "CloudAccessList", default)]
     pub cloud_access_list: ::std::option::Option<::std::vec::Vec<CloudAccessListItem>>,
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `D3F1FA43-1C26-50A2-8F0F-7A03851DBB46`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `23`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCloudAccessOutput { "CloudAccessList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 cloud_access_list value, 1 current_page
+    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CloudAccessListItem {
     /// Wire name `AccessId`: 64-bit integer. Example: `888`.
-    #[serde(
-        rename = "AccessId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub access_id: ::std::option::Option<i64>,
     /// Wire name `CloudName`: string. Example: `Tencent`.
-    #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `SecretId`: string. Example: `AAAqdwPBA****`.
-    #[serde(rename = "SecretId", default)]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ServiceStatus`: string. Example: `normal`.
-    #[serde(rename = "ServiceStatus", default)]
     pub service_status: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CloudAccessListItem { "AccessId" = 0, "CloudName" = 1, "SecretId" = 2,
+    "ServiceStatus" = 3, } { 0 access_id lenient, 1 cloud_name value, 2 secret_id value,
+    3 service_status value, }
+);
 /// The errors `ListCloudAccess` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,43 +112,7 @@ pub enum ListCloudAccessError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCloudAccessError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCloudAccessError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCloudAccessError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCloudAccessError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCloudAccessError {}
+::alibabacloud_runtime::operation_error!(ListCloudAccessError {});
 /// Builds and sends a `ListCloudAccess` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -100,132 +100,87 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
 ///   "Total": 440
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCloudResourcesOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `Data`: list of [`DataItem`].
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `Total`: 64-bit integer. Example: `440`.
-    #[serde(
-        rename = "Total",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCloudResourcesOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
+    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
+    show_size lenient, 4 total lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DataItem {
     /// Wire name `CertEndTime`: string. Example: `1737795520000`.
-    #[serde(rename = "CertEndTime", default)]
     pub cert_end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `12433121`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// Wire name `CertName`: string. Example: `shop.amsaudio.cn`.
-    #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertStartTime`: string. Example: `1706259520000`.
-    #[serde(rename = "CertStartTime", default)]
     pub cert_start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudAccessId`: string. Example: `1234`.
-    #[serde(rename = "CloudAccessId", default)]
     pub cloud_access_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudName`: string. Example: `aliyun`.
-    #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudProduct`: string. Example: `ALB`.
-    #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
-    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou
-    /// `.
-    #[serde(rename = "CloudRegion", default)]
+    /// Wire name `CloudRegion`: string. Example: `cn-hangzhou\n`.
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: 32-bit integer. Documented values: `1`, `0`. Example: `0`.
-    #[serde(
-        rename = "DefaultResource",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub default_resource: ::std::option::Option<i32>,
     /// Wire name `Domain`: string. Example: `www.tkgeo.ru`.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `EnableHttps`: 32-bit integer. Documented values: `1`, `0`. Example: `1`.
-    #[serde(
-        rename = "EnableHttps",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable_https: ::std::option::Option<i32>,
     /// Wire name `GmtCreate`: string. Example: `1673423339000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtModified`: string. Example: `1696911946000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `2356`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `nlb-rv05agjc97ovm14il5`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ListenerId`: string. Example: `lsn-jiugof6t23et66lsnc@443`.
-    #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ListenerPort`: string. Example: `8047`.
-    #[serde(rename = "ListenerPort", default)]
     pub listener_port: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `BUY`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `UseSsl`: 32-bit integer. Documented values: `1`, `0`. Example: `1`.
-    #[serde(
-        rename = "UseSsl",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub use_ssl: ::std::option::Option<i32>,
     /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2, "CertStartTime" = 3,
+    "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6, "CloudRegion" = 7,
+    "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10, "GmtCreate" = 11,
+    "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" = 15, "ListenerPort" =
+    16, "RegionId" = 17, "Status" = 18, "UseSsl" = 19, "UserId" = 20, } { 0 cert_end_time
+    value, 1 cert_id lenient, 2 cert_name value, 3 cert_start_time value, 4
+    cloud_access_id value, 5 cloud_name value, 6 cloud_product value, 7 cloud_region
+    value, 8 default_resource lenient, 9 domain value, 10 enable_https lenient, 11
+    gmt_create value, 12 gmt_modified value, 13 id lenient, 14 instance_id value, 15
+    listener_id value, 16 listener_port value, 17 region_id value, 18 status value, 19
+    use_ssl lenient, 20 user_id lenient, }
+);
 impl DataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
@@ -247,43 +202,7 @@ pub enum ListCloudResourcesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCloudResourcesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCloudResourcesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCloudResourcesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCloudResourcesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCloudResourcesError {}
+::alibabacloud_runtime::operation_error!(ListCloudResourcesError {});
 /// Builds and sends a `ListCloudResources` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

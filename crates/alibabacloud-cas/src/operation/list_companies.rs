@@ -47,91 +47,67 @@ impl ::alibabacloud_runtime::Operation for ListCompaniesInput {
     }
 }
 /// The decoded answer of `ListCompanies`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCompaniesOutput {
     /// Wire name `CompanyList`: list of [`CompanyListItem`].
-    #[serde(rename = "CompanyList", default)]
     pub company_list: ::std::option::Option<::std::vec::Vec<CompanyListItem>>,
     /// Wire name `CurrentPage`: 32-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCompaniesOutput { "CompanyList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 company_list value, 1 current_page lenient, 2
+    request_id value, 3 show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CompanyListItem {
     /// Wire name `City`: string.
-    #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyAddress`: string.
-    #[serde(rename = "CompanyAddress", default)]
     pub company_address: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyCode`: string.
-    #[serde(rename = "CompanyCode", default)]
     pub company_code: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyEmail`: string.
-    #[serde(rename = "CompanyEmail", default)]
     pub company_email: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyId`: 64-bit integer.
-    #[serde(
-        rename = "CompanyId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_id: ::std::option::Option<i64>,
     /// Wire name `CompanyName`: string.
-    #[serde(rename = "CompanyName", default)]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyPhone`: string.
-    #[serde(rename = "CompanyPhone", default)]
     pub company_phone: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyType`: 32-bit integer.
-    #[serde(
-        rename = "CompanyType",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub company_type: ::std::option::Option<i32>,
     /// Wire name `CountryCode`: string.
-    #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Wire name `Department`: string.
-    #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
     /// Wire name `Lang`: string.
-    #[serde(rename = "Lang", default)]
     pub lang: ::std::option::Option<::std::string::String>,
     /// Wire name `PostCode`: string.
-    #[serde(rename = "PostCode", default)]
     pub post_code: ::std::option::Option<::std::string::String>,
     /// Wire name `Province`: string.
-    #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CompanyListItem { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2, "CompanyEmail"
+    = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6, "CompanyType" = 7,
+    "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11, "Province" = 12, }
+    { 0 city value, 1 company_address value, 2 company_code value, 3 company_email value,
+    4 company_id lenient, 5 company_name value, 6 company_phone value, 7 company_type
+    lenient, 8 country_code value, 9 department value, 10 lang value, 11 post_code value,
+    12 province value, }
+);
 /// The errors `ListCompanies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -139,43 +115,7 @@ pub enum ListCompaniesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCompaniesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCompaniesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCompaniesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCompaniesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCompaniesError {}
+::alibabacloud_runtime::operation_error!(ListCompaniesError {});
 /// Builds and sends a `ListCompanies` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -65,85 +65,59 @@ impl ::alibabacloud_runtime::Operation for ListContactInput {
 ///   "TotalCount": 12
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListContactOutput {
     /// Wire name `ContactList`: list of [`ContactListItem`].
-    #[serde(rename = "ContactList", default)]
     pub contact_list: ::std::option::Option<::std::vec::Vec<ContactListItem>>,
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `Keyword`: string. Example: `186`.
-    #[serde(rename = "Keyword", default)]
     pub keyword: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `31C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `12`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListContactOutput { "ContactList" = 0, "CurrentPage" = 1, "Keyword" = 2, "RequestId"
+    = 3, "ShowSize" = 4, "TotalCount" = 5, } { 0 contact_list value, 1 current_page
+    lenient, 2 keyword value, 3 request_id value, 4 show_size lenient, 5 total_count
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ContactListItem {
     /// Wire name `ContactId`: 64-bit integer. Example: `519580`.
-    #[serde(
-        rename = "ContactId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub contact_id: ::std::option::Option<i64>,
     /// Wire name `Email`: string. Example: `username@example.com`.
-    #[serde(rename = "Email", default)]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `EmailStatus`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "EmailStatus",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub email_status: ::std::option::Option<i32>,
     /// Wire name `Mobile`: string. Example: `139****8888`.
-    #[serde(rename = "Mobile", default)]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// Wire name `MobileStatus`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "MobileStatus",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub mobile_status: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `ty-yaoyue.com`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `WebhookList`: list of string.
-    #[serde(rename = "WebhookList", default)]
     pub webhook_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The webhook addresses, as a JSON-encoded string.
     ///
     /// Wire name `Webhooks`: string. Example: `[\"https://open.feishu.cn/open-apis/bot/v2/hook/XXX\",\"https://oapi.dingtalk.com/robot/send?access_token=XXX\",\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=XXX\"]`.
-    #[serde(rename = "Webhooks", default)]
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ContactListItem { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "Mobile" = 3,
+    "MobileStatus" = 4, "Name" = 5, "WebhookList" = 6, "Webhooks" = 7, } { 0 contact_id
+    lenient, 1 email value, 2 email_status lenient, 3 mobile value, 4 mobile_status
+    lenient, 5 name value, 6 webhook_list value, 7 webhooks value, }
+);
 /// The errors `ListContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -151,43 +125,7 @@ pub enum ListContactError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListContactError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListContactError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListContactError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListContactError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListContactError {}
+::alibabacloud_runtime::operation_error!(ListContactError {});
 /// Builds and sends a `ListContact` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -75,95 +75,66 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
 ///   "TotalCount": 10
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCsrOutput {
     /// Wire name `CsrList`: list of [`CsrListItem`].
-    #[serde(rename = "CsrList", default)]
     pub csr_list: ::std::option::Option<::std::vec::Vec<CsrListItem>>,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `E865F6AD-0294-4A24-A58B-DAC6BE2BDD20`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i64>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListCsrOutput { "CsrList" = 0, "CurrentPage" = 1, "RequestId" = 2, "ShowSize" = 3,
+    "TotalCount" = 4, } { 0 csr_list value, 1 current_page lenient, 2 request_id value, 3
+    show_size lenient, 4 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CsrListItem {
     /// Wire name `Algorithm`: string. Example: `RSA`.
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `example.com`.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CorpName`: string. Example: `corp_name`.
-    #[serde(rename = "CorpName", default)]
     pub corp_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CountryCode`: string. Example: `CN`.
-    #[serde(rename = "CountryCode", default)]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Wire name `CsrId`: 64-bit integer. Example: `3454`.
-    #[serde(
-        rename = "CsrId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub csr_id: ::std::option::Option<i64>,
     /// Wire name `Department`: string. Example: `IT`.
-    #[serde(rename = "Department", default)]
     pub department: ::std::option::Option<::std::string::String>,
     /// Wire name `HasPrivateKey`: boolean. Example: `true`.
-    #[serde(
-        rename = "HasPrivateKey",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub has_private_key: ::std::option::Option<bool>,
     /// Wire name `KeySha2`: string. Example: `1234`.
-    #[serde(rename = "KeySha2", default)]
     pub key_sha2: ::std::option::Option<::std::string::String>,
     /// Wire name `KeySize`: 32-bit integer. Example: `2048`.
-    #[serde(
-        rename = "KeySize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub key_size: ::std::option::Option<i32>,
     /// Wire name `Locality`: string. Example: `Beijing`.
-    #[serde(rename = "Locality", default)]
     pub locality: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `name`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Province`: string. Example: `Beijing`.
-    #[serde(rename = "Province", default)]
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `Sans`: string. Example: `www.example.com,www.aliyundoc.com`.
-    #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CsrListItem { "Algorithm" = 0, "CommonName" = 1, "CorpName" = 2, "CountryCode" = 3,
+    "CsrId" = 4, "Department" = 5, "HasPrivateKey" = 6, "KeySha2" = 7, "KeySize" = 8,
+    "Locality" = 9, "Name" = 10, "Province" = 11, "Sans" = 12, } { 0 algorithm value, 1
+    common_name value, 2 corp_name value, 3 country_code value, 4 csr_id lenient, 5
+    department value, 6 has_private_key lenient, 7 key_sha2 value, 8 key_size lenient, 9
+    locality value, 10 name value, 11 province value, 12 sans value, }
+);
 /// The errors `ListCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -171,43 +142,7 @@ pub enum ListCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListCsrError {}
+::alibabacloud_runtime::operation_error!(ListCsrError {});
 /// Builds and sends a `ListCsr` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

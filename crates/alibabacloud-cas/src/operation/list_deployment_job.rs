@@ -90,111 +90,76 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
 ///   "Total": 7
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListDeploymentJobOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `Data`: list of [`DataItem`].
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `Total`: 64-bit integer. Example: `7`.
-    #[serde(
-        rename = "Total",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListDeploymentJobOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
+    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
+    show_size lenient, 4 total lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DataItem {
     /// Wire name `CertDomain`: string. Example: `aliyundoc1.com,aliyundoc2.com,aliyundoc3.com`.
-    #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertType`: string. Example: `upload`.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Certificates`: any JSON value.
-    #[serde(rename = "Certificates", default)]
     pub certificates: ::std::option::Option<::serde_json::Value>,
     /// Wire name `Del`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "Del",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub del: ::std::option::Option<i32>,
     /// Wire name `EndTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "EndTime", default)]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtCreate`: string. Example: `1624343180000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtModified`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `19975`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `cas-job-user-0gvntn`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `JobType`: string. Example: `user`.
-    #[serde(rename = "JobType", default)]
     pub job_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `job-test`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductName`: string. Example: `NLB`.
-    #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Rollback`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "Rollback",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub rollback: ::std::option::Option<i32>,
     /// Wire name `ScheduleTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "ScheduleTime", default)]
     pub schedule_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StartTime`: string. Example: `1606482979000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "StartTime", default)]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `scheduling`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataItem { "CertDomain" = 0, "CertType" = 1, "Certificates" = 2, "Del" = 3, "EndTime"
+    = 4, "GmtCreate" = 5, "GmtModified" = 6, "Id" = 7, "InstanceId" = 8, "JobType" = 9,
+    "Name" = 10, "ProductName" = 11, "Rollback" = 12, "ScheduleTime" = 13, "StartTime" =
+    14, "Status" = 15, "UserId" = 16, } { 0 cert_domain value, 1 cert_type value, 2
+    certificates value, 3 del lenient, 4 end_time value, 5 gmt_create value, 6
+    gmt_modified value, 7 id lenient, 8 instance_id value, 9 job_type value, 10 name
+    value, 11 product_name value, 12 rollback lenient, 13 schedule_time value, 14
+    start_time value, 15 status value, 16 user_id lenient, }
+);
 impl DataItem {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn end_time_as_system_time(
@@ -240,43 +205,7 @@ pub enum ListDeploymentJobError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListDeploymentJobError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListDeploymentJobError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListDeploymentJobError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListDeploymentJobError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListDeploymentJobError {}
+::alibabacloud_runtime::operation_error!(ListDeploymentJobError {});
 /// Builds and sends a `ListDeploymentJob` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

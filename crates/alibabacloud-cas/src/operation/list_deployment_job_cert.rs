@@ -62,89 +62,62 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
 ///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertOutput {
     /// Wire name `Data`: list of [`DataItem`].
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListDeploymentJobCertOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
+    request_id value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DataItem {
     /// Wire name `Algorithm`: string. Example: `RSA`.
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `11174100`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// Wire name `CertInstanceId`: string. Example: `cas-ivauto-2crxzi`.
-    #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CertName`: string. Example: `edkog.shop`.
-    #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertOrderType`: [`CertOrderType`]. Example: `buy`.
-    #[serde(rename = "CertOrderType", default)]
     pub cert_order_type: ::std::option::Option<CertOrderType>,
     /// Wire name `CertType`: string. Example: `DV`.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `vaultwebhook.vault-webhook.svc`.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `IsTrustee`: boolean. Documented values: `true`, `false`. Example: `true`.
-    #[serde(
-        rename = "IsTrustee",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub is_trustee: ::std::option::Option<bool>,
     /// Wire name `Month`: 32-bit integer. Example: `12`.
-    #[serde(
-        rename = "Month",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub month: ::std::option::Option<i32>,
     /// Wire name `NotAfterTime`: 64-bit integer. Example: `1683625266108`.
-    #[serde(
-        rename = "NotAfterTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_after_time: ::std::option::Option<i64>,
     /// Wire name `NotBeforeTime`: 64-bit integer. Example: `1683625266108`.
-    #[serde(
-        rename = "NotBeforeTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub not_before_time: ::std::option::Option<i64>,
     /// Wire name `OrderId`: 64-bit integer. Example: `6127067`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// Wire name `Sans`: list of string.
-    #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `StatusCode`: [`StatusCode`]. Example: `issued`.
-    #[serde(rename = "StatusCode", default)]
     pub status_code: ::std::option::Option<StatusCode>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataItem { "Algorithm" = 0, "CertId" = 1, "CertInstanceId" = 2, "CertName" = 3,
+    "CertOrderType" = 4, "CertType" = 5, "CommonName" = 6, "IsTrustee" = 7, "Month" = 8,
+    "NotAfterTime" = 9, "NotBeforeTime" = 10, "OrderId" = 11, "Sans" = 12, "StatusCode" =
+    13, } { 0 algorithm value, 1 cert_id lenient, 2 cert_instance_id value, 3 cert_name
+    value, 4 cert_order_type value, 5 cert_type value, 6 common_name value, 7 is_trustee
+    lenient, 8 month lenient, 9 not_after_time lenient, 10 not_before_time lenient, 11
+    order_id lenient, 12 sans value, 13 status_code value, }
+);
 /// The documented values of `response.fields[0].items.fields[4]`: `upload`, `buy`, `free`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -160,67 +133,9 @@ pub enum CertOrderType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertOrderType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["upload", "buy", "free"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Upload => "upload",
-            Self::Buy => "buy",
-            Self::Free => "free",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertOrderType {
-    fn from(value: &str) -> Self {
-        match value {
-            "upload" => Self::Upload,
-            "buy" => Self::Buy,
-            "free" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertOrderType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertOrderType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertOrderType {
-    fn as_str(&self) -> &str {
-        CertOrderType::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertOrderType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertOrderType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertOrderType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertOrderType { Upload = "upload", Buy = "buy", Free = "free", }
+);
 /// The documented values of `response.fields[0].items.fields[13]`: `payed`, `checking`, `checkedFail`, `revoked`, `revokeChecking`, `issued`, `trustee`, `upload`, `willExpired`, `expired`, `validity`, `refund`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -256,101 +171,12 @@ pub enum StatusCode {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl StatusCode {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "payed",
-        "checking",
-        "checkedFail",
-        "revoked",
-        "revokeChecking",
-        "issued",
-        "trustee",
-        "upload",
-        "willExpired",
-        "expired",
-        "validity",
-        "refund",
-        "closed",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payed => "payed",
-            Self::Checking => "checking",
-            Self::CheckedFail => "checkedFail",
-            Self::Revoked => "revoked",
-            Self::RevokeChecking => "revokeChecking",
-            Self::Issued => "issued",
-            Self::Trustee => "trustee",
-            Self::Upload => "upload",
-            Self::WillExpired => "willExpired",
-            Self::Expired => "expired",
-            Self::Validity => "validity",
-            Self::Refund => "refund",
-            Self::Closed => "closed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StatusCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "payed" => Self::Payed,
-            "checking" => Self::Checking,
-            "checkedFail" => Self::CheckedFail,
-            "revoked" => Self::Revoked,
-            "revokeChecking" => Self::RevokeChecking,
-            "issued" => Self::Issued,
-            "trustee" => Self::Trustee,
-            "upload" => Self::Upload,
-            "willExpired" => Self::WillExpired,
-            "expired" => Self::Expired,
-            "validity" => Self::Validity,
-            "refund" => Self::Refund,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StatusCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for StatusCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for StatusCode {
-    fn as_str(&self) -> &str {
-        StatusCode::as_str(self)
-    }
-}
-impl ::serde::Serialize for StatusCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for StatusCode {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    StatusCode { Payed = "payed", Checking = "checking", CheckedFail = "checkedFail",
+    Revoked = "revoked", RevokeChecking = "revokeChecking", Issued = "issued", Trustee =
+    "trustee", Upload = "upload", WillExpired = "willExpired", Expired = "expired",
+    Validity = "validity", Refund = "refund", Closed = "closed", }
+);
 /// The errors `ListDeploymentJobCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -358,44 +184,8 @@ pub enum ListDeploymentJobCertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListDeploymentJobCertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListDeploymentJobCertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListDeploymentJobCertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListDeploymentJobCertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListDeploymentJobCertError {}
-/// Builds and sends a `ListDeploymentJobCert` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(ListDeploymentJobCertError {});
+/// Builds and sends a `ListDeploymentJobCert` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobCertBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -429,24 +219,26 @@ impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
         self
     }
 }
-impl ListDeploymentJobCertBuilder<i64> {
+impl<JobId_> ListDeploymentJobCertBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListDeploymentJobCertInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListDeploymentJobCertInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             ListDeploymentJobCertInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListDeploymentJobCertInput {
+    pub fn build(self) -> ListDeploymentJobCertInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -455,9 +247,30 @@ impl ListDeploymentJobCertBuilder<i64> {
     ) -> ::std::result::Result<
         ListDeploymentJobCertOutput,
         ::alibabacloud_runtime::SdkError<ListDeploymentJobCertError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListDeploymentJobCertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListDeploymentJobCert` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

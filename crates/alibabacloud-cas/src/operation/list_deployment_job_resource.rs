@@ -68,113 +68,82 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobResourceInput {
 ///   "RequestId": "15C66C7B-671A-4297-9187-2C4477247A74"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListDeploymentJobResourceOutput {
     /// Wire name `Data`: list of [`DataItem`].
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListDeploymentJobResourceOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
+    request_id value, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DataItem {
     /// Wire name `CertEndTime`: string. Example: `1681956830000`.
-    #[serde(rename = "CertEndTime", default)]
     pub cert_end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `11599949`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// Wire name `CertName`: string. Example: `sc-SSL`.
-    #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertStartTime`: string. Example: `1681956830000`.
-    #[serde(rename = "CertStartTime", default)]
     pub cert_start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudAccessId`: string. Example: `1234`.
-    #[serde(rename = "CloudAccessId", default)]
     pub cloud_access_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudName`: string. Example: `aliyun`.
-    #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudProduct`: string. Example: `SLB`.
-    #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudRegion`: string. Example: `cn-hangzhou`.
-    #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: 32-bit integer. Example: `0`.
-    #[serde(
-        rename = "DefaultResource",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub default_resource: ::std::option::Option<i32>,
     /// Wire name `Domain`: string. Example: `aliyundoc.com`.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `EnableHttps`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "EnableHttps",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable_https: ::std::option::Option<i32>,
     /// Wire name `GmtCreate`: string. Example: `1673423339000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtModified`: string. Example: `1681956830000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `20979`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `cas-cn-m7r1qocw91at`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ListenerId`: string. Example: `lsn-vwdff0q20poq5xazb9@443`.
-    #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ListenerPort`: string. Example: `8047`.
-    #[serde(rename = "ListenerPort", default)]
     pub listener_port: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Remark`: string. Example: `{\"camera_model\":\"GIFSHOW [1267087617][OnePlus`.
-    #[serde(rename = "Remark", default)]
     pub remark: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `online`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `UseSsl`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "UseSsl",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub use_ssl: ::std::option::Option<i32>,
     /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2, "CertStartTime" = 3,
+    "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6, "CloudRegion" = 7,
+    "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10, "GmtCreate" = 11,
+    "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" = 15, "ListenerPort" =
+    16, "RegionId" = 17, "Remark" = 18, "Status" = 19, "UseSsl" = 20, "UserId" = 21, } {
+    0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3 cert_start_time value,
+    4 cloud_access_id value, 5 cloud_name value, 6 cloud_product value, 7 cloud_region
+    value, 8 default_resource lenient, 9 domain value, 10 enable_https lenient, 11
+    gmt_create value, 12 gmt_modified value, 13 id lenient, 14 instance_id value, 15
+    listener_id value, 16 listener_port value, 17 region_id value, 18 remark value, 19
+    status value, 20 use_ssl lenient, 21 user_id lenient, }
+);
 impl DataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
@@ -196,44 +165,8 @@ pub enum ListDeploymentJobResourceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListDeploymentJobResourceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListDeploymentJobResourceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListDeploymentJobResourceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListDeploymentJobResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListDeploymentJobResourceError {}
-/// Builds and sends a `ListDeploymentJobResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(ListDeploymentJobResourceError {});
+/// Builds and sends a `ListDeploymentJobResource` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -267,24 +200,30 @@ impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
         self
     }
 }
-impl ListDeploymentJobResourceBuilder<i64> {
+impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         ListDeploymentJobResourceInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             ListDeploymentJobResourceInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListDeploymentJobResourceInput {
+    pub fn build(self) -> ListDeploymentJobResourceInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -293,9 +232,30 @@ impl ListDeploymentJobResourceBuilder<i64> {
     ) -> ::std::result::Result<
         ListDeploymentJobResourceOutput,
         ::alibabacloud_runtime::SdkError<ListDeploymentJobResourceError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListDeploymentJobResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListDeploymentJobResource` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

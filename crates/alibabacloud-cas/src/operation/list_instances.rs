@@ -87,181 +87,113 @@ impl ::alibabacloud_runtime::Operation for ListInstancesInput {
     }
 }
 /// The decoded answer of `ListInstances`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListInstancesOutput {
     /// Wire name `CurrentPage`: 32-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `DisableReissueCount`: 64-bit integer.
-    #[serde(
-        rename = "DisableReissueCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub disable_reissue_count: ::std::option::Option<i64>,
     /// Wire name `EnableReissueCount`: 64-bit integer.
-    #[serde(
-        rename = "EnableReissueCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub enable_reissue_count: ::std::option::Option<i64>,
     /// Wire name `InstanceList`: list of [`InstanceListItem`].
-    #[serde(rename = "InstanceList", default)]
     pub instance_list: ::std::option::Option<::std::vec::Vec<InstanceListItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `TotalCount`: 64-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListInstancesOutput { "CurrentPage" = 0, "DisableReissueCount" = 1,
+    "EnableReissueCount" = 2, "InstanceList" = 3, "RequestId" = 4, "ShowSize" = 5,
+    "TotalCount" = 6, } { 0 current_page lenient, 1 disable_reissue_count lenient, 2
+    enable_reissue_count lenient, 3 instance_list value, 4 request_id value, 5 show_size
+    lenient, 6 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[3].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct InstanceListItem {
     /// Wire name `AutoReissue`: string.
-    #[serde(rename = "AutoReissue", default)]
     pub auto_reissue: ::std::option::Option<::std::string::String>,
     /// Wire name `Brand`: string.
-    #[serde(rename = "Brand", default)]
     pub brand: ::std::option::Option<::std::string::String>,
     /// Wire name `CertIdentifier`: string.
-    #[serde(rename = "CertIdentifier", default)]
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateDomain`: string.
-    #[serde(rename = "CertificateDomain", default)]
     pub certificate_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateId`: 64-bit integer.
-    #[serde(
-        rename = "CertificateId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_id: ::std::option::Option<i64>,
     /// Wire name `CertificateName`: string.
-    #[serde(rename = "CertificateName", default)]
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateNotAfter`: 64-bit integer.
-    #[serde(
-        rename = "CertificateNotAfter",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_not_after: ::std::option::Option<i64>,
     /// Wire name `CertificateNotBefore`: 64-bit integer.
-    #[serde(
-        rename = "CertificateNotBefore",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_not_before: ::std::option::Option<i64>,
     /// Wire name `CertificateRevokeTime`: 64-bit integer.
-    #[serde(
-        rename = "CertificateRevokeTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_revoke_time: ::std::option::Option<i64>,
     /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    #[serde(rename = "CertificateStatus", default)]
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// Wire name `CertificateType`: string.
-    #[serde(rename = "CertificateType", default)]
     pub certificate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `FullDomainCount`: 32-bit integer.
-    #[serde(
-        rename = "FullDomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub full_domain_count: ::std::option::Option<i32>,
     /// Wire name `InstanceEndTime`: 64-bit integer.
-    #[serde(
-        rename = "InstanceEndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub instance_end_time: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceStartTime`: 64-bit integer.
-    #[serde(
-        rename = "InstanceStartTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub instance_start_time: ::std::option::Option<i64>,
     /// Wire name `InstanceType`: string.
-    #[serde(rename = "InstanceType", default)]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
-    #[serde(rename = "KeyAlgorithm", default)]
     pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
     /// Wire name `OrderEndTime`: 64-bit integer.
-    #[serde(
-        rename = "OrderEndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_end_time: ::std::option::Option<i64>,
     /// Wire name `OrderStartTime`: 64-bit integer.
-    #[serde(
-        rename = "OrderStartTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_start_time: ::std::option::Option<i64>,
     /// Wire name `PendingResult`: string.
-    #[serde(rename = "PendingResult", default)]
     pub pending_result: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string.
-    #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Spec`: string.
-    #[serde(rename = "Spec", default)]
     pub spec: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: [`Status`].
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `UsingProductList`: list of string.
-    #[serde(rename = "UsingProductList", default)]
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `VersionType`: string.
-    #[serde(rename = "VersionType", default)]
     pub version_type: ::std::option::Option<::std::string::String>,
     /// Wire name `WildcardDomainCount`: 32-bit integer.
-    #[serde(
-        rename = "WildcardDomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub wildcard_domain_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    InstanceListItem { "AutoReissue" = 0, "Brand" = 1, "CertIdentifier" = 2,
+    "CertificateDomain" = 3, "CertificateId" = 4, "CertificateName" = 5,
+    "CertificateNotAfter" = 6, "CertificateNotBefore" = 7, "CertificateRevokeTime" = 8,
+    "CertificateStatus" = 9, "CertificateType" = 10, "Domain" = 11, "FullDomainCount" =
+    12, "InstanceEndTime" = 13, "InstanceId" = 14, "InstanceStartTime" = 15,
+    "InstanceType" = 16, "KeyAlgorithm" = 17, "OrderEndTime" = 18, "OrderStartTime" = 19,
+    "PendingResult" = 20, "ResourceGroupId" = 21, "Spec" = 22, "Status" = 23,
+    "UsingProductList" = 24, "VersionType" = 25, "WildcardDomainCount" = 26, } { 0
+    auto_reissue value, 1 brand value, 2 cert_identifier value, 3 certificate_domain
+    value, 4 certificate_id lenient, 5 certificate_name value, 6 certificate_not_after
+    lenient, 7 certificate_not_before lenient, 8 certificate_revoke_time lenient, 9
+    certificate_status value, 10 certificate_type value, 11 domain value, 12
+    full_domain_count lenient, 13 instance_end_time lenient, 14 instance_id value, 15
+    instance_start_time lenient, 16 instance_type value, 17 key_algorithm value, 18
+    order_end_time lenient, 19 order_start_time lenient, 20 pending_result value, 21
+    resource_group_id value, 22 spec value, 23 status value, 24 using_product_list value,
+    25 version_type value, 26 wildcard_domain_count lenient, }
+);
 /// The documented values of `request[2]`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -279,74 +211,10 @@ pub enum CertificateStatus {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertificateStatus {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "issued",
-        "revoked",
-        "willExpire",
-        "expired",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Issued => "issued",
-            Self::Revoked => "revoked",
-            Self::WillExpire => "willExpire",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertificateStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "issued" => Self::Issued,
-            "revoked" => Self::Revoked,
-            "willExpire" => Self::WillExpire,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertificateStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertificateStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertificateStatus {
-    fn as_str(&self) -> &str {
-        CertificateStatus::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertificateStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertificateStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertificateStatus {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
+    "willExpire", Expired = "expired", }
+);
 /// The documented values of `request[10]`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -370,83 +238,10 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "inactive",
-        "pending",
-        "willExpire",
-        "expired",
-        "refund",
-        "normal",
-        "closed",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "inactive",
-            Self::Pending => "pending",
-            Self::WillExpire => "willExpire",
-            Self::Expired => "expired",
-            Self::Refund => "refund",
-            Self::Normal => "normal",
-            Self::Closed => "closed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "inactive" => Self::Inactive,
-            "pending" => Self::Pending,
-            "willExpire" => Self::WillExpire,
-            "expired" => Self::Expired,
-            "refund" => Self::Refund,
-            "normal" => Self::Normal,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Inactive = "inactive", Pending = "pending", WillExpire = "willExpire",
+    Expired = "expired", Refund = "refund", Normal = "normal", Closed = "closed", }
+);
 /// The documented values of `response.fields[3].items.fields[17]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -466,77 +261,10 @@ pub enum KeyAlgorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl KeyAlgorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_256",
-        "SM2",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::Ecc256 => "ECC_256",
-            Self::Sm2 => "SM2",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for KeyAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_256" => Self::Ecc256,
-            "SM2" => Self::Sm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for KeyAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for KeyAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for KeyAlgorithm {
-    fn as_str(&self) -> &str {
-        KeyAlgorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for KeyAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KeyAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for KeyAlgorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
+    Ecc256 = "ECC_256", Sm2 = "SM2", }
+);
 /// The errors `ListInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -544,43 +272,7 @@ pub enum ListInstancesError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListInstancesError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListInstancesError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListInstancesError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListInstancesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListInstancesError {}
+::alibabacloud_runtime::operation_error!(ListInstancesError {});
 /// Builds and sends a `ListInstances` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -62,64 +62,45 @@ impl ::alibabacloud_runtime::Operation for ListTagKeysInput {
     }
 }
 /// The decoded answer of `ListTagKeys`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListTagKeysOutput {
     /// Wire name `CurrentPage`: 32-bit integer.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageSize`: 32-bit integer.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub page_size: ::std::option::Option<i32>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TagKeys`: list of [`TagKeysItem`].
-    #[serde(rename = "TagKeys", default)]
     pub tag_keys: ::std::option::Option<::std::vec::Vec<TagKeysItem>>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListTagKeysOutput { "CurrentPage" = 0, "MaxResults" = 1, "NextToken" = 2, "PageSize"
+    = 3, "RequestId" = 4, "TagKeys" = 5, "TotalCount" = 6, } { 0 current_page lenient, 1
+    max_results lenient, 2 next_token value, 3 page_size lenient, 4 request_id value, 5
+    tag_keys value, 6 total_count lenient, }
+);
 /// A structure of the operation, at `response.fields[5].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TagKeysItem {
     /// Wire name `TagCount`: 32-bit integer.
-    #[serde(
-        rename = "TagCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub tag_count: ::std::option::Option<i32>,
     /// Wire name `TagKey`: string.
-    #[serde(rename = "TagKey", default)]
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    TagKeysItem { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count lenient, 1 tag_key value,
+    }
+);
 /// The errors `ListTagKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -127,44 +108,8 @@ pub enum ListTagKeysError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListTagKeysError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListTagKeysError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListTagKeysError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListTagKeysError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListTagKeysError {}
-/// Builds and sends a `ListTagKeys` call. `send` becomes available once every required parameter is set (`RegionId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(ListTagKeysError {});
+/// Builds and sends a `ListTagKeys` call. `send` and `build` compile once every required parameter is set (`RegionId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagKeysBuilder<
@@ -316,10 +261,14 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         self
     }
 }
-impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput)
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
@@ -328,14 +277,22 @@ impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
                 max_results: self.max_results,
                 next_token: self.next_token,
                 page_size: self.page_size,
-                region_id: self.region_id,
+                region_id: <RegionId_ as self::required::RegionId<
+                    ::std::string::String,
+                >>::into_value(self.region_id),
                 resource_group_id: self.resource_group_id,
-                resource_type: self.resource_type,
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListTagKeysInput {
+    pub fn build(self) -> ListTagKeysInput
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -344,9 +301,46 @@ impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         ListTagKeysOutput,
         ::alibabacloud_runtime::SdkError<ListTagKeysError>,
-    > {
+    >
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListTagKeysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagKeys` needs its required parameter `RegionId`",
+        label = "`RegionId` is not set",
+        note = "set it with `.region_id(…)` before this call"
+    )]
+    pub trait RegionId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListTagKeys` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RegionId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {
@@ -384,11 +378,15 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagKeysInput {
         output.tag_keys.unwrap_or_default()
     }
 }
-impl ListTagKeysBuilder<::std::string::String, ::std::string::String> {
+impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagKeysInput> {
+    ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagKeysInput>
+    where
+        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
             client.runtime().clone(),

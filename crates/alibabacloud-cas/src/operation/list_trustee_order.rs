@@ -49,35 +49,27 @@ impl ::alibabacloud_runtime::Operation for ListTrusteeOrderInput {
     }
 }
 /// The decoded answer of `ListTrusteeOrder`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListTrusteeOrderOutput {
     /// Wire name `MaxResults`: 32-bit integer.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
-    #[serde(rename = "NextToken", default)]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
     /// Wire name `TrusteeOrderList`: string.
-    #[serde(rename = "TrusteeOrderList", default)]
     pub trustee_order_list: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListTrusteeOrderOutput { "MaxResults" = 0, "NextToken" = 1, "RequestId" = 2,
+    "TotalCount" = 3, "TrusteeOrderList" = 4, } { 0 max_results lenient, 1 next_token
+    value, 2 request_id value, 3 total_count lenient, 4 trustee_order_list value, }
+);
 /// The errors `ListTrusteeOrder` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,43 +77,7 @@ pub enum ListTrusteeOrderError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListTrusteeOrderError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListTrusteeOrderError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListTrusteeOrderError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListTrusteeOrderError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListTrusteeOrderError {}
+::alibabacloud_runtime::operation_error!(ListTrusteeOrderError {});
 /// Builds and sends a `ListTrusteeOrder` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

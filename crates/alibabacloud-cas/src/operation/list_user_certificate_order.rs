@@ -114,197 +114,127 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
 ///   "TotalCount": 1
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderOutput {
     /// Wire name `CertificateOrderList`: list of [`CertificateOrderListItem`]. Example: ``.
-    #[serde(rename = "CertificateOrderList", default)]
     pub certificate_order_list: ::std::option::Option<
         ::std::vec::Vec<CertificateOrderListItem>,
     >,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i64>,
     /// Wire name `TotalCount`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListUserCertificateOrderOutput { "CertificateOrderList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_order_list
+    value, 1 current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count
+    lenient, }
+);
 /// A structure of the operation, at `response.fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CertificateOrderListItem {
     /// Wire name `Algorithm`: string. Example: `RSA`.
-    #[serde(rename = "Algorithm", default)]
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `AliyunOrderId`: 64-bit integer. Example: `234567`.
-    #[serde(
-        rename = "AliyunOrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub aliyun_order_id: ::std::option::Option<i64>,
     /// Wire name `BuyDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "BuyDate",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub buy_date: ::std::option::Option<i64>,
     /// Wire name `CertEndTime`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "CertEndTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_end_time: ::std::option::Option<i64>,
     /// Wire name `CertStartTime`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "CertStartTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_start_time: ::std::option::Option<i64>,
     /// Wire name `CertType`: [`CertType`]. Example: `FREE`.
-    #[serde(rename = "CertType", default)]
     pub cert_type: ::std::option::Option<CertType>,
     /// Wire name `CertificateId`: 64-bit integer. Example: `896521`.
-    #[serde(
-        rename = "CertificateId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub certificate_id: ::std::option::Option<i64>,
-    /// Wire name `City`: string. Example: `Hangzhou
-    /// `.
-    #[serde(rename = "City", default)]
+    /// Wire name `City`: string. Example: `Hangzhou\n`.
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `aliyun.com`.
-    #[serde(rename = "CommonName", default)]
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Country`: string. Example: `CN`.
-    #[serde(rename = "Country", default)]
     pub country: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string. Example: `aliyundoc.com`.
-    #[serde(rename = "Domain", default)]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `DomainCount`: 64-bit integer. Example: `1`.
-    #[serde(
-        rename = "DomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub domain_count: ::std::option::Option<i64>,
     /// Wire name `DomainType`: [`DomainType`]. Example: `ONE`.
-    #[serde(rename = "DomainType", default)]
     pub domain_type: ::std::option::Option<DomainType>,
     /// Wire name `EndDate`: string. Example: `2022-11-17`.
-    #[serde(rename = "EndDate", default)]
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Expired`: boolean. Example: `true`.
-    #[serde(
-        rename = "Expired",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub expired: ::std::option::Option<bool>,
     /// Wire name `Fingerprint`: string. Example: `CC6B3696E7C7CA715BD26E28E45FF3E3DF435C03`.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `cas-instanceId`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string. Example: `MyIssuer`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `cert-name`.
-    #[serde(rename = "Name", default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `OrderId`: 64-bit integer. Example: `2345687`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
-    /// Wire name `OrgName`: string. Example: `Alibaba Cloud
-    /// `.
-    #[serde(rename = "OrgName", default)]
+    /// Wire name `OrgName`: string. Example: `Alibaba Cloud\n`.
     pub org_name: ::std::option::Option<::std::string::String>,
     /// Wire name `PartnerOrderId`: string. Example: `ca-123456`.
-    #[serde(rename = "PartnerOrderId", default)]
     pub partner_order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductCode`: string. Example: `bykj123456`.
-    #[serde(rename = "ProductCode", default)]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductName`: string. Example: `CFCA`.
-    #[serde(rename = "ProductName", default)]
     pub product_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Province`: string. Example: `Zhejiang
-    /// `.
-    #[serde(rename = "Province", default)]
+    /// Wire name `Province`: string. Example: `Zhejiang\n`.
     pub province: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-ae******4wia`.
-    #[serde(rename = "ResourceGroupId", default)]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RootBrand`: string. Example: `CFCA`.
-    #[serde(rename = "RootBrand", default)]
     pub root_brand: ::std::option::Option<::std::string::String>,
     /// Wire name `Sans`: string. Example: `aliyun.com`.
-    #[serde(rename = "Sans", default)]
     pub sans: ::std::option::Option<::std::string::String>,
     /// Wire name `SerialNo`: string. Example: `040a6e493cffdda6d744acf99b6576cf`.
-    #[serde(rename = "SerialNo", default)]
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `Sha2`: string. Example: `56B4DED2243A81DD909D7C39824FFE4DDBD87F91BFA46CD333FF212FE0E7CB11`.
-    #[serde(rename = "Sha2", default)]
     pub sha2: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceType`: [`SourceType`]. Example: `buy`.
-    #[serde(rename = "SourceType", default)]
     pub source_type: ::std::option::Option<SourceType>,
     /// Wire name `StartDate`: string. Example: `2021-11-16`.
-    #[serde(rename = "StartDate", default)]
     pub start_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: [`Status`]. Example: `PAYED`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `TrusteeStatus`: [`TrusteeStatus`]. Example: `unTrustee`.
-    #[serde(rename = "TrusteeStatus", default)]
     pub trustee_status: ::std::option::Option<TrusteeStatus>,
     /// Wire name `Upload`: boolean. Example: `false`.
-    #[serde(
-        rename = "Upload",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub upload: ::std::option::Option<bool>,
     /// Wire name `WildDomainCount`: 64-bit integer. Example: `0`.
-    #[serde(
-        rename = "WildDomainCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub wild_domain_count: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CertificateOrderListItem { "Algorithm" = 0, "AliyunOrderId" = 1, "BuyDate" = 2,
+    "CertEndTime" = 3, "CertStartTime" = 4, "CertType" = 5, "CertificateId" = 6, "City" =
+    7, "CommonName" = 8, "Country" = 9, "Domain" = 10, "DomainCount" = 11, "DomainType" =
+    12, "EndDate" = 13, "Expired" = 14, "Fingerprint" = 15, "InstanceId" = 16, "Issuer" =
+    17, "Name" = 18, "OrderId" = 19, "OrgName" = 20, "PartnerOrderId" = 21, "ProductCode"
+    = 22, "ProductName" = 23, "Province" = 24, "ResourceGroupId" = 25, "RootBrand" = 26,
+    "Sans" = 27, "SerialNo" = 28, "Sha2" = 29, "SourceType" = 30, "StartDate" = 31,
+    "Status" = 32, "TrusteeStatus" = 33, "Upload" = 34, "WildDomainCount" = 35, } { 0
+    algorithm value, 1 aliyun_order_id lenient, 2 buy_date lenient, 3 cert_end_time
+    lenient, 4 cert_start_time lenient, 5 cert_type value, 6 certificate_id lenient, 7
+    city value, 8 common_name value, 9 country value, 10 domain value, 11 domain_count
+    lenient, 12 domain_type value, 13 end_date value, 14 expired lenient, 15 fingerprint
+    value, 16 instance_id value, 17 issuer value, 18 name value, 19 order_id lenient, 20
+    org_name value, 21 partner_order_id value, 22 product_code value, 23 product_name
+    value, 24 province value, 25 resource_group_id value, 26 root_brand value, 27 sans
+    value, 28 serial_no value, 29 sha2 value, 30 source_type value, 31 start_date value,
+    32 status value, 33 trustee_status value, 34 upload lenient, 35 wild_domain_count
+    lenient, }
+);
 impl CertificateOrderListItem {
     /// `BuyDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn buy_date_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
@@ -348,86 +278,11 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "PAYED",
-        "CHECKING",
-        "CHECKED_FAIL",
-        "ISSUED",
-        "WILLEXPIRED",
-        "EXPIRED",
-        "NOTACTIVATED",
-        "REVOKED",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payed => "PAYED",
-            Self::Checking => "CHECKING",
-            Self::CheckedFail => "CHECKED_FAIL",
-            Self::Issued => "ISSUED",
-            Self::Willexpired => "WILLEXPIRED",
-            Self::Expired => "EXPIRED",
-            Self::Notactivated => "NOTACTIVATED",
-            Self::Revoked => "REVOKED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "PAYED" => Self::Payed,
-            "CHECKING" => Self::Checking,
-            "CHECKED_FAIL" => Self::CheckedFail,
-            "ISSUED" => Self::Issued,
-            "WILLEXPIRED" => Self::Willexpired,
-            "EXPIRED" => Self::Expired,
-            "NOTACTIVATED" => Self::Notactivated,
-            "REVOKED" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Payed = "PAYED", Checking = "CHECKING", CheckedFail = "CHECKED_FAIL", Issued
+    = "ISSUED", Willexpired = "WILLEXPIRED", Expired = "EXPIRED", Notactivated =
+    "NOTACTIVATED", Revoked = "REVOKED", }
+);
 /// The documented values of `request[2]`: `CPACK`, `BUY`, `UPLOAD`, `CERT`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -445,69 +300,9 @@ pub enum OrderType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl OrderType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["CPACK", "BUY", "UPLOAD", "CERT"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpack => "CPACK",
-            Self::Buy => "BUY",
-            Self::Upload => "UPLOAD",
-            Self::Cert => "CERT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrderType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CPACK" => Self::Cpack,
-            "BUY" => Self::Buy,
-            "UPLOAD" => Self::Upload,
-            "CERT" => Self::Cert,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OrderType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for OrderType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for OrderType {
-    fn as_str(&self) -> &str {
-        OrderType::as_str(self)
-    }
-}
-impl ::serde::Serialize for OrderType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for OrderType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    OrderType { Cpack = "CPACK", Buy = "BUY", Upload = "UPLOAD", Cert = "CERT", }
+);
 /// The documented values of `response.fields[0].items.fields[5]`: `DV`, `EV`, `OV`, `FREE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -525,69 +320,9 @@ pub enum CertType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CertType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["DV", "EV", "OV", "FREE"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dv => "DV",
-            Self::Ev => "EV",
-            Self::Ov => "OV",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CertType {
-    fn from(value: &str) -> Self {
-        match value {
-            "DV" => Self::Dv,
-            "EV" => Self::Ev,
-            "OV" => Self::Ov,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CertType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CertType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CertType {
-    fn as_str(&self) -> &str {
-        CertType::as_str(self)
-    }
-}
-impl ::serde::Serialize for CertType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CertType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CertType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CertType { Dv = "DV", Ev = "EV", Ov = "OV", Free = "FREE", }
+);
 /// The documented values of `response.fields[0].items.fields[12]`: `ONE`, `MULTIPLE`, `WILDCARD`, `M_WILDCARD`, `MIX`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -607,77 +342,10 @@ pub enum DomainType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl DomainType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "ONE",
-        "MULTIPLE",
-        "WILDCARD",
-        "M_WILDCARD",
-        "MIX",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::One => "ONE",
-            Self::Multiple => "MULTIPLE",
-            Self::Wildcard => "WILDCARD",
-            Self::MWildcard => "M_WILDCARD",
-            Self::Mix => "MIX",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for DomainType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ONE" => Self::One,
-            "MULTIPLE" => Self::Multiple,
-            "WILDCARD" => Self::Wildcard,
-            "M_WILDCARD" => Self::MWildcard,
-            "MIX" => Self::Mix,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for DomainType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for DomainType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for DomainType {
-    fn as_str(&self) -> &str {
-        DomainType::as_str(self)
-    }
-}
-impl ::serde::Serialize for DomainType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DomainType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for DomainType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    DomainType { One = "ONE", Multiple = "MULTIPLE", Wildcard = "WILDCARD", MWildcard =
+    "M_WILDCARD", Mix = "MIX", }
+);
 /// The documented values of `response.fields[0].items.fields[30]`: `cpack`, `buy`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -691,65 +359,7 @@ pub enum SourceType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SourceType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["cpack", "buy"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpack => "cpack",
-            Self::Buy => "buy",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cpack" => Self::Cpack,
-            "buy" => Self::Buy,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SourceType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for SourceType {
-    fn as_str(&self) -> &str {
-        SourceType::as_str(self)
-    }
-}
-impl ::serde::Serialize for SourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for SourceType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(SourceType { Cpack = "cpack", Buy = "buy", });
 /// The documented values of `response.fields[0].items.fields[33]`: `unTrustee`, `trustee`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -763,65 +373,9 @@ pub enum TrusteeStatus {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl TrusteeStatus {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["unTrustee", "trustee"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnTrustee => "unTrustee",
-            Self::Trustee => "trustee",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for TrusteeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unTrustee" => Self::UnTrustee,
-            "trustee" => Self::Trustee,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for TrusteeStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for TrusteeStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for TrusteeStatus {
-    fn as_str(&self) -> &str {
-        TrusteeStatus::as_str(self)
-    }
-}
-impl ::serde::Serialize for TrusteeStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TrusteeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for TrusteeStatus {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    TrusteeStatus { UnTrustee = "unTrustee", Trustee = "trustee", }
+);
 /// The errors `ListUserCertificateOrder` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -829,43 +383,7 @@ pub enum ListUserCertificateOrderError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListUserCertificateOrderError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListUserCertificateOrderError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListUserCertificateOrderError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListUserCertificateOrderError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListUserCertificateOrderError {}
+::alibabacloud_runtime::operation_error!(ListUserCertificateOrderError {});
 /// Builds and sends a `ListUserCertificateOrder` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

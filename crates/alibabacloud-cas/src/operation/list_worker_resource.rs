@@ -92,149 +92,92 @@ impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
 ///   "Total": 8
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListWorkerResourceOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
-    #[serde(
-        rename = "CurrentPage",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `Data`: list of [`DataItem`].
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `3E50D480-9765-5CFD-9650-9BACCECA5135`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
-    #[serde(
-        rename = "ShowSize",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub show_size: ::std::option::Option<i32>,
     /// Wire name `Total`: 64-bit integer. Example: `8`.
-    #[serde(
-        rename = "Total",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListWorkerResourceOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
+    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
+    show_size lenient, 4 total lenient, }
+);
 /// A structure of the operation, at `response.fields[1].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DataItem {
     /// Wire name `CertDomain`: string. Example: `www.example.com`.
-    #[serde(rename = "CertDomain", default)]
     pub cert_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `12073663`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// Wire name `CertInstanceId`: string. Example: `lsn-jzk2h0xz5dmynuphb8@1883`.
-    #[serde(rename = "CertInstanceId", default)]
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CertName`: string. Example: `testCertName`.
-    #[serde(rename = "CertName", default)]
     pub cert_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudName`: string. Example: `aliyun`.
-    #[serde(rename = "CloudName", default)]
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudProduct`: [`CloudProduct`]. Example: `SLB`.
-    #[serde(rename = "CloudProduct", default)]
     pub cloud_product: ::std::option::Option<CloudProduct>,
     /// Wire name `CloudRegion`: string. Example: `cn-hangzhou`.
-    #[serde(rename = "CloudRegion", default)]
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: boolean. Documented values: `true`, `false`. Example: `0`.
-    #[serde(
-        rename = "DefaultResource",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub default_resource: ::std::option::Option<bool>,
     /// Wire name `GmtCreate`: string. Example: `1680228896000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtCreate", default)]
     pub gmt_create: ::std::option::Option<::std::string::String>,
     /// Wire name `GmtModified`: string. Example: `1681956830000`. Milliseconds since the Unix epoch.
-    #[serde(rename = "GmtModified", default)]
     pub gmt_modified: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: 64-bit integer. Example: `22487`.
-    #[serde(
-        rename = "Id",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `cas-cn-0pp118nuu40b`.
-    #[serde(rename = "InstanceId", default)]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `JobId`: 64-bit integer. Example: `8888`.
-    #[serde(
-        rename = "JobId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub job_id: ::std::option::Option<i64>,
     /// Wire name `ListenerId`: string. Example: `lsn-lhl8y7s1e1ngc3m3zz@81`.
-    #[serde(rename = "ListenerId", default)]
     pub listener_id: ::std::option::Option<::std::string::String>,
     /// Wire name `NamespaceId`: string. Example: `32fed52a-4bf7-44f6-955f-e82ada68ef18`.
-    #[serde(rename = "NamespaceId", default)]
     pub namespace_id: ::std::option::Option<::std::string::String>,
     /// Wire name `OrderId`: 64-bit integer. Example: `9349278`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// Wire name `Port`: 32-bit integer. Example: `4431`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub port: ::std::option::Option<i32>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", default)]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceCertId`: 64-bit integer. Example: `123`.
-    #[serde(
-        rename = "ResourceCertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub resource_cert_id: ::std::option::Option<i64>,
     /// Wire name `ResourceDomain`: string. Example: `www.example.com`.
-    #[serde(rename = "ResourceDomain", default)]
     pub resource_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceId`: 64-bit integer. Example: `1286999`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub resource_id: ::std::option::Option<i64>,
     /// Wire name `Status`: [`Status`]. Example: `editing`.
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DataItem { "CertDomain" = 0, "CertId" = 1, "CertInstanceId" = 2, "CertName" = 3,
+    "CloudName" = 4, "CloudProduct" = 5, "CloudRegion" = 6, "DefaultResource" = 7,
+    "GmtCreate" = 8, "GmtModified" = 9, "Id" = 10, "InstanceId" = 11, "JobId" = 12,
+    "ListenerId" = 13, "NamespaceId" = 14, "OrderId" = 15, "Port" = 16, "RegionId" = 17,
+    "ResourceCertId" = 18, "ResourceDomain" = 19, "ResourceId" = 20, "Status" = 21,
+    "UserId" = 22, } { 0 cert_domain value, 1 cert_id lenient, 2 cert_instance_id value,
+    3 cert_name value, 4 cloud_name value, 5 cloud_product value, 6 cloud_region value, 7
+    default_resource lenient, 8 gmt_create value, 9 gmt_modified value, 10 id lenient, 11
+    instance_id value, 12 job_id lenient, 13 listener_id value, 14 namespace_id value, 15
+    order_id lenient, 16 port lenient, 17 region_id value, 18 resource_cert_id lenient,
+    19 resource_domain value, 20 resource_id lenient, 21 status value, 22 user_id
+    lenient, }
+);
 impl DataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
@@ -294,116 +237,12 @@ pub enum CloudProduct {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl CloudProduct {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "CDN",
-        "SLB",
-        "DCDN",
-        "DDOS",
-        "LIVE",
-        "webHosting",
-        "VOD",
-        "CR",
-        "ALB",
-        "APIGateway",
-        "FC",
-        "GA",
-        "MSE",
-        "NLB",
-        "OSS",
-        "SAE",
-        "TencentCDN",
-        "WAF",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cdn => "CDN",
-            Self::Slb => "SLB",
-            Self::Dcdn => "DCDN",
-            Self::Ddos => "DDOS",
-            Self::Live => "LIVE",
-            Self::WebHosting => "webHosting",
-            Self::Vod => "VOD",
-            Self::Cr => "CR",
-            Self::Alb => "ALB",
-            Self::ApiGateway => "APIGateway",
-            Self::Fc => "FC",
-            Self::Ga => "GA",
-            Self::Mse => "MSE",
-            Self::Nlb => "NLB",
-            Self::Oss => "OSS",
-            Self::Sae => "SAE",
-            Self::TencentCdn => "TencentCDN",
-            Self::Waf => "WAF",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CloudProduct {
-    fn from(value: &str) -> Self {
-        match value {
-            "CDN" => Self::Cdn,
-            "SLB" => Self::Slb,
-            "DCDN" => Self::Dcdn,
-            "DDOS" => Self::Ddos,
-            "LIVE" => Self::Live,
-            "webHosting" => Self::WebHosting,
-            "VOD" => Self::Vod,
-            "CR" => Self::Cr,
-            "ALB" => Self::Alb,
-            "APIGateway" => Self::ApiGateway,
-            "FC" => Self::Fc,
-            "GA" => Self::Ga,
-            "MSE" => Self::Mse,
-            "NLB" => Self::Nlb,
-            "OSS" => Self::Oss,
-            "SAE" => Self::Sae,
-            "TencentCDN" => Self::TencentCdn,
-            "WAF" => Self::Waf,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CloudProduct {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CloudProduct {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for CloudProduct {
-    fn as_str(&self) -> &str {
-        CloudProduct::as_str(self)
-    }
-}
-impl ::serde::Serialize for CloudProduct {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CloudProduct {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for CloudProduct {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    CloudProduct { Cdn = "CDN", Slb = "SLB", Dcdn = "DCDN", Ddos = "DDOS", Live = "LIVE",
+    WebHosting = "webHosting", Vod = "VOD", Cr = "CR", Alb = "ALB", ApiGateway =
+    "APIGateway", Fc = "FC", Ga = "GA", Mse = "MSE", Nlb = "NLB", Oss = "OSS", Sae =
+    "SAE", TencentCdn = "TencentCDN", Waf = "WAF", }
+);
 /// The documented values of `response.fields[1].items.fields[21]`: `editing`, `pending`, `scheduling`, `processing`, `error`, `success`, `rollback`, `rollback_success`, `rollback_error`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -431,89 +270,11 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "editing",
-        "pending",
-        "scheduling",
-        "processing",
-        "error",
-        "success",
-        "rollback",
-        "rollback_success",
-        "rollback_error",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Editing => "editing",
-            Self::Pending => "pending",
-            Self::Scheduling => "scheduling",
-            Self::Processing => "processing",
-            Self::Error => "error",
-            Self::Success => "success",
-            Self::Rollback => "rollback",
-            Self::RollbackSuccess => "rollback_success",
-            Self::RollbackError => "rollback_error",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "editing" => Self::Editing,
-            "pending" => Self::Pending,
-            "scheduling" => Self::Scheduling,
-            "processing" => Self::Processing,
-            "error" => Self::Error,
-            "success" => Self::Success,
-            "rollback" => Self::Rollback,
-            "rollback_success" => Self::RollbackSuccess,
-            "rollback_error" => Self::RollbackError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Editing = "editing", Pending = "pending", Scheduling = "scheduling",
+    Processing = "processing", Error = "error", Success = "success", Rollback =
+    "rollback", RollbackSuccess = "rollback_success", RollbackError = "rollback_error", }
+);
 /// The errors `ListWorkerResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -521,44 +282,8 @@ pub enum ListWorkerResourceError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListWorkerResourceError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListWorkerResourceError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListWorkerResourceError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListWorkerResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListWorkerResourceError {}
-/// Builds and sends a `ListWorkerResource` call. `send` becomes available once every required parameter is set (`JobId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(ListWorkerResourceError {});
+/// Builds and sends a `ListWorkerResource` call. `send` and `build` compile once every required parameter is set (`JobId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWorkerResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
@@ -664,15 +389,18 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         self
     }
 }
-impl ListWorkerResourceBuilder<i64> {
+impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput)
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         (
             self._client,
             self._options,
             ListWorkerResourceInput {
-                job_id: self.job_id,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
                 status: self.status,
                 cloud_product: self.cloud_product,
                 current_page: self.current_page,
@@ -681,7 +409,10 @@ impl ListWorkerResourceBuilder<i64> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ListWorkerResourceInput {
+    pub fn build(self) -> ListWorkerResourceInput
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -690,9 +421,30 @@ impl ListWorkerResourceBuilder<i64> {
     ) -> ::std::result::Result<
         ListWorkerResourceOutput,
         ::alibabacloud_runtime::SdkError<ListWorkerResourceError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ListWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ListWorkerResource` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {
@@ -740,11 +492,14 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListWorkerResourceInput 
         output.data.unwrap_or_default()
     }
 }
-impl ListWorkerResourceBuilder<i64> {
+impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
     pub fn into_paginator(
         self,
-    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWorkerResourceInput> {
+    ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWorkerResourceInput>
+    where
+        JobId_: self::required::JobId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
             client.runtime().clone(),

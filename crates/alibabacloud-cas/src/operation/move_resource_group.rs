@@ -57,15 +57,17 @@ impl ::alibabacloud_runtime::Operation for MoveResourceGroupInput {
 ///   "RequestId": "5BCD2F6C-7A9D-47C1-8588-2CC6A4E0BE5E"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MoveResourceGroupOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `5BCD2F6C-7A9D-47C1-8588-2CC6A4E0BE5E`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    MoveResourceGroupOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `MoveResourceGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -73,44 +75,8 @@ pub enum MoveResourceGroupError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl MoveResourceGroupError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for MoveResourceGroupError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        MoveResourceGroupError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for MoveResourceGroupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for MoveResourceGroupError {}
-/// Builds and sends a `MoveResourceGroup` call. `send` becomes available once every required parameter is set (`ResourceId`, `ResourceGroupId`, `ResourceType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(MoveResourceGroupError {});
+/// Builds and sends a `MoveResourceGroup` call. `send` and `build` compile once every required parameter is set (`ResourceId`, `ResourceGroupId`, `ResourceType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MoveResourceGroupBuilder<
@@ -222,27 +188,43 @@ impl<
         self
     }
 }
-impl MoveResourceGroupBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    ResourceId_,
+    ResourceGroupId_,
+    ResourceType_,
+> MoveResourceGroupBuilder<ResourceId_, ResourceGroupId_, ResourceType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput)
+    where
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             MoveResourceGroupInput {
-                resource_id: self.resource_id,
-                resource_group_id: self.resource_group_id,
-                resource_type: self.resource_type,
+                resource_id: <ResourceId_ as self::required::ResourceId<
+                    ::std::string::String,
+                >>::into_value(self.resource_id),
+                resource_group_id: <ResourceGroupId_ as self::required::ResourceGroupId<
+                    ::std::string::String,
+                >>::into_value(self.resource_group_id),
+                resource_type: <ResourceType_ as self::required::ResourceType<
+                    ::std::string::String,
+                >>::into_value(self.resource_type),
                 region_id: self.region_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> MoveResourceGroupInput {
+    pub fn build(self) -> MoveResourceGroupInput
+    where
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -251,9 +233,62 @@ impl MoveResourceGroupBuilder<
     ) -> ::std::result::Result<
         MoveResourceGroupOutput,
         ::alibabacloud_runtime::SdkError<MoveResourceGroupError>,
-    > {
+    >
+    where
+        ResourceId_: self::required::ResourceId<::std::string::String>,
+        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
+        ResourceType_: self::required::ResourceType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `ResourceId`",
+        label = "`ResourceId` is not set",
+        note = "set it with `.resource_id(…)` before this call"
+    )]
+    pub trait ResourceId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceGroupId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `ResourceGroupId`",
+        label = "`ResourceGroupId` is not set",
+        note = "set it with `.resource_group_id(…)` before this call"
+    )]
+    pub trait ResourceGroupId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`MoveResourceGroup` needs its required parameter `ResourceType`",
+        label = "`ResourceType` is not set",
+        note = "set it with `.resource_type(…)` before this call"
+    )]
+    pub trait ResourceType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ResourceId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceGroupId<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::ResourceType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -53,24 +53,22 @@ impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageReques
 ///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RenewCertificateOrderForPackageRequestOutput {
     /// The ID of the new certificate order.
     ///
     /// Wire name `OrderId`: 64-bit integer. Example: `323451222`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub order_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RenewCertificateOrderForPackageRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id lenient, 1 request_id value, }
+);
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -83,8 +81,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `RenewCertificateOrderForPackageRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -94,45 +92,8 @@ pub enum RenewCertificateOrderForPackageRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RenewCertificateOrderForPackageRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError
-for RenewCertificateOrderForPackageRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RenewCertificateOrderForPackageRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RenewCertificateOrderForPackageRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RenewCertificateOrderForPackageRequestError {}
-/// Builds and sends a `RenewCertificateOrderForPackageRequest` call. `send` becomes available once every required parameter is set (`OrderId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(RenewCertificateOrderForPackageRequestError {});
+/// Builds and sends a `RenewCertificateOrderForPackageRequest` call. `send` and `build` compile once every required parameter is set (`OrderId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewCertificateOrderForPackageRequestBuilder<
@@ -210,26 +171,34 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         self
     }
 }
-impl RenewCertificateOrderForPackageRequestBuilder<i64> {
+impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         RenewCertificateOrderForPackageRequestInput,
-    ) {
+    )
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         (
             self._client,
             self._options,
             RenewCertificateOrderForPackageRequestInput {
-                order_id: self.order_id,
+                order_id: <OrderId_ as self::required::OrderId<
+                    i64,
+                >>::into_value(self.order_id),
                 csr: self.csr,
                 tags: self.tags,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RenewCertificateOrderForPackageRequestInput {
+    pub fn build(self) -> RenewCertificateOrderForPackageRequestInput
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -238,9 +207,30 @@ impl RenewCertificateOrderForPackageRequestBuilder<i64> {
     ) -> ::std::result::Result<
         RenewCertificateOrderForPackageRequestOutput,
         ::alibabacloud_runtime::SdkError<RenewCertificateOrderForPackageRequestError>,
-    > {
+    >
+    where
+        OrderId_: self::required::OrderId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RenewCertificateOrderForPackageRequest` needs its required parameter `OrderId`",
+        label = "`OrderId` is not set",
+        note = "set it with `.order_id(…)` before this call"
+    )]
+    pub trait OrderId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OrderId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

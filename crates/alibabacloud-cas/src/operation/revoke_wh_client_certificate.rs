@@ -34,15 +34,17 @@ impl ::alibabacloud_runtime::Operation for RevokeWHClientCertificateInput {
     }
 }
 /// The decoded answer of `RevokeWHClientCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RevokeWHClientCertificateOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    RevokeWHClientCertificateOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `RevokeWHClientCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -50,44 +52,8 @@ pub enum RevokeWHClientCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl RevokeWHClientCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for RevokeWHClientCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        RevokeWHClientCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for RevokeWHClientCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for RevokeWHClientCertificateError {}
-/// Builds and sends a `RevokeWHClientCertificate` call. `send` becomes available once every required parameter is set (`Identifier`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(RevokeWHClientCertificateError {});
+/// Builds and sends a `RevokeWHClientCertificate` call. `send` and `build` compile once every required parameter is set (`Identifier`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeWHClientCertificateBuilder<
@@ -126,24 +92,32 @@ impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
         self
     }
 }
-impl RevokeWHClientCertificateBuilder<::std::string::String> {
+impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         RevokeWHClientCertificateInput,
-    ) {
+    )
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             RevokeWHClientCertificateInput {
-                identifier: self.identifier,
+                identifier: <Identifier_ as self::required::Identifier<
+                    ::std::string::String,
+                >>::into_value(self.identifier),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> RevokeWHClientCertificateInput {
+    pub fn build(self) -> RevokeWHClientCertificateInput
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -152,9 +126,30 @@ impl RevokeWHClientCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         RevokeWHClientCertificateOutput,
         ::alibabacloud_runtime::SdkError<RevokeWHClientCertificateError>,
-    > {
+    >
+    where
+        Identifier_: self::required::Identifier<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`RevokeWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`RevokeWHClientCertificate` needs its required parameter `Identifier`",
+        label = "`Identifier` is not set",
+        note = "set it with `.identifier(…)` before this call"
+    )]
+    pub trait Identifier<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Identifier<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

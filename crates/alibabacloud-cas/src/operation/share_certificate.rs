@@ -39,15 +39,17 @@ impl ::alibabacloud_runtime::Operation for ShareCertificateInput {
     }
 }
 /// The decoded answer of `ShareCertificate`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ShareCertificateOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ShareCertificateOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `ShareCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -55,44 +57,8 @@ pub enum ShareCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ShareCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ShareCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ShareCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ShareCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ShareCertificateError {}
-/// Builds and sends a `ShareCertificate` call. `send` becomes available once every required parameter is set (`CertificateId`, `TargetUserId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(ShareCertificateError {});
+/// Builds and sends a `ShareCertificate` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `TargetUserId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ShareCertificateBuilder<
@@ -155,21 +121,36 @@ impl<
         self
     }
 }
-impl ShareCertificateBuilder<i64, i64> {
+impl<
+    CertificateId_,
+    TargetUserId_,
+> ShareCertificateBuilder<CertificateId_, TargetUserId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput)
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         (
             self._client,
             self._options,
             ShareCertificateInput {
-                certificate_id: self.certificate_id,
-                target_user_id: self.target_user_id,
+                certificate_id: <CertificateId_ as self::required::CertificateId<
+                    i64,
+                >>::into_value(self.certificate_id),
+                target_user_id: <TargetUserId_ as self::required::TargetUserId<
+                    i64,
+                >>::into_value(self.target_user_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> ShareCertificateInput {
+    pub fn build(self) -> ShareCertificateInput
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -178,9 +159,46 @@ impl ShareCertificateBuilder<i64, i64> {
     ) -> ::std::result::Result<
         ShareCertificateOutput,
         ::alibabacloud_runtime::SdkError<ShareCertificateError>,
-    > {
+    >
+    where
+        CertificateId_: self::required::CertificateId<i64>,
+        TargetUserId_: self::required::TargetUserId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`ShareCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ShareCertificate` needs its required parameter `CertificateId`",
+        label = "`CertificateId` is not set",
+        note = "set it with `.certificate_id(…)` before this call"
+    )]
+    pub trait CertificateId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `TargetUserId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`ShareCertificate` needs its required parameter `TargetUserId`",
+        label = "`TargetUserId` is not set",
+        note = "set it with `.target_user_id(…)` before this call"
+    )]
+    pub trait TargetUserId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CertificateId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::TargetUserId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

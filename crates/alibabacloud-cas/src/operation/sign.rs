@@ -66,18 +66,20 @@ impl ::alibabacloud_runtime::Operation for SignInput {
 ///   "Signature": "eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y="
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SignOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `1ed33293-2e48-6b14-861e-538e28e408eb`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Signature`: string. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
-    #[serde(rename = "Signature", default)]
     pub signature: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    SignOutput { "RequestId" = 0, "Signature" = 1, } { 0 request_id value, 1 signature
+    value, }
+);
 /// The errors `Sign` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,44 +87,8 @@ pub enum SignError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl SignError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for SignError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        SignError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for SignError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for SignError {}
-/// Builds and sends a `Sign` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(SignError {});
+/// Builds and sends a `Sign` call. `send` and `build` compile once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SignBuilder<
@@ -270,33 +236,106 @@ impl<
         self
     }
 }
-impl SignBuilder<::std::string::String, ::std::string::String, ::std::string::String> {
+impl<
+    Message_,
+    SigningAlgorithm_,
+    MessageType_,
+> SignBuilder<Message_, SigningAlgorithm_, MessageType_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput)
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             SignInput {
-                message: self.message,
+                message: <Message_ as self::required::Message<
+                    ::std::string::String,
+                >>::into_value(self.message),
                 custom_identifier: self.custom_identifier,
                 cert_identifier: self.cert_identifier,
-                signing_algorithm: self.signing_algorithm,
-                message_type: self.message_type,
+                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
+                    ::std::string::String,
+                >>::into_value(self.signing_algorithm),
+                message_type: <MessageType_ as self::required::MessageType<
+                    ::std::string::String,
+                >>::into_value(self.message_type),
                 warehouse_id: self.warehouse_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> SignInput {
+    pub fn build(self) -> SignInput
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SignOutput, ::alibabacloud_runtime::SdkError<SignError>> {
+    ) -> ::std::result::Result<SignOutput, ::alibabacloud_runtime::SdkError<SignError>>
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
+        MessageType_: self::required::MessageType<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`SignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `Message`",
+        label = "`Message` is not set",
+        note = "set it with `.message(…)` before this call"
+    )]
+    pub trait Message<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `SigningAlgorithm`",
+        label = "`SigningAlgorithm` is not set",
+        note = "set it with `.signing_algorithm(…)` before this call"
+    )]
+    pub trait SigningAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Sign` needs its required parameter `MessageType`",
+        label = "`MessageType` is not set",
+        note = "set it with `.message_type(…)` before this call"
+    )]
+    pub trait MessageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Message<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SigningAlgorithm<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::MessageType<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

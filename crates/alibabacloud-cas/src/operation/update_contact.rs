@@ -53,22 +53,20 @@ impl ::alibabacloud_runtime::Operation for UpdateContactInput {
     }
 }
 /// The decoded answer of `UpdateContact`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateContactOutput {
     /// Wire name `ContactId`: 64-bit integer.
-    #[serde(
-        rename = "ContactId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub contact_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateContactOutput { "ContactId" = 0, "RequestId" = 1, } { 0 contact_id lenient, 1
+    request_id value, }
+);
 /// The errors `UpdateContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,44 +74,8 @@ pub enum UpdateContactError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateContactError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateContactError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateContactError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateContactError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateContactError {}
-/// Builds and sends a `UpdateContact` call. `send` becomes available once every required parameter is set (`ContactId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UpdateContactError {});
+/// Builds and sends a `UpdateContact` call. `send` and `build` compile once every required parameter is set (`ContactId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
@@ -248,15 +210,20 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         self
     }
 }
-impl UpdateContactBuilder<i64> {
+impl<ContactId_> UpdateContactBuilder<ContactId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput)
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         (
             self._client,
             self._options,
             UpdateContactInput {
-                contact_id: self.contact_id,
+                contact_id: <ContactId_ as self::required::ContactId<
+                    i64,
+                >>::into_value(self.contact_id),
                 email: self.email,
                 idcard: self.idcard,
                 mobile: self.mobile,
@@ -266,7 +233,10 @@ impl UpdateContactBuilder<i64> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateContactInput {
+    pub fn build(self) -> UpdateContactInput
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -275,9 +245,30 @@ impl UpdateContactBuilder<i64> {
     ) -> ::std::result::Result<
         UpdateContactOutput,
         ::alibabacloud_runtime::SdkError<UpdateContactError>,
-    > {
+    >
+    where
+        ContactId_: self::required::ContactId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateContact` needs its required parameter `ContactId`",
+        label = "`ContactId` is not set",
+        note = "set it with `.contact_id(…)` before this call"
+    )]
+    pub trait ContactId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::ContactId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

@@ -45,15 +45,17 @@ impl ::alibabacloud_runtime::Operation for UpdateCsrInput {
 ///   "RequestId": "082FAB35-6AB9-4FD5-8750-D36673548E76"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateCsrOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `082FAB35-6AB9-4FD5-8750-D36673548E76`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateCsrOutput { "RequestId" = 0, } { 0 request_id value, }
+);
 /// The errors `UpdateCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -61,44 +63,8 @@ pub enum UpdateCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateCsrError {}
-/// Builds and sends a `UpdateCsr` call. `send` becomes available once every required parameter is set (`CsrId`, `Key`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UpdateCsrError {});
+/// Builds and sends a `UpdateCsr` call. `send` and `build` compile once every required parameter is set (`CsrId`, `Key`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateCsrBuilder<
@@ -152,21 +118,31 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
         self
     }
 }
-impl UpdateCsrBuilder<i64, ::std::string::String> {
+impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateCsrInput)
+    where
+        CsrId_: self::required::CsrId<i64>,
+        Key_: self::required::Key<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateCsrInput {
-                csr_id: self.csr_id,
-                key: self.key,
+                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
+                key: <Key_ as self::required::Key<
+                    ::std::string::String,
+                >>::into_value(self.key),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateCsrInput {
+    pub fn build(self) -> UpdateCsrInput
+    where
+        CsrId_: self::required::CsrId<i64>,
+        Key_: self::required::Key<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -175,9 +151,46 @@ impl UpdateCsrBuilder<i64, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateCsrOutput,
         ::alibabacloud_runtime::SdkError<UpdateCsrError>,
-    > {
+    >
+    where
+        CsrId_: self::required::CsrId<i64>,
+        Key_: self::required::Key<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateCsr` needs its required parameter `CsrId`",
+        label = "`CsrId` is not set",
+        note = "set it with `.csr_id(…)` before this call"
+    )]
+    pub trait CsrId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Key` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateCsr` needs its required parameter `Key`",
+        label = "`Key` is not set",
+        note = "set it with `.key(…)` before this call"
+    )]
+    pub trait Key<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::CsrId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::Key<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -48,18 +48,20 @@ impl ::alibabacloud_runtime::Operation for UpdateDeploymentJobStatusInput {
 ///   "RequestId": "EA69E364-5CBB-50E8-BF09-E8CAA396A4F8"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDeploymentJobStatusOutput {
     /// Wire name `Data`: any JSON value. Example: `[]`.
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `EA69E364-5CBB-50E8-BF09-E8CAA396A4F8`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateDeploymentJobStatusOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
+    request_id value, }
+);
 /// The errors `UpdateDeploymentJobStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,44 +69,8 @@ pub enum UpdateDeploymentJobStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateDeploymentJobStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateDeploymentJobStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateDeploymentJobStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateDeploymentJobStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateDeploymentJobStatusError {}
-/// Builds and sends a `UpdateDeploymentJobStatus` call. `send` becomes available once every required parameter is set (`JobId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UpdateDeploymentJobStatusError {});
+/// Builds and sends a `UpdateDeploymentJobStatus` call. `send` and `build` compile once every required parameter is set (`JobId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDeploymentJobStatusBuilder<
@@ -161,25 +127,35 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
         self
     }
 }
-impl UpdateDeploymentJobStatusBuilder<i64, ::std::string::String> {
+impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateDeploymentJobStatusInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateDeploymentJobStatusInput {
-                job_id: self.job_id,
-                status: self.status,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateDeploymentJobStatusInput {
+    pub fn build(self) -> UpdateDeploymentJobStatusInput
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -188,9 +164,46 @@ impl UpdateDeploymentJobStatusBuilder<i64, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateDeploymentJobStatusOutput,
         ::alibabacloud_runtime::SdkError<UpdateDeploymentJobStatusError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateDeploymentJobStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateDeploymentJobStatus` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateDeploymentJobStatus` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

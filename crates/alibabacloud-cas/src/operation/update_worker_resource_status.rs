@@ -53,18 +53,20 @@ impl ::alibabacloud_runtime::Operation for UpdateWorkerResourceStatusInput {
 ///   "RequestId": "12345678-1234-1234-1234-123456789ABC"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateWorkerResourceStatusOutput {
     /// Wire name `Data`: any JSON value. Example: `[]`.
-    #[serde(rename = "Data", default)]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UpdateWorkerResourceStatusOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
+    request_id value, }
+);
 /// The errors `UpdateWorkerResourceStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -72,44 +74,8 @@ pub enum UpdateWorkerResourceStatusError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UpdateWorkerResourceStatusError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UpdateWorkerResourceStatusError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UpdateWorkerResourceStatusError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UpdateWorkerResourceStatusError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UpdateWorkerResourceStatusError {}
-/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` becomes available once every required parameter is set (`JobId`, `WorkerId`, `Status`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UpdateWorkerResourceStatusError {});
+/// Builds and sends a `UpdateWorkerResourceStatus` call. `send` and `build` compile once every required parameter is set (`JobId`, `WorkerId`, `Status`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateWorkerResourceStatusBuilder<
@@ -194,26 +160,44 @@ impl<
         self
     }
 }
-impl UpdateWorkerResourceStatusBuilder<i64, i64, ::std::string::String> {
+impl<
+    JobId_,
+    WorkerId_,
+    Status_,
+> UpdateWorkerResourceStatusBuilder<JobId_, WorkerId_, Status_> {
     fn into_parts(
         self,
     ) -> (
         crate::Client,
         ::alibabacloud_runtime::CallOptions,
         UpdateWorkerResourceStatusInput,
-    ) {
+    )
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UpdateWorkerResourceStatusInput {
-                job_id: self.job_id,
-                worker_id: self.worker_id,
-                status: self.status,
+                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
+                worker_id: <WorkerId_ as self::required::WorkerId<
+                    i64,
+                >>::into_value(self.worker_id),
+                status: <Status_ as self::required::Status<
+                    ::std::string::String,
+                >>::into_value(self.status),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UpdateWorkerResourceStatusInput {
+    pub fn build(self) -> UpdateWorkerResourceStatusInput
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -222,9 +206,62 @@ impl UpdateWorkerResourceStatusBuilder<i64, i64, ::std::string::String> {
     ) -> ::std::result::Result<
         UpdateWorkerResourceStatusOutput,
         ::alibabacloud_runtime::SdkError<UpdateWorkerResourceStatusError>,
-    > {
+    >
+    where
+        JobId_: self::required::JobId<i64>,
+        WorkerId_: self::required::WorkerId<i64>,
+        Status_: self::required::Status<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UpdateWorkerResourceStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `JobId`",
+        label = "`JobId` is not set",
+        note = "set it with `.job_id(…)` before this call"
+    )]
+    pub trait JobId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `WorkerId`",
+        label = "`WorkerId` is not set",
+        note = "set it with `.worker_id(…)` before this call"
+    )]
+    pub trait WorkerId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UpdateWorkerResourceStatus` needs its required parameter `Status`",
+        label = "`Status` is not set",
+        note = "set it with `.status(…)` before this call"
+    )]
+    pub trait Status<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::JobId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::WorkerId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
+    }
+}
+impl self::required::Status<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -51,22 +51,20 @@ impl ::alibabacloud_runtime::Operation for UploadCsrInput {
 ///   "RequestId": "CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UploadCsrOutput {
     /// Wire name `CsrId`: 64-bit integer. Example: `2271`.
-    #[serde(
-        rename = "CsrId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub csr_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `CBF1E9B7-D6A0-4E9E-AD3E-2B47E6C2837D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UploadCsrOutput { "CsrId" = 0, "RequestId" = 1, } { 0 csr_id lenient, 1 request_id
+    value, }
+);
 /// The errors `UploadCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -74,44 +72,8 @@ pub enum UploadCsrError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UploadCsrError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UploadCsrError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UploadCsrError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UploadCsrError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UploadCsrError {}
-/// Builds and sends a `UploadCsr` call. `send` becomes available once every required parameter is set (`Csr`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UploadCsrError {});
+/// Builds and sends a `UploadCsr` call. `send` and `build` compile once every required parameter is set (`Csr`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadCsrBuilder<Csr_ = ::alibabacloud_runtime::Missing> {
@@ -190,22 +152,30 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         self
     }
 }
-impl UploadCsrBuilder<::std::string::String> {
+impl<Csr_> UploadCsrBuilder<Csr_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput)
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadCsrInput {
                 name: self.name,
-                csr: self.csr,
+                csr: <Csr_ as self::required::Csr<
+                    ::std::string::String,
+                >>::into_value(self.csr),
                 key: self.key,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadCsrInput {
+    pub fn build(self) -> UploadCsrInput
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -214,9 +184,30 @@ impl UploadCsrBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UploadCsrOutput,
         ::alibabacloud_runtime::SdkError<UploadCsrError>,
-    > {
+    >
+    where
+        Csr_: self::required::Csr<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadCsr` needs its required parameter `Csr`",
+        label = "`Csr` is not set",
+        note = "set it with `.csr(…)` before this call"
+    )]
+    pub trait Csr<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Csr<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -57,18 +57,20 @@ impl ::alibabacloud_runtime::Operation for UploadPCACertInput {
     }
 }
 /// The decoded answer of `UploadPCACert`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UploadPCACertOutput {
     /// Wire name `Identifier`: string.
-    #[serde(rename = "Identifier", default)]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UploadPCACertOutput { "Identifier" = 0, "RequestId" = 1, } { 0 identifier value, 1
+    request_id value, }
+);
 /// The errors `UploadPCACert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,44 +78,8 @@ pub enum UploadPCACertError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UploadPCACertError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UploadPCACertError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UploadPCACertError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UploadPCACertError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UploadPCACertError {}
-/// Builds and sends a `UploadPCACert` call. `send` becomes available once every required parameter is set (`Cert`, `WarehouseId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UploadPCACertError {});
+/// Builds and sends a `UploadPCACert` call. `send` and `build` compile once every required parameter is set (`Cert`, `WarehouseId`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadPCACertBuilder<
@@ -227,23 +193,35 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         self
     }
 }
-impl UploadPCACertBuilder<::std::string::String, i64> {
+impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput)
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         (
             self._client,
             self._options,
             UploadPCACertInput {
-                cert: self.cert,
+                cert: <Cert_ as self::required::Cert<
+                    ::std::string::String,
+                >>::into_value(self.cert),
                 name: self.name,
                 private_key: self.private_key,
-                warehouse_id: self.warehouse_id,
+                warehouse_id: <WarehouseId_ as self::required::WarehouseId<
+                    i64,
+                >>::into_value(self.warehouse_id),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadPCACertInput {
+    pub fn build(self) -> UploadPCACertInput
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -252,9 +230,46 @@ impl UploadPCACertBuilder<::std::string::String, i64> {
     ) -> ::std::result::Result<
         UploadPCACertOutput,
         ::alibabacloud_runtime::SdkError<UploadPCACertError>,
-    > {
+    >
+    where
+        Cert_: self::required::Cert<::std::string::String>,
+        WarehouseId_: self::required::WarehouseId<i64>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadPCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Cert` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadPCACert` needs its required parameter `Cert`",
+        label = "`Cert` is not set",
+        note = "set it with `.cert(…)` before this call"
+    )]
+    pub trait Cert<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `WarehouseId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadPCACert` needs its required parameter `WarehouseId`",
+        label = "`WarehouseId` is not set",
+        note = "set it with `.warehouse_id(…)` before this call"
+    )]
+    pub trait WarehouseId<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Cert<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::WarehouseId<i64> for i64 {
+    fn into_value(self) -> i64 {
+        self
     }
 }
 impl crate::Client {

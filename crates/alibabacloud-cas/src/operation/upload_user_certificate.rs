@@ -28,9 +28,7 @@ pub struct UploadUserCertificateInput {
     pub key: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub encrypt_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 encryption certificate.
     ///
@@ -38,10 +36,7 @@ pub struct UploadUserCertificateInput {
     pub encrypt_private_key: ::std::option::Option<::std::string::String>,
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub sign_cert: ::std::option::Option<::std::string::String>,
     /// The PEM private key of the SM2 signing certificate.
     ///
@@ -115,25 +110,22 @@ impl ::alibabacloud_runtime::Operation for UploadUserCertificateInput {
 ///   "ResourceId": "cas-upload-xki1d0"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UploadUserCertificateOutput {
     /// Wire name `CertId`: 64-bit integer. Example: `12345`.
-    #[serde(
-        rename = "CertId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub cert_id: ::std::option::Option<i64>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `BDB81BA2-E1F5-4D08-A2DD-4BE2BF44C90E`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceId`: string. Example: `cas-upload-j2ofdb`.
-    #[serde(rename = "ResourceId", default)]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    UploadUserCertificateOutput { "CertId" = 0, "RequestId" = 1, "ResourceId" = 2, } { 0
+    cert_id lenient, 1 request_id value, 2 resource_id value, }
+);
 /// A structure of the operation, at `request[9].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct TagsItem {
@@ -146,8 +138,8 @@ pub struct TagsItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagsItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// The errors `UploadUserCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -157,44 +149,8 @@ pub enum UploadUserCertificateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl UploadUserCertificateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for UploadUserCertificateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        UploadUserCertificateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for UploadUserCertificateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for UploadUserCertificateError {}
-/// Builds and sends a `UploadUserCertificate` call. `send` becomes available once every required parameter is set (`Name`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(UploadUserCertificateError {});
+/// Builds and sends a `UploadUserCertificate` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
@@ -327,9 +283,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 encryption certificate.
     ///
-    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCA***
-    /// -----END CERTIFICATE-----`.
+    /// Wire name `EncryptCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCA***\n-----END CERTIFICATE-----`.
     pub fn encrypt_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -365,10 +319,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// The PEM SM2 signing certificate.
     ///
-    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----
-    /// MIICDzCCAbagAw****
-    /// -----END CERTIFICATE-----
-    /// `.
+    /// Wire name `SignCert`: string. Example: `-----BEGIN CERTIFICATE-----\nMIICDzCCAbagAw****\n-----END CERTIFICATE-----\n`.
     pub fn sign_cert(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -441,19 +392,20 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         self
     }
 }
-impl UploadUserCertificateBuilder<::std::string::String> {
+impl<Name_> UploadUserCertificateBuilder<Name_> {
     fn into_parts(
         self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UploadUserCertificateInput,
-    ) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadUserCertificateInput)
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             UploadUserCertificateInput {
-                name: self.name,
+                name: <Name_ as self::required::Name<
+                    ::std::string::String,
+                >>::into_value(self.name),
                 client_token: self.client_token,
                 cert: self.cert,
                 key: self.key,
@@ -467,7 +419,10 @@ impl UploadUserCertificateBuilder<::std::string::String> {
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> UploadUserCertificateInput {
+    pub fn build(self) -> UploadUserCertificateInput
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -476,9 +431,30 @@ impl UploadUserCertificateBuilder<::std::string::String> {
     ) -> ::std::result::Result<
         UploadUserCertificateOutput,
         ::alibabacloud_runtime::SdkError<UploadUserCertificateError>,
-    > {
+    >
+    where
+        Name_: self::required::Name<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`UploadUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`UploadUserCertificate` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Name<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -71,22 +71,20 @@ impl ::alibabacloud_runtime::Operation for VerifyInput {
 ///   "SignatureValid": true
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct VerifyOutput {
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `1ed33293-2e48-6b14-861e-538e28e408eb`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SignatureValid`: boolean. Documented values: `true`, `false`. Example: `true`.
-    #[serde(
-        rename = "SignatureValid",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub signature_valid: ::std::option::Option<bool>,
 }
+::alibabacloud_runtime::decode_struct!(
+    VerifyOutput { "RequestId" = 0, "SignatureValid" = 1, } { 0 request_id value, 1
+    signature_valid lenient, }
+);
 /// The documented values of `request[3]`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -104,74 +102,11 @@ pub enum SigningAlgorithm {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl SigningAlgorithm {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &[
-        "SHA256withRSA",
-        "SHA256withRSA/PSS",
-        "SHA256withECDSA",
-        "SM3withSM2",
-    ];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256withRsa => "SHA256withRSA",
-            Self::Sha256withRsaPss => "SHA256withRSA/PSS",
-            Self::Sha256withEcdsa => "SHA256withECDSA",
-            Self::Sm3withSm2 => "SM3withSM2",
-            Self::Unknown(other) => other.as_str(),
-        }
+::alibabacloud_runtime::string_enum!(
+    SigningAlgorithm { Sha256withRsa = "SHA256withRSA", Sha256withRsaPss =
+    "SHA256withRSA/PSS", Sha256withEcdsa = "SHA256withECDSA", Sm3withSm2 = "SM3withSM2",
     }
-}
-impl ::std::convert::From<&str> for SigningAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "SHA256withRSA" => Self::Sha256withRsa,
-            "SHA256withRSA/PSS" => Self::Sha256withRsaPss,
-            "SHA256withECDSA" => Self::Sha256withEcdsa,
-            "SM3withSM2" => Self::Sm3withSm2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SigningAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SigningAlgorithm {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for SigningAlgorithm {
-    fn as_str(&self) -> &str {
-        SigningAlgorithm::as_str(self)
-    }
-}
-impl ::serde::Serialize for SigningAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SigningAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for SigningAlgorithm {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+);
 /// The documented values of `request[4]`: `RAW`, `DIGEST`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -185,65 +120,7 @@ pub enum MessageType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl MessageType {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["RAW", "DIGEST"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "RAW",
-            Self::Digest => "DIGEST",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RAW" => Self::Raw,
-            "DIGEST" => Self::Digest,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for MessageType {
-    fn as_str(&self) -> &str {
-        MessageType::as_str(self)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for MessageType {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(MessageType { Raw = "RAW", Digest = "DIGEST", });
 /// The errors `Verify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -251,44 +128,8 @@ pub enum VerifyError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl VerifyError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for VerifyError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        VerifyError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for VerifyError {}
-/// Builds and sends a `Verify` call. `send` becomes available once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(VerifyError {});
+/// Builds and sends a `Verify` call. `send` and `build` compile once every required parameter is set (`Message`, `SigningAlgorithm`, `MessageType`, `SignatureValue`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct VerifyBuilder<
@@ -479,31 +320,51 @@ impl<
         self
     }
 }
-impl VerifyBuilder<
-    ::std::string::String,
-    SigningAlgorithm,
-    MessageType,
-    ::std::string::String,
-> {
+impl<
+    Message_,
+    SigningAlgorithm_,
+    MessageType_,
+    SignatureValue_,
+> VerifyBuilder<Message_, SigningAlgorithm_, MessageType_, SignatureValue_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput)
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             VerifyInput {
-                message: self.message,
+                message: <Message_ as self::required::Message<
+                    ::std::string::String,
+                >>::into_value(self.message),
                 custom_identifier: self.custom_identifier,
                 cert_identifier: self.cert_identifier,
-                signing_algorithm: self.signing_algorithm,
-                message_type: self.message_type,
-                signature_value: self.signature_value,
+                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
+                    SigningAlgorithm,
+                >>::into_value(self.signing_algorithm),
+                message_type: <MessageType_ as self::required::MessageType<
+                    MessageType,
+                >>::into_value(self.message_type),
+                signature_value: <SignatureValue_ as self::required::SignatureValue<
+                    ::std::string::String,
+                >>::into_value(self.signature_value),
                 warehouse_id: self.warehouse_id,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> VerifyInput {
+    pub fn build(self) -> VerifyInput
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -512,9 +373,78 @@ impl VerifyBuilder<
     ) -> ::std::result::Result<
         VerifyOutput,
         ::alibabacloud_runtime::SdkError<VerifyError>,
-    > {
+    >
+    where
+        Message_: self::required::Message<::std::string::String>,
+        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
+        MessageType_: self::required::MessageType<MessageType>,
+        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`VerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `Message`",
+        label = "`Message` is not set",
+        note = "set it with `.message(…)` before this call"
+    )]
+    pub trait Message<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `SigningAlgorithm`",
+        label = "`SigningAlgorithm` is not set",
+        note = "set it with `.signing_algorithm(…)` before this call"
+    )]
+    pub trait SigningAlgorithm<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `MessageType`",
+        label = "`MessageType` is not set",
+        note = "set it with `.message_type(…)` before this call"
+    )]
+    pub trait MessageType<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SignatureValue` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`Verify` needs its required parameter `SignatureValue`",
+        label = "`SignatureValue` is not set",
+        note = "set it with `.signature_value(…)` before this call"
+    )]
+    pub trait SignatureValue<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::Message<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SigningAlgorithm<SigningAlgorithm> for SigningAlgorithm {
+    fn into_value(self) -> SigningAlgorithm {
+        self
+    }
+}
+impl self::required::MessageType<MessageType> for MessageType {
+    fn into_value(self) -> MessageType {
+        self
+    }
+}
+impl self::required::SignatureValue<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -214,6 +214,15 @@ impl<P: ProvideCredentials> ProvideCredentials for CachingProvider<P> {
         Box::pin(self.credentials())
     }
 
+    fn credentials_now(&self) -> Option<Credentials> {
+        // Only a cached set that is not due for a refresh: the first rule of `credentials`.
+        let st = self.lock();
+        st.cached
+            .as_ref()
+            .filter(|c| self.fresh(c, SystemTime::now()))
+            .cloned()
+    }
+
     fn name(&self) -> &'static str {
         self.inner.name()
     }

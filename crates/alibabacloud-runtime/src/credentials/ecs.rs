@@ -85,8 +85,8 @@ impl EcsRamRoleProvider {
                 self.endpoint
             ))
         };
-        crate::client::install_default_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = crate::tls::http_client_builder()
+            .map_err(|e| fail("cannot build an HTTP client", &e))?
             .connect_timeout(self.timeout)
             .timeout(self.timeout)
             // The session token must never reach another host.
@@ -139,9 +139,12 @@ impl EcsRamRoleProvider {
                 &resp.status(),
             ));
         }
-        let body = read_text(resp)
-            .await
-            .map_err(|e| fail("no credentials", &e))?;
+        // The body holds the secret and the token: wipe it once parsed.
+        let body = zeroize::Zeroizing::new(
+            read_text(resp)
+                .await
+                .map_err(|e| fail("no credentials", &e))?,
+        );
         let parsed: RoleCredentials = serde_json::from_str(&body)
             .map_err(|e| fail("the credentials are not the expected JSON", &e))?;
         if parsed.code.as_deref().is_some_and(|c| c != "Success") {

@@ -26,9 +26,20 @@ pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 /// Environment variable holding the STS security token, for temporary credentials.
 pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
-/// A string that must never be printed: its `Debug` and `Display` show `** redacted **`.
+/// A string that must never be printed: its `Debug` and `Display` show `** redacted **`, and
+/// its memory is overwritten with zeros when it is dropped.
+///
+/// Only this value's own buffer is wiped: copies the caller keeps, and transient copies in HTTP
+/// buffers and signed headers, are not.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Zeroes the whole allocated capacity, with writes the compiler may not elide.
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl Secret {
     /// Wraps a secret value.
@@ -195,6 +206,13 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials that are valid now.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
 
+    /// Credentials that are at hand without waiting (fixed ones, or a cached set that is still
+    /// fresh), or `None` to make the caller use [`ProvideCredentials::provide_credentials`].
+    /// The client asks this first on every attempt: it saves boxing a future.
+    fn credentials_now(&self) -> Option<Credentials> {
+        None
+    }
+
     /// A short name for error messages, such as `environment`.
     fn name(&self) -> &'static str;
 }
@@ -204,6 +222,10 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        (**self).credentials_now()
     }
 
     fn name(&self) -> &'static str {
@@ -228,6 +250,10 @@ impl ProvideCredentials for StaticProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         let creds = self.credentials.clone();
         Box::pin(async move { Ok(creds) })
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        Some(self.credentials.clone())
     }
 
     fn name(&self) -> &'static str {

@@ -4,9 +4,11 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 
 use super::{
-    RequestExtras, SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext,
+    Chunked, RequestExtras, SignableRequest, SignatureOutput, SignatureVersion, Signer,
+    SigningContext,
 };
 use crate::credentials::Credentials;
+use crate::params::Params;
 
 /// The V1 signer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,7 +62,13 @@ fn signature_into(
     string_to_sign: &str,
     out: &mut [u8; SIGNATURE_LEN],
 ) -> usize {
-    // The key is the secret plus `&`; short secrets are assembled on the stack.
+    let mut mac = keyed_mac(access_key_secret);
+    mac.update(string_to_sign.as_bytes());
+    finish_into(mac, out)
+}
+
+/// HMAC-SHA1 keyed with the secret plus `&`; short secrets are assembled on the stack.
+fn keyed_mac(access_key_secret: &str) -> Hmac<sha1::Sha1> {
     let mut stack = [0u8; 128];
     let heap;
     let key: &[u8] = if access_key_secret.len() < stack.len() {
@@ -72,9 +80,12 @@ fn signature_into(
         &heap
     };
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(string_to_sign.as_bytes());
+    <Hmac<sha1::Sha1> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+/// Base64 of the MAC into `out`; returns the length.
+fn finish_into(mac: Hmac<sha1::Sha1>, out: &mut [u8; SIGNATURE_LEN]) -> usize {
     base64::engine::general_purpose::STANDARD
         .encode_slice(mac.finalize().into_bytes(), out)
         .unwrap_or(0)
@@ -87,7 +98,7 @@ pub fn common_params<'a>(
     context: &'a SigningContext,
 ) -> Vec<(&'a str, &'a str)> {
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(request.params.len() + 10);
-    all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    all.extend(request.params.entries());
     push_common(&mut all, request, Some(credentials), context);
     all
 }
@@ -115,39 +126,161 @@ fn push_common<'a>(
     }
 }
 
+/// The common parameters in sorted order (key, then value), borrowed, on the stack. Without
+/// credentials (an anonymous operation) only `Action`, `Format`, `SignatureNonce`,
+/// `Timestamp` and `Version`.
+fn sorted_common_params<'a>(
+    request: &SignableRequest<'a>,
+    credentials: Option<&'a Credentials>,
+    timestamp: &'a str,
+    nonce: &'a str,
+) -> ([(&'a str, &'a str); 9], usize) {
+    let mut all = [("", ""); 9];
+    let mut n = 0;
+    let mut push = |k: &'a str, v: &'a str| {
+        all[n] = (k, v);
+        n += 1;
+    };
+    // Byte order of the keys: `AccessKeyId` < `Action` < `Format` < `SecurityToken` <
+    // `SignatureMethod` < `SignatureNonce` < `SignatureVersion` < `Timestamp` < `Version`.
+    let token = credentials.and_then(|c| c.security_token());
+    if let Some(credentials) = credentials {
+        push("AccessKeyId", credentials.access_key_id());
+    }
+    push("Action", request.action);
+    push("Format", "JSON");
+    if let Some(token) = token {
+        push("SecurityToken", token.expose());
+    }
+    if credentials.is_some() {
+        push("SignatureMethod", "HMAC-SHA1");
+    }
+    push("SignatureNonce", nonce);
+    if credentials.is_some() {
+        push("SignatureVersion", "1.0");
+    }
+    push("Timestamp", timestamp);
+    push("Version", request.version);
+    (all, n)
+}
+
+/// Appends the canonical query of `params` and `common` to `query` and, in the same pass, its
+/// percent-encoding (what the string to sign holds after `METHOD&%2F&`) to `to_sign`.
+fn write_query_and_string_to_sign<F: FnMut(&[u8])>(
+    query: &mut String,
+    to_sign: &mut Chunked<F>,
+    params: &Params,
+    common: &[(&str, &str)],
+) {
+    let extra_len: usize = common.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    query.reserve(params.text_len() * 5 / 4 + params.len() * 2 + extra_len * 5 / 4);
+    let mut first = true;
+    super::for_each_sorted(params, common, |k, v| {
+        if !first {
+            query.push('&');
+            to_sign.push(b"%26");
+        }
+        first = false;
+        encode_twice(query, to_sign, k);
+        query.push('=');
+        to_sign.push(b"%3D");
+        encode_twice(query, to_sign, v);
+    });
+}
+
+/// Percent-encodes `input` into `query` and encodes that once more into `to_sign`: a literal
+/// byte is the same in both, any other byte is `%XX` in the query and `%25XX` in the string to
+/// sign.
+fn encode_twice<F: FnMut(&[u8])>(query: &mut String, to_sign: &mut Chunked<F>, input: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = input.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if crate::encode::is_unreserved(b) {
+            continue;
+        }
+        if run < i {
+            // A run of unreserved bytes is ASCII, so it starts and ends on character
+            // boundaries: `get` checks two bytes instead of decoding the run.
+            let literal = input.get(run..i).unwrap_or_default();
+            query.push_str(literal);
+            to_sign.push(literal.as_bytes());
+        }
+        let hi = HEX[(b >> 4) as usize];
+        let lo = HEX[(b & 0xf) as usize];
+        query.push('%');
+        query.push(hi as char);
+        query.push(lo as char);
+        to_sign.push(&[b'%', b'2', b'5', hi, lo]);
+        run = i + 1;
+    }
+    if run < bytes.len() {
+        let literal = input.get(run..).unwrap_or_default();
+        query.push_str(literal);
+        to_sign.push(literal.as_bytes());
+    }
+}
+
 impl Signer for V1Signer {
     fn version(&self) -> SignatureVersion {
         SignatureVersion::V1
     }
 
-    fn sign_with(
+    /// Writes the canonical query (business and common parameters, sorted) and then
+    /// `&Signature=…` into `out`'s query buffer; V1 sends no headers but the body's
+    /// `content-type`. The string to sign is escaped straight into the HMAC through a stack
+    /// buffer, never assembled. Form parameters are signed with the query (an extra buffer);
+    /// an anonymous request gets neither key nor signature.
+    fn sign_into(
         &self,
         request: &SignableRequest<'_>,
         extras: &RequestExtras<'_>,
         credentials: Option<&Credentials>,
-        context: &SigningContext,
-    ) -> SignedRequest {
-        let mut all: Vec<(&str, &str)> =
-            Vec::with_capacity(request.params.len() + extras.form.len() + 10);
-        all.extend(request.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        push_common(&mut all, request, credentials, context);
-        let mut query = super::canonical_query(&all);
-        let headers = match extras.content_type {
-            Some(content_type) => vec![("content-type", content_type.to_string())],
-            None => Vec::new(),
-        };
+        timestamp: &str,
+        nonce: &str,
+        out: &mut SignatureOutput,
+    ) {
+        let (common, n) = sorted_common_params(request, credentials, timestamp, nonce);
+        let common = &common[..n];
+        if let Some(content_type) = extras.content_type {
+            out.push_header("content-type", content_type);
+        }
         let Some(credentials) = credentials else {
-            return SignedRequest { query, headers };
+            super::write_canonical_query(out.query_buf(), request.params, common);
+            return;
         };
-        // Form parameters travel in the body but are signed together with the query.
-        let to_sign = if extras.form.is_empty() {
-            string_to_sign(request.method, &query)
-        } else {
-            all.extend(extras.form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            string_to_sign(request.method, &super::canonical_query(&all))
-        };
+
+        let mut mac = keyed_mac(credentials.access_key_secret().expose());
+        {
+            let mut to_sign = Chunked::new(|data: &[u8]| mac.update(data));
+            to_sign.push(request.method.as_bytes());
+            to_sign.push(b"&%2F&");
+            if extras.form.is_empty() {
+                // One pass writes the query and its encoding again into the string to sign.
+                write_query_and_string_to_sign(
+                    out.query_buf(),
+                    &mut to_sign,
+                    request.params,
+                    common,
+                );
+            } else {
+                super::write_canonical_query(out.query_buf(), request.params, common);
+                // Form parameters travel in the body but are signed together with the query.
+                let mut all: Vec<(&str, &str)> = request.params.entries().collect();
+                all.extend(extras.form.entries());
+                let all = Params::from_pairs(&all);
+                let mut signed_query = String::new();
+                super::write_canonical_query(&mut signed_query, &all, common);
+                // The query is encoded already: encoding it again only escapes `%`, `=` and `&`.
+                to_sign.push_reencoded_query(signed_query.as_bytes());
+            }
+            to_sign.flush();
+        }
         let mut sig = [0u8; SIGNATURE_LEN];
-        let len = signature_into(credentials.access_key_secret().expose(), &to_sign, &mut sig);
+        let len = finish_into(mac, &mut sig);
+
+        let query = out.query_buf();
+        query.reserve(11 + 3 * SIGNATURE_LEN);
         query.push_str("&Signature=");
         for &b in &sig[..len] {
             // Base64 uses `+`, `/` and `=` besides letters and digits.
@@ -158,7 +291,6 @@ impl Signer for V1Signer {
                 _ => query.push(b as char),
             }
         }
-        SignedRequest { query, headers }
     }
 }
 

@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    RequestExtras, SignableRequest, SignatureVersion, SignedRequest, Signer, SigningContext,
+    Chunked, RequestExtras, SignableRequest, SignatureOutput, SignatureVersion, Signer, hex_into,
     hex_lower,
 };
 use crate::credentials::Credentials;
@@ -99,64 +99,165 @@ pub fn authorization(access_key_id: &str, signed_headers: &str, signature: &str)
     )
 }
 
+/// The signed headers of a request without `x-acs-*` header parameters, in canonical (sorted)
+/// order, without and with a body `content-type` and a security token.
+macro_rules! signed_headers {
+    ($($token:literal)?) => {
+        concat!(
+            "host;x-acs-action;x-acs-content-sha256;x-acs-date;",
+            $($token,)?
+            "x-acs-signature-nonce;x-acs-version"
+        )
+    };
+}
+const SIGNED_HEADERS: [&str; 4] = [
+    signed_headers!(),
+    signed_headers!("x-acs-security-token;"),
+    concat!("content-type;", signed_headers!()),
+    concat!("content-type;", signed_headers!("x-acs-security-token;")),
+];
+
 impl Signer for V3Signer {
     fn version(&self) -> SignatureVersion {
         SignatureVersion::V3
     }
 
-    fn sign_with(
+    /// Writes the canonical query into `out`'s query buffer and the headers (`host`,
+    /// `x-acs-action`, `x-acs-version`, `x-acs-date`, `x-acs-signature-nonce`,
+    /// `x-acs-content-sha256`, the body's `content-type`, `x-acs-security-token` for STS
+    /// credentials, `authorization`) into its header text. Without `x-acs-*` header parameters
+    /// the canonical request is hashed as it is produced, through a stack buffer, never
+    /// assembled; the hashes and the signature are hex-encoded on the stack. An anonymous
+    /// request (no credentials) gets no token and no `authorization`.
+    fn sign_into(
         &self,
         request: &SignableRequest<'_>,
         extras: &RequestExtras<'_>,
         credentials: Option<&Credentials>,
-        context: &SigningContext,
-    ) -> SignedRequest {
-        let query = super::canonical_query(request.params);
-        let hashed_payload = sha256_hex(request.body);
-        let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(9);
-        headers.extend([
-            ("host", request.host.to_string()),
-            ("x-acs-action", request.action.to_string()),
-            ("x-acs-version", request.version.to_string()),
-            ("x-acs-date", context.timestamp.clone()),
-            ("x-acs-signature-nonce", context.nonce.clone()),
-            ("x-acs-content-sha256", hashed_payload.clone()),
-        ]);
+        timestamp: &str,
+        nonce: &str,
+        out: &mut SignatureOutput,
+    ) {
+        super::write_canonical_query(out.query_buf(), request.params, &[]);
+
+        let mut payload_hash = [0u8; 64];
+        if request.body.is_empty() {
+            payload_hash.copy_from_slice(EMPTY_BODY_SHA256.as_bytes());
+        } else {
+            hex_into(&Sha256::digest(request.body), &mut payload_hash);
+        }
+        let payload_hash = std::str::from_utf8(&payload_hash).unwrap_or_default();
+        let token = credentials
+            .and_then(|c| c.security_token())
+            .map(|t| t.expose());
+        let id = credentials.map_or("", |c| c.access_key_id());
+
+        out.reserve_values(
+            request.host.len()
+                + request.action.len()
+                + request.version.len()
+                + timestamp.len()
+                + nonce.len()
+                + payload_hash.len()
+                + extras.content_type.map_or(0, str::len)
+                + token.map_or(0, str::len)
+                + ALGORITHM.len()
+                + id.len()
+                + SIGNED_HEADERS[3].len()
+                + 64
+                + 40,
+        );
+        out.push_header("host", request.host);
+        out.push_header("x-acs-action", request.action);
+        out.push_header("x-acs-version", request.version);
+        out.push_header("x-acs-date", timestamp);
+        out.push_header("x-acs-signature-nonce", nonce);
+        out.push_header("x-acs-content-sha256", payload_hash);
         if let Some(content_type) = extras.content_type {
-            headers.push(("content-type", content_type.to_string()));
+            out.push_header("content-type", content_type);
         }
         let Some(credentials) = credentials else {
-            return SignedRequest { query, headers };
+            return;
         };
-        if let Some(token) = credentials.security_token() {
-            headers.push(("x-acs-security-token", token.expose().to_string()));
+        if let Some(token) = token {
+            out.push_header("x-acs-security-token", token);
         }
-        let mut to_sign: Vec<(&str, &str)> =
-            Vec::with_capacity(headers.len() + extras.headers.len());
-        to_sign.extend(headers.iter().map(|(n, v)| (*n, v.as_str())));
-        to_sign.extend(
-            extras
-                .headers
-                .iter()
-                .filter(|(n, _)| is_acs_header(n))
-                .map(|(n, v)| (n.as_str(), v.as_str())),
-        );
-        let (canonical, signed_headers) = canonical_request(
-            request.method,
-            request.path,
-            &query,
-            &to_sign,
-            &hashed_payload,
-        );
-        let sig = signature(
-            credentials.access_key_secret().expose(),
-            &string_to_sign(&canonical),
-        );
-        headers.push((
-            "authorization",
-            authorization(credentials.access_key_id(), &signed_headers, &sig),
-        ));
-        SignedRequest { query, headers }
+
+        let mut hasher = Sha256::new();
+        let signed_headers: std::borrow::Cow<'static, str> =
+            if extras.headers.entries().any(|(n, _)| is_acs_header(n)) {
+                // `x-acs-*` header parameters are signed too: the general (allocating) path.
+                let mut to_sign: Vec<(&str, &str)> = out.headers().collect();
+                to_sign.extend(extras.headers.entries().filter(|(n, _)| is_acs_header(n)));
+                let (canonical, signed_headers) = canonical_request(
+                    request.method,
+                    request.path,
+                    out.query(),
+                    &to_sign,
+                    payload_hash,
+                );
+                hasher.update(canonical.as_bytes());
+                signed_headers.into()
+            } else {
+                let signed_headers = SIGNED_HEADERS
+                    [usize::from(token.is_some()) + 2 * usize::from(extras.content_type.is_some())];
+                let query = out.query();
+                let mut canonical = Chunked::new(|data: &[u8]| hasher.update(data));
+                for piece in [request.method, "\n", request.path, "\n", query, "\n"] {
+                    canonical.push(piece.as_bytes());
+                }
+                // Names in sorted order; values trimmed (the hash has no spaces).
+                let mut line = |name: &str, value: &str| {
+                    for piece in [name, ":", value, "\n"] {
+                        canonical.push(piece.as_bytes());
+                    }
+                };
+                if let Some(content_type) = extras.content_type {
+                    line("content-type", content_type.trim());
+                }
+                line("host", request.host.trim());
+                line("x-acs-action", request.action.trim());
+                line("x-acs-content-sha256", payload_hash);
+                line("x-acs-date", timestamp.trim());
+                if let Some(token) = token {
+                    line("x-acs-security-token", token.trim());
+                }
+                line("x-acs-signature-nonce", nonce.trim());
+                line("x-acs-version", request.version.trim());
+                for piece in ["\n", signed_headers, "\n", payload_hash] {
+                    canonical.push(piece.as_bytes());
+                }
+                canonical.flush();
+                signed_headers.into()
+            };
+
+        // The string to sign, `ACS3-HMAC-SHA256\n` + hex(SHA-256(canonical request)).
+        let mut to_sign = [0u8; ALGORITHM.len() + 1 + 64];
+        to_sign[..ALGORITHM.len()].copy_from_slice(ALGORITHM.as_bytes());
+        to_sign[ALGORITHM.len()] = b'\n';
+        hex_into(&hasher.finalize(), &mut to_sign[ALGORITHM.len() + 1..]);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(
+            credentials.access_key_secret().expose().as_bytes(),
+        )
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(&to_sign);
+        let mut signature = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut signature);
+        let signature = std::str::from_utf8(&signature).unwrap_or_default();
+
+        out.push_header_with("authorization", |text| {
+            for piece in [
+                ALGORITHM,
+                " Credential=",
+                id,
+                ",SignedHeaders=",
+                &signed_headers,
+                ",Signature=",
+                signature,
+            ] {
+                text.push_str(piece);
+            }
+        });
     }
 }
 

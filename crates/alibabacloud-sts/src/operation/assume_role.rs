@@ -64,50 +64,54 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleInput {
 ///   "SourceIdentity": "Alice"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    #[serde(rename = "AssumedRoleUser", default)]
     pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
     /// Wire name `Credentials`: [`Credentials`].
-    #[serde(rename = "Credentials", default)]
     pub credentials: ::std::option::Option<Credentials>,
     /// Wire name `RequestId`: string. Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
-    #[serde(rename = "SourceIdentity", default)]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumeRoleOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "RequestId" = 2,
+    "SourceIdentity" = 3, } { 0 assumed_role_user value, 1 credentials value, 2
+    request_id value, 3 source_identity value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/adminrole/alice`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `34458433936495****:alice`.
-    #[serde(rename = "AssumedRoleId", default)]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
+    value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.L4aBSCSJVMuKg5U1****`.
-    #[serde(rename = "AccessKeyId", default)]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
-    #[serde(rename = "AccessKeySecret", default)]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `Expiration`: string. Example: `2015-04-09T11:52:19Z`.
-    #[serde(rename = "Expiration", default)]
     pub expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityToken`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SecurityToken", default)]
     pub security_token: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
+    expiration value, 3 security_token value, }
+);
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
@@ -153,143 +157,21 @@ pub enum AssumeRoleError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AssumeRoleError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::AuthenticationFailApiPassword(m) => m,
-            Self::AuthenticationFailApiUsername(m) => m,
-            Self::EntityNotExistRole(m) => m,
-            Self::InternalError(m) => m,
-            Self::InvalidParameterContentType(m) => m,
-            Self::InvalidParameterDurationSeconds(m) => m,
-            Self::InvalidParameterExternalId(m) => m,
-            Self::InvalidParameterPolicyGrammar(m) => m,
-            Self::InvalidParameterPolicySize(m) => m,
-            Self::InvalidParameterRoleArn(m) => m,
-            Self::InvalidParameterRoleSessionName(m) => m,
-            Self::InvalidParameterSerialNumber(m) => m,
-            Self::InvalidParameterTokenCode(m) => m,
-            Self::NoPermission(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `AuthenticationFail.ApiPassword`.
-    pub fn is_authentication_fail_api_password(&self) -> bool {
-        ::std::matches!(self, Self::AuthenticationFailApiPassword(_))
-    }
-    /// Whether this is `AuthenticationFail.ApiUsername`.
-    pub fn is_authentication_fail_api_username(&self) -> bool {
-        ::std::matches!(self, Self::AuthenticationFailApiUsername(_))
-    }
-    /// Whether this is `EntityNotExist.Role`.
-    pub fn is_entity_not_exist_role(&self) -> bool {
-        ::std::matches!(self, Self::EntityNotExistRole(_))
-    }
-    /// Whether this is `InternalError`.
-    pub fn is_internal_error(&self) -> bool {
-        ::std::matches!(self, Self::InternalError(_))
-    }
-    /// Whether this is `InvalidParameter.ContentType`.
-    pub fn is_invalid_parameter_content_type(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterContentType(_))
-    }
-    /// Whether this is `InvalidParameter.DurationSeconds`.
-    pub fn is_invalid_parameter_duration_seconds(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterDurationSeconds(_))
-    }
-    /// Whether this is `InvalidParameter.ExternalId`.
-    pub fn is_invalid_parameter_external_id(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterExternalId(_))
-    }
-    /// Whether this is `InvalidParameter.PolicyGrammar`.
-    pub fn is_invalid_parameter_policy_grammar(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterPolicyGrammar(_))
-    }
-    /// Whether this is `InvalidParameter.PolicySize`.
-    pub fn is_invalid_parameter_policy_size(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterPolicySize(_))
-    }
-    /// Whether this is `InvalidParameter.RoleArn`.
-    pub fn is_invalid_parameter_role_arn(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterRoleArn(_))
-    }
-    /// Whether this is `InvalidParameter.RoleSessionName`.
-    pub fn is_invalid_parameter_role_session_name(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterRoleSessionName(_))
-    }
-    /// Whether this is `InvalidParameter.SerialNumber`.
-    pub fn is_invalid_parameter_serial_number(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterSerialNumber(_))
-    }
-    /// Whether this is `InvalidParameter.TokenCode`.
-    pub fn is_invalid_parameter_token_code(&self) -> bool {
-        ::std::matches!(self, Self::InvalidParameterTokenCode(_))
-    }
-    /// Whether this is `NoPermission`.
-    pub fn is_no_permission(&self) -> bool {
-        ::std::matches!(self, Self::NoPermission(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AssumeRoleError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "AuthenticationFail.ApiPassword" => {
-                Self::AuthenticationFailApiPassword(metadata)
-            }
-            "AuthenticationFail.ApiUsername" => {
-                Self::AuthenticationFailApiUsername(metadata)
-            }
-            "EntityNotExist.Role" => Self::EntityNotExistRole(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.ContentType" => Self::InvalidParameterContentType(metadata),
-            "InvalidParameter.DurationSeconds" => {
-                Self::InvalidParameterDurationSeconds(metadata)
-            }
-            "InvalidParameter.ExternalId" => Self::InvalidParameterExternalId(metadata),
-            "InvalidParameter.PolicyGrammar" => {
-                Self::InvalidParameterPolicyGrammar(metadata)
-            }
-            "InvalidParameter.PolicySize" => Self::InvalidParameterPolicySize(metadata),
-            "InvalidParameter.RoleArn" => Self::InvalidParameterRoleArn(metadata),
-            "InvalidParameter.RoleSessionName" => {
-                Self::InvalidParameterRoleSessionName(metadata)
-            }
-            "InvalidParameter.SerialNumber" => {
-                Self::InvalidParameterSerialNumber(metadata)
-            }
-            "InvalidParameter.TokenCode" => Self::InvalidParameterTokenCode(metadata),
-            "NoPermission" => Self::NoPermission(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AssumeRoleError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AssumeRoleError {}
-/// Builds and sends a `AssumeRole` call. `send` becomes available once every required parameter is set (`RoleArn`, `RoleSessionName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(
+    AssumeRoleError { AuthenticationFailApiPassword = "AuthenticationFail.ApiPassword",
+    AuthenticationFailApiUsername = "AuthenticationFail.ApiUsername", EntityNotExistRole
+    = "EntityNotExist.Role", InternalError = "InternalError", InvalidParameterContentType
+    = "InvalidParameter.ContentType", InvalidParameterDurationSeconds =
+    "InvalidParameter.DurationSeconds", InvalidParameterExternalId =
+    "InvalidParameter.ExternalId", InvalidParameterPolicyGrammar =
+    "InvalidParameter.PolicyGrammar", InvalidParameterPolicySize =
+    "InvalidParameter.PolicySize", InvalidParameterRoleArn = "InvalidParameter.RoleArn",
+    InvalidParameterRoleSessionName = "InvalidParameter.RoleSessionName",
+    InvalidParameterSerialNumber = "InvalidParameter.SerialNumber",
+    InvalidParameterTokenCode = "InvalidParameter.TokenCode", NoPermission =
+    "NoPermission", }
+);
+/// Builds and sends a `AssumeRole` call. `send` and `build` compile once every required parameter is set (`RoleArn`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleBuilder<
@@ -419,25 +301,37 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         self
     }
 }
-impl AssumeRoleBuilder<::std::string::String, ::std::string::String> {
+impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleInput)
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleInput {
                 duration_seconds: self.duration_seconds,
                 policy: self.policy,
-                role_arn: self.role_arn,
-                role_session_name: self.role_session_name,
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
+                    ::std::string::String,
+                >>::into_value(self.role_session_name),
                 external_id: self.external_id,
                 source_identity: self.source_identity,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleInput {
+    pub fn build(self) -> AssumeRoleInput
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -446,9 +340,46 @@ impl AssumeRoleBuilder<::std::string::String, ::std::string::String> {
     ) -> ::std::result::Result<
         AssumeRoleOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleError>,
-    > {
+    >
+    where
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRole` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRole` needs its required parameter `RoleSessionName`",
+        label = "`RoleSessionName` is not set",
+        note = "set it with `.role_session_name(…)` before this call"
+    )]
+    pub trait RoleSessionName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -89,53 +89,57 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleWithOIDCInput {
 ///   "SourceIdentity": "Alice"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOIDCOutput {
     /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    #[serde(rename = "AssumedRoleUser", default)]
     pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
     /// Wire name `Credentials`: [`Credentials`].
-    #[serde(rename = "Credentials", default)]
     pub credentials: ::std::option::Option<Credentials>,
     /// Wire name `OIDCTokenInfo`: [`OidcTokenInfo`].
-    #[serde(rename = "OIDCTokenInfo", default)]
     pub oidc_token_info: ::std::option::Option<OidcTokenInfo>,
     /// Wire name `RequestId`: string. Example: `3D57EAD2-8723-1F26-B69C-F8707D8B565D`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
-    #[serde(rename = "SourceIdentity", default)]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumeRoleWithOIDCOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "OIDCTokenInfo"
+    = 2, "RequestId" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user value, 1
+    credentials value, 2 oidc_token_info value, 3 request_id value, 4 source_identity
+    value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `33157794895460****`.
-    #[serde(rename = "AssumedRoleId", default)]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
+    value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.NUgYrLnoC37mZZCNnAbez****`.
-    #[serde(rename = "AccessKeyId", default)]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
-    #[serde(rename = "AccessKeySecret", default)]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `Expiration`: string. Example: `2021-10-20T04:27:09Z`.
-    #[serde(rename = "Expiration", default)]
     pub expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityToken`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SecurityToken", default)]
     pub security_token: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
+    expiration value, 3 security_token value, }
+);
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
@@ -147,28 +151,28 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 /// A structure of the operation, at `response.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OidcTokenInfo {
     /// Wire name `ClientIds`: string. Example: `496271242565057****`.
-    #[serde(rename = "ClientIds", default)]
     pub client_ids: ::std::option::Option<::std::string::String>,
     /// Wire name `ExpirationTime`: string. Example: `2021-10-20T04:27:09Z`.
-    #[serde(rename = "ExpirationTime", default)]
     pub expiration_time: ::std::option::Option<::std::string::String>,
     /// Wire name `IssuanceTime`: string. Example: `2021-10-20T03:27:09Z`.
-    #[serde(rename = "IssuanceTime", default)]
     pub issuance_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Issuer`: string. Example: `https://dev-xxxxxx.okta.com`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Subject`: string. Example: `KryrkIdjylZb7agUgCEf****`.
-    #[serde(rename = "Subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Wire name `VerificationInfo`: string. Example: `Success`.
-    #[serde(rename = "VerificationInfo", default)]
     pub verification_info: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    OidcTokenInfo { "ClientIds" = 0, "ExpirationTime" = 1, "IssuanceTime" = 2, "Issuer" =
+    3, "Subject" = 4, "VerificationInfo" = 5, } { 0 client_ids value, 1 expiration_time
+    value, 2 issuance_time value, 3 issuer value, 4 subject value, 5 verification_info
+    value, }
+);
 /// The errors `AssumeRoleWithOIDC` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -176,44 +180,8 @@ pub enum AssumeRoleWithOIDCError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AssumeRoleWithOIDCError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AssumeRoleWithOIDCError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AssumeRoleWithOIDCError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleWithOIDCError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AssumeRoleWithOIDCError {}
-/// Builds and sends a `AssumeRoleWithOIDC` call. `send` becomes available once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(AssumeRoleWithOIDCError {});
+/// Builds and sends a `AssumeRoleWithOIDC` call. `send` and `build` compile once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithOIDCBuilder<
@@ -392,30 +360,50 @@ impl<
         self
     }
 }
-impl AssumeRoleWithOIDCBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    OidcProviderArn_,
+    RoleArn_,
+    OidcToken_,
+    RoleSessionName_,
+> AssumeRoleWithOIDCBuilder<OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithOIDCInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithOIDCInput)
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleWithOIDCInput {
-                oidc_provider_arn: self.oidc_provider_arn,
-                role_arn: self.role_arn,
-                oidc_token: self.oidc_token,
+                oidc_provider_arn: <OidcProviderArn_ as self::required::OidcProviderArn<
+                    ::std::string::String,
+                >>::into_value(self.oidc_provider_arn),
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                oidc_token: <OidcToken_ as self::required::OidcToken<
+                    ::std::string::String,
+                >>::into_value(self.oidc_token),
                 policy: self.policy,
                 duration_seconds: self.duration_seconds,
-                role_session_name: self.role_session_name,
+                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
+                    ::std::string::String,
+                >>::into_value(self.role_session_name),
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleWithOIDCInput {
+    pub fn build(self) -> AssumeRoleWithOIDCInput
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -424,9 +412,78 @@ impl AssumeRoleWithOIDCBuilder<
     ) -> ::std::result::Result<
         AssumeRoleWithOIDCOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleWithOIDCError>,
-    > {
+    >
+    where
+        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        OidcToken_: self::required::OidcToken<::std::string::String>,
+        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleWithOIDCBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `OIDCProviderArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCProviderArn`",
+        label = "`OIDCProviderArn` is not set",
+        note = "set it with `.oidc_provider_arn(…)` before this call"
+    )]
+    pub trait OidcProviderArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `OIDCToken` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCToken`",
+        label = "`OIDCToken` is not set",
+        note = "set it with `.oidc_token(…)` before this call"
+    )]
+    pub trait OidcToken<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithOIDC` needs its required parameter `RoleSessionName`",
+        label = "`RoleSessionName` is not set",
+        note = "set it with `.role_session_name(…)` before this call"
+    )]
+    pub trait RoleSessionName<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::OidcProviderArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::OidcToken<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

@@ -83,53 +83,57 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleWithSAMLInput {
 ///   "SourceIdentity": "Alice"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSAMLOutput {
     /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    #[serde(rename = "AssumedRoleUser", default)]
     pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
     /// Wire name `Credentials`: [`Credentials`].
-    #[serde(rename = "Credentials", default)]
     pub credentials: ::std::option::Option<Credentials>,
     /// Wire name `RequestId`: string. Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SAMLAssertionInfo`: [`SamlAssertionInfo`].
-    #[serde(rename = "SAMLAssertionInfo", default)]
     pub saml_assertion_info: ::std::option::Option<SamlAssertionInfo>,
     /// Wire name `SourceIdentity`: string.
-    #[serde(rename = "SourceIdentity", default)]
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumeRoleWithSAMLOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "RequestId" = 2,
+    "SAMLAssertionInfo" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user value, 1
+    credentials value, 2 request_id value, 3 saml_assertion_info value, 4 source_identity
+    value, }
+);
 /// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:sts::123456789012****:assumed-role/AdminRole/alice`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `34458433936495****:alice`.
-    #[serde(rename = "AssumedRoleId", default)]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
+    value, }
+);
 /// A structure of the operation, at `response.fields[1]` in its spec.
-#[derive(Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.L4aBSCSJVMuKg5U1****`.
-    #[serde(rename = "AccessKeyId", default)]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
-    #[serde(rename = "AccessKeySecret", default)]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `Expiration`: string. Example: `2015-04-09T11:52:19Z`.
-    #[serde(rename = "Expiration", default)]
     pub expiration: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityToken`: string, secret (redacted in `Debug`).
-    #[serde(rename = "SecurityToken", default)]
     pub security_token: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
+    expiration value, 3 security_token value, }
+);
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
@@ -141,22 +145,22 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 /// A structure of the operation, at `response.fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SamlAssertionInfo {
     /// Wire name `Issuer`: string. Example: `http://example.com/adfs/services/trust`.
-    #[serde(rename = "Issuer", default)]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Recipient`: string. Example: `https://signin.aliyun.com/saml-role/SSO`.
-    #[serde(rename = "Recipient", default)]
     pub recipient: ::std::option::Option<::std::string::String>,
     /// Wire name `Subject`: string. Example: `alice@example.com`.
-    #[serde(rename = "Subject", default)]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Wire name `SubjectType`: string. Example: `persistent`.
-    #[serde(rename = "SubjectType", default)]
     pub subject_type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    SamlAssertionInfo { "Issuer" = 0, "Recipient" = 1, "Subject" = 2, "SubjectType" = 3,
+    } { 0 issuer value, 1 recipient value, 2 subject value, 3 subject_type value, }
+);
 /// The errors `AssumeRoleWithSAML` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -166,53 +170,10 @@ pub enum AssumeRoleWithSAMLError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl AssumeRoleWithSAMLError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::InternalError(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `InternalError`.
-    pub fn is_internal_error(&self) -> bool {
-        ::std::matches!(self, Self::InternalError(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for AssumeRoleWithSAMLError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        AssumeRoleWithSAMLError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleWithSAMLError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for AssumeRoleWithSAMLError {}
-/// Builds and sends a `AssumeRoleWithSAML` call. `send` becomes available once every required parameter is set (`SAMLProviderArn`, `RoleArn`, `SAMLAssertion`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+::alibabacloud_runtime::operation_error!(
+    AssumeRoleWithSAMLError { InternalError = "InternalError", }
+);
+/// Builds and sends a `AssumeRoleWithSAML` call. `send` and `build` compile once every required parameter is set (`SAMLProviderArn`, `RoleArn`, `SAMLAssertion`); until then the compiler names the parameter still missing.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithSAMLBuilder<
@@ -349,28 +310,44 @@ impl<
         self
     }
 }
-impl AssumeRoleWithSAMLBuilder<
-    ::std::string::String,
-    ::std::string::String,
-    ::std::string::String,
-> {
+impl<
+    SamlProviderArn_,
+    RoleArn_,
+    SamlAssertion_,
+> AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, SamlAssertion_> {
     fn into_parts(
         self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithSAMLInput) {
+    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithSAMLInput)
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         (
             self._client,
             self._options,
             AssumeRoleWithSAMLInput {
-                saml_provider_arn: self.saml_provider_arn,
-                role_arn: self.role_arn,
-                saml_assertion: self.saml_assertion,
+                saml_provider_arn: <SamlProviderArn_ as self::required::SamlProviderArn<
+                    ::std::string::String,
+                >>::into_value(self.saml_provider_arn),
+                role_arn: <RoleArn_ as self::required::RoleArn<
+                    ::std::string::String,
+                >>::into_value(self.role_arn),
+                saml_assertion: <SamlAssertion_ as self::required::SamlAssertion<
+                    ::std::string::String,
+                >>::into_value(self.saml_assertion),
                 policy: self.policy,
                 duration_seconds: self.duration_seconds,
             },
         )
     }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> AssumeRoleWithSAMLInput {
+    pub fn build(self) -> AssumeRoleWithSAMLInput
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         self.into_parts().2
     }
     /// Sends the call and decodes the answer.
@@ -379,9 +356,62 @@ impl AssumeRoleWithSAMLBuilder<
     ) -> ::std::result::Result<
         AssumeRoleWithSAMLOutput,
         ::alibabacloud_runtime::SdkError<AssumeRoleWithSAMLError>,
-    > {
+    >
+    where
+        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
+        RoleArn_: self::required::RoleArn<::std::string::String>,
+        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+    {
         let (client, options, input) = self.into_parts();
         client.runtime().invoke(&input, &options).await
+    }
+}
+/// The required parameters of [`AssumeRoleWithSAMLBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the type of `SAMLProviderArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `SAMLProviderArn`",
+        label = "`SAMLProviderArn` is not set",
+        note = "set it with `.saml_provider_arn(…)` before this call"
+    )]
+    pub trait SamlProviderArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `RoleArn`",
+        label = "`RoleArn` is not set",
+        note = "set it with `.role_arn(…)` before this call"
+    )]
+    pub trait RoleArn<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+    /// Implemented by the type of `SAMLAssertion` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`AssumeRoleWithSAML` needs its required parameter `SAMLAssertion`",
+        label = "`SAMLAssertion` is not set",
+        note = "set it with `.saml_assertion(…)` before this call"
+    )]
+    pub trait SamlAssertion<T> {
+        /// The parameter's value.
+        fn into_value(self) -> T;
+    }
+}
+impl self::required::SamlProviderArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::RoleArn<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
+    }
+}
+impl self::required::SamlAssertion<::std::string::String> for ::std::string::String {
+    fn into_value(self) -> ::std::string::String {
+        self
     }
 }
 impl crate::Client {

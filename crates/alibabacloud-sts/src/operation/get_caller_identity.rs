@@ -42,31 +42,30 @@ impl ::alibabacloud_runtime::Operation for GetCallerIdentityInput {
 ///   "UserId": "216959339000****"
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityOutput {
     /// Wire name `AccountId`: string. Example: `196813200012****`.
-    #[serde(rename = "AccountId", default)]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Arn`: string. Example: `acs:ram::196813200012****:user/admin`.
-    #[serde(rename = "Arn", default)]
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `IdentityType`: string. Example: `RAMUser`.
-    #[serde(rename = "IdentityType", default)]
     pub identity_type: ::std::option::Option<::std::string::String>,
     /// Wire name `PrincipalId`: string. Example: `28877424437521****`.
-    #[serde(rename = "PrincipalId", default)]
     pub principal_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `3C87BF47-3724-5443-ADC1-5AEAD9A03EB1`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RoleId`: string. Example: `33537620082992****`.
-    #[serde(rename = "RoleId", default)]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Wire name `UserId`: string. Example: `216959339000****`.
-    #[serde(rename = "UserId", default)]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    GetCallerIdentityOutput { "AccountId" = 0, "Arn" = 1, "IdentityType" = 2,
+    "PrincipalId" = 3, "RequestId" = 4, "RoleId" = 5, "UserId" = 6, } { 0 account_id
+    value, 1 arn value, 2 identity_type value, 3 principal_id value, 4 request_id value,
+    5 role_id value, 6 user_id value, }
+);
 /// The errors `GetCallerIdentity` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -76,52 +75,9 @@ pub enum GetCallerIdentityError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl GetCallerIdentityError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::InternalError(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `InternalError`.
-    pub fn is_internal_error(&self) -> bool {
-        ::std::matches!(self, Self::InternalError(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for GetCallerIdentityError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        GetCallerIdentityError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for GetCallerIdentityError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for GetCallerIdentityError {}
+::alibabacloud_runtime::operation_error!(
+    GetCallerIdentityError { InternalError = "InternalError", }
+);
 /// Builds and sends a `GetCallerIdentity` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -27,8 +27,8 @@
 #![deny(missing_docs)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 pub use ::alibabacloud_runtime::{
-    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, RetryConfig,
-    SdkError, SignatureVersion,
+    CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
+    OperationError, RetryConfig, SdkError, SignatureVersion,
 };
 pub use ::alibabacloud_runtime::error::SdkErrorKind;
 pub use ::alibabacloud_runtime as runtime;
@@ -87,25 +87,24 @@ impl Client {
 }
 /// Decodes `body` as the success output of the operation named `action`, discarding the
 /// value: `None` for an unknown action, otherwise whether decoding succeeded. For fuzzing
-/// and conformance tests that must reach every operation's decoder.
+/// and conformance tests that must reach every operation's decoder; only with the
+/// `decode-output` feature, because it compiles every decoder into this crate.
+#[cfg(feature = "decode-output")]
 pub fn decode_output(
     action: &str,
     body: &[u8],
 ) -> ::std::option::Option<::std::result::Result<(), ::serde_json::Error>> {
-    match action {
-        "ListThings" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<
+    ::alibabacloud_runtime::de::decode_by_action(
+        &[
+            (
+                "ListThings",
+                ::alibabacloud_runtime::de::check::<
                     operation::list_things::ListThingsOutput,
-                >(body)
-                    .map(|_| ()),
-            )
-        }
-        "Ping" => {
-            ::std::option::Option::Some(
-                ::serde_json::from_slice::<operation::ping::PingOutput>(body).map(|_| ()),
-            )
-        }
-        _ => ::std::option::Option::None,
-    }
+                >,
+            ),
+            ("Ping", ::alibabacloud_runtime::de::check::<operation::ping::PingOutput>),
+        ],
+        action,
+        body,
+    )
 }

@@ -79,28 +79,25 @@ impl ::alibabacloud_runtime::Operation for CreateWidgetRequestInput {
 ///   "WidgetId": 12345
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateWidgetRequestOutput {
     /// Wire name `RequestId`: string. Example: `0A1B2C3D-0000`.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `WidgetId`: 64-bit integer. Example: `12345`.
-    #[serde(
-        rename = "WidgetId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub widget_id: ::std::option::Option<i64>,
     /// A nested object in the response.
     ///
     /// Wire name `Owner`: [`Owner`].
-    #[serde(rename = "Owner", default)]
     pub owner: ::std::option::Option<Owner>,
     /// Wire name `Certificate`: [`Certificate`].
-    #[serde(rename = "Certificate", default)]
     pub certificate: ::std::option::Option<Certificate>,
 }
+::alibabacloud_runtime::decode_struct!(
+    CreateWidgetRequestOutput { "Certificate" = 3, "Owner" = 2, "RequestId" = 0,
+    "WidgetId" = 1, } { 0 request_id value, 1 widget_id lenient, 2 owner value, 3
+    certificate value, }
+);
 /// A structure of the operation, at `request[2].items` in its spec.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct TagItem {
@@ -134,49 +131,45 @@ impl ::alibabacloud_runtime::ToParam for Settings {
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Address {
     /// Wire name `City`: string.
-    #[serde(rename = "City", default)]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `Zip`: 32-bit integer.
-    #[serde(
-        rename = "Zip",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub zip: ::std::option::Option<i32>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Address { "City" = 0, "Zip" = 1, } { 0 city value, 1 zip lenient, }
+);
 /// A structure of the operation, at `response.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Owner {
     /// Wire name `UserId`: 64-bit integer.
-    #[serde(
-        rename = "UserId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub user_id: ::std::option::Option<i64>,
     /// Wire name `FingerPrint`: string.
-    #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
     /// Wire name `Address`: [`Address`].
-    #[serde(rename = "Address", default)]
     pub address: ::std::option::Option<Address>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Owner { "Address" = 2, "FingerPrint" = 1, "UserId" = 0, } { 0 user_id lenient, 1
+    finger_print value, 2 address value, }
+);
 /// A structure of the operation, at `response.fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Certificate {
     /// Wire name `Fingerprint`: string.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// Wire name `Type`: string.
-    #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Certificate { "Fingerprint" = 0, "Type" = 1, } { 0 fingerprint value, 1 r#type value,
+    }
+);
 /// The documented values of `request[1]`: `basic`, `PRO_PLUS`, `domain_verify`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -192,67 +185,9 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Type {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["basic", "PRO_PLUS", "domain_verify"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "basic",
-            Self::ProPlus => "PRO_PLUS",
-            Self::DomainVerify => "domain_verify",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "basic" => Self::Basic,
-            "PRO_PLUS" => Self::ProPlus,
-            "domain_verify" => Self::DomainVerify,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Type {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Type {
-    fn as_str(&self) -> &str {
-        Type::as_str(self)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Type {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Type { Basic = "basic", ProPlus = "PRO_PLUS", DomainVerify = "domain_verify", }
+);
 /// The errors `CreateWidgetRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -266,64 +201,10 @@ pub enum CreateWidgetRequestError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl CreateWidgetRequestError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        match self {
-            Self::InvalidTimeStampExpired(m) => m,
-            Self::QuotaExceeded(m) => m,
-            Self::NotFoundOrder(m) => m,
-            Self::Unhandled(m) => m,
-        }
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-    /// Whether this is `InvalidTimeStamp.Expired`.
-    pub fn is_invalid_time_stamp_expired(&self) -> bool {
-        ::std::matches!(self, Self::InvalidTimeStampExpired(_))
-    }
-    /// Whether this is `Quota.Exceeded`.
-    pub fn is_quota_exceeded(&self) -> bool {
-        ::std::matches!(self, Self::QuotaExceeded(_))
-    }
-    /// Whether this is `NotFoundOrder`.
-    pub fn is_not_found_order(&self) -> bool {
-        ::std::matches!(self, Self::NotFoundOrder(_))
-    }
-}
-impl ::alibabacloud_runtime::OperationError for CreateWidgetRequestError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        match metadata.code() {
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "Quota.Exceeded" => Self::QuotaExceeded(metadata),
-            "NotFoundOrder" => Self::NotFoundOrder(metadata),
-            _ => Self::Unhandled(metadata),
-        }
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        CreateWidgetRequestError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for CreateWidgetRequestError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for CreateWidgetRequestError {}
+::alibabacloud_runtime::operation_error!(
+    CreateWidgetRequestError { InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
+    QuotaExceeded = "Quota.Exceeded", NotFoundOrder = "NotFoundOrder", }
+);
 /// Builds and sends a `CreateWidgetRequest` call. `send` becomes available once every required parameter is set (`Name`, `Type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -30,28 +30,25 @@ impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
     }
 }
 /// The decoded answer of `DescribeWidgetState`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeWidgetStateOutput {
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The widget's state.
     ///
     /// Wire name `Status`: [`Status`].
-    #[serde(rename = "Status", default)]
     pub status: ::std::option::Option<Status>,
     /// Wire name `UpdateTime`: 64-bit integer. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub update_time: ::std::option::Option<i64>,
     /// Wire name `Fingerprint`: string.
-    #[serde(rename = "Fingerprint", default)]
     pub fingerprint: ::std::option::Option<::std::string::String>,
 }
+::alibabacloud_runtime::decode_struct!(
+    DescribeWidgetStateOutput { "Fingerprint" = 3, "RequestId" = 0, "Status" = 1,
+    "UpdateTime" = 2, } { 0 request_id value, 1 status value, 2 update_time lenient, 3
+    fingerprint value, }
+);
 impl DescribeWidgetStateOutput {
     /// `UpdateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn update_time_as_system_time(
@@ -75,67 +72,9 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Status {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["pending", "ready", "failed"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Ready => "ready",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "ready" => Self::Ready,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Status {
-    fn as_str(&self) -> &str {
-        Status::as_str(self)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Status {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(
+    Status { Pending = "pending", Ready = "ready", Failed = "failed", }
+);
 /// The errors `DescribeWidgetState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -143,43 +82,7 @@ pub enum DescribeWidgetStateError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl DescribeWidgetStateError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for DescribeWidgetStateError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        DescribeWidgetStateError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for DescribeWidgetStateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for DescribeWidgetStateError {}
+::alibabacloud_runtime::operation_error!(DescribeWidgetStateError {});
 /// Builds and sends a `DescribeWidgetState` call. `send` becomes available once every required parameter is set (`WidgetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -34,61 +34,45 @@ impl ::alibabacloud_runtime::Operation for ListWidgetsInput {
     }
 }
 /// The decoded answer of `ListWidgets`. Every field is optional: a field the service omits decodes as `None`, and fields this SDK does not know are ignored.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListWidgetsOutput {
     /// Wire name `RequestId`: string.
-    #[serde(rename = "RequestId", default)]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub total_count: ::std::option::Option<i32>,
     /// Wire name `Result`: [`Result`].
-    #[serde(rename = "Result", default)]
     pub result: ::std::option::Option<Result>,
 }
+::alibabacloud_runtime::decode_struct!(
+    ListWidgetsOutput { "RequestId" = 0, "Result" = 2, "TotalCount" = 1, } { 0 request_id
+    value, 1 total_count lenient, 2 result value, }
+);
 /// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WidgetListItem {
     /// Wire name `WidgetId`: 64-bit integer.
-    #[serde(
-        rename = "WidgetId",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub widget_id: ::std::option::Option<i64>,
     /// Wire name `Type`: [`Type`].
-    #[serde(rename = "Type", default)]
     pub r#type: ::std::option::Option<Type>,
     /// Wire name `FingerPrint`: string.
-    #[serde(rename = "FingerPrint", default)]
     pub finger_print: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateTime`: 64-bit integer. Milliseconds since the Unix epoch.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient"
-    )]
     pub create_time: ::std::option::Option<i64>,
     /// Wire name `ExpireTime`: string. Milliseconds since the Unix epoch.
-    #[serde(rename = "ExpireTime", default)]
     pub expire_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Scores`: list of number.
-    #[serde(
-        rename = "Scores",
-        default,
-        deserialize_with = "::alibabacloud_runtime::de::lenient_list"
-    )]
     pub scores: ::std::option::Option<::std::vec::Vec<f64>>,
     /// Wire name `Extra`: any JSON value.
-    #[serde(rename = "Extra", default)]
     pub extra: ::std::option::Option<::serde_json::Value>,
 }
+::alibabacloud_runtime::decode_struct!(
+    WidgetListItem { "CreateTime" = 3, "ExpireTime" = 4, "Extra" = 6, "FingerPrint" = 2,
+    "Scores" = 5, "Type" = 1, "WidgetId" = 0, } { 0 widget_id lenient, 1 r#type value, 2
+    finger_print value, 3 create_time lenient, 4 expire_time value, 5 scores
+    lenient_list, 6 extra value, }
+);
 impl WidgetListItem {
     /// `CreateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn create_time_as_system_time(
@@ -106,13 +90,15 @@ impl WidgetListItem {
     }
 }
 /// A structure of the operation, at `response.fields[2]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Result {
     /// Wire name `WidgetList`: list of [`WidgetListItem`].
-    #[serde(rename = "WidgetList", default)]
     pub widget_list: ::std::option::Option<::std::vec::Vec<WidgetListItem>>,
 }
+::alibabacloud_runtime::decode_struct!(
+    Result { "WidgetList" = 0, } { 0 widget_list value, }
+);
 /// The documented values of `response.fields[2].fields[0].items.fields[1]`: `basic`, `PRO_PLUS`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
@@ -126,65 +112,7 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-impl Type {
-    /// Every documented value, as the service spells it.
-    pub const VALUES: &'static [&'static str] = &["basic", "PRO_PLUS"];
-    /// The value as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "basic",
-            Self::ProPlus => "PRO_PLUS",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "basic" => Self::Basic,
-            "PRO_PLUS" => Self::ProPlus,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Type {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::alibabacloud_runtime::enums::StringEnum for Type {
-    fn as_str(&self) -> &str {
-        Type::as_str(self)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ::alibabacloud_runtime::enums::serialize(self, s)
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        d: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::alibabacloud_runtime::enums::deserialize(d)
-    }
-}
-impl ::alibabacloud_runtime::ToParam for Type {
-    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.push(key, self.as_str());
-    }
-}
+::alibabacloud_runtime::string_enum!(Type { Basic = "basic", ProPlus = "PRO_PLUS", });
 /// The errors `ListWidgets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -192,43 +120,7 @@ pub enum ListWidgetsError {
     /// Any code outside the published table, with its message, HTTP status and request id.
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
-impl ListWidgetsError {
-    /// Everything the service said: code, message, HTTP status, request id, raw body.
-    pub fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        let Self::Unhandled(m) = self;
-        m
-    }
-    /// The error code, such as `NotFoundOrder`.
-    pub fn code(&self) -> &str {
-        self.metadata().code()
-    }
-    /// The service's message.
-    pub fn message(&self) -> &str {
-        self.metadata().message()
-    }
-    /// The request id, to quote to support.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self.metadata().request_id()
-    }
-    /// The HTTP status.
-    pub fn http_status(&self) -> u16 {
-        self.metadata().http_status()
-    }
-}
-impl ::alibabacloud_runtime::OperationError for ListWidgetsError {
-    fn from_metadata(metadata: ::alibabacloud_runtime::ErrorMetadata) -> Self {
-        Self::Unhandled(metadata)
-    }
-    fn metadata(&self) -> &::alibabacloud_runtime::ErrorMetadata {
-        ListWidgetsError::metadata(self)
-    }
-}
-impl ::std::fmt::Display for ListWidgetsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.metadata(), f)
-    }
-}
-impl ::std::error::Error for ListWidgetsError {}
+::alibabacloud_runtime::operation_error!(ListWidgetsError {});
 /// Builds and sends a `ListWidgets` call. It has no required parameters: `send` is always available.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]

@@ -1,0 +1,44 @@
+//! What every stage of the request pipeline shares: the fixed settings, the state and the
+//! shutdown signal.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::state;
+
+/// What never changes while the emulator runs.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    /// Access key id → secret.
+    pub keys: HashMap<String, String>,
+    pub max_clock_skew: Duration,
+}
+
+/// Shared by every request handler and the [`crate::Emulator`] handle.
+#[derive(Clone)]
+pub(crate) struct Context {
+    pub settings: Arc<Settings>,
+    pub state: Arc<Mutex<state::State>>,
+    /// Turns `true` when the emulator starts shutting down, so delayed answers stop waiting.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Context {
+    /// Locks the state. Never hold the guard across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, state::State> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits `delay`; returns `false` when cut short because the emulator is shutting down.
+    pub async fn pause(&self, delay: Duration) -> bool {
+        let mut stopping = self.stopping.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(delay) => true,
+            _ = stopping.wait_for(|stop| *stop) => false,
+        }
+    }
+}
