@@ -446,6 +446,14 @@ impl Client {
         ::alibabacloud_runtime::Config::builder()
             .signature_version(DEFAULT_SIGNATURE_VERSION)
     }
+    /// Builds a client from a shared configuration (such as `alibabacloud_config::load()`
+    /// returns): its credentials, region, retries, time limits and HTTP settings, with this
+    /// product's own signature scheme and endpoint map.
+    pub fn from_shared(
+        shared: &::alibabacloud_runtime::SharedConfig,
+    ) -> ::std::result::Result<Self, ::alibabacloud_runtime::config::ConfigError> {
+        Self::new(Self::config().shared(shared).build()?)
+    }
     /// Builds a client from a configuration.
     pub fn new(
         config: ::alibabacloud_runtime::Config,

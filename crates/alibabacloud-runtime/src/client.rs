@@ -82,7 +82,7 @@ impl Client {
     pub fn new(service: ServiceInfo, config: Config) -> Result<Self, ConfigError> {
         let endpoint = Endpoint::resolve(
             config.endpoint.as_ref(),
-            config.region.as_deref(),
+            config.shared.region.as_deref(),
             &service.endpoints,
         );
         let mut user_agent = format!(
@@ -93,7 +93,7 @@ impl Client {
             std::env::consts::OS,
             std::env::consts::ARCH,
         );
-        if let Some(app) = &config.app_name {
+        if let Some(app) = &config.shared.app_name {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
@@ -102,8 +102,8 @@ impl Client {
         let transport = match &config.transport {
             Some(custom) => ClientTransport::Custom(Arc::clone(custom)),
             None => ClientTransport::Reqwest(crate::transport::build_reqwest(
-                config.connect_timeout,
-                config.read_timeout,
+                config.shared.connect_timeout,
+                config.shared.read_timeout,
             )?),
         };
         let base_url = reqwest::Url::parse(&endpoint.base_url())
@@ -114,7 +114,7 @@ impl Client {
                 base_url,
                 authority: endpoint.authority(),
                 endpoint,
-                retry_bucket: RetryBucket::new(config.retry_quota),
+                retry_bucket: RetryBucket::new(config.shared.retry_quota),
                 config,
                 service,
                 user_agent,
@@ -173,9 +173,10 @@ impl Client {
         let attempts = AtomicU32::new(0);
         let sent = AtomicBool::new(false);
         let quota_exhausted = AtomicBool::new(false);
-        let operation_timeout = options
-            .operation_timeout
-            .or(self.inner.config.operation_timeout);
+        let operation_timeout =
+            options
+                .operation_timeout
+                .or(self.inner.config.shared.operation_timeout);
         let call = self.call_loop::<O>(&parts, options, &attempts, &sent, &quota_exhausted);
         let result = match operation_timeout {
             None => call.instrument(span).await,
@@ -206,10 +207,10 @@ impl Client {
         sent: &AtomicBool,
         quota_exhausted: &AtomicBool,
     ) -> Result<O::Output, SdkErrorKind<O::Error>> {
-        let retry = options.retry.unwrap_or(self.inner.config.retry);
+        let retry = options.retry.unwrap_or(self.inner.config.shared.retry);
         let attempt_timeout = options
             .attempt_timeout
-            .or(self.inner.config.attempt_timeout);
+            .or(self.inner.config.shared.attempt_timeout);
         let bucket = &self.inner.retry_bucket;
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -342,7 +343,7 @@ impl Client {
     async fn resolve_credentials<O: Operation>(
         &self,
     ) -> Result<Option<Credentials>, AttemptError<O::Error>> {
-        let provider = &self.inner.config.credentials;
+        let provider = &self.inner.config.shared.credentials;
         match O::AUTH {
             Auth::Signed => Ok(Some(match provider.credentials_now() {
                 Some(credentials) => credentials,
@@ -440,9 +441,9 @@ impl Client {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportFailure> {
         let config = &self.inner.config;
         let limits = TransportLimits {
-            max_response_body: config.max_response_body,
-            connect_timeout: config.connect_timeout,
-            read_timeout: config.read_timeout,
+            max_response_body: config.shared.max_response_body,
+            connect_timeout: config.shared.connect_timeout,
+            read_timeout: config.shared.read_timeout,
         };
         match &self.inner.transport {
             ClientTransport::Reqwest(http) => {
@@ -505,7 +506,7 @@ impl Client {
                 declared,
                 request_id,
             } => {
-                let cap = config.max_response_body;
+                let cap = config.shared.max_response_body;
                 let reason = match declared {
                     Some(len) => format!(
                         "the body announces {len} bytes, more than the limit of {cap} bytes; it was not read"
@@ -518,9 +519,9 @@ impl Client {
             }
             TransportFailure::Timeout { sent: was_sent } => {
                 let (kind, limit) = if was_sent {
-                    (TimeoutKind::Read, config.read_timeout)
+                    (TimeoutKind::Read, config.shared.read_timeout)
                 } else {
-                    (TimeoutKind::Connect, config.connect_timeout)
+                    (TimeoutKind::Connect, config.shared.connect_timeout)
                 };
                 let class = if was_sent {
                     FailureClass::Transient

@@ -4,12 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{ChainProvider, Credentials, ProvideCredentials, StaticProvider};
+use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::{Endpoint, InvalidEndpoint};
 use crate::interceptor::Interceptor;
 use crate::retry::RetryConfig;
 use crate::retry::{ClassifyRetry, StandardClassifier};
 use crate::retry_quota::RetryQuota;
+use crate::shared_config::{SharedConfig, SharedConfigBuilder};
 use crate::signing::{SignatureVersion, Signer};
 use crate::stub::OperationStub;
 use crate::transport::HttpTransport;
@@ -27,20 +28,17 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// How a client signs, where it sends, and how long it waits and retries.
+///
+/// Two kinds of setting, kept apart: the [`SharedConfig`] (credentials, region, retries, time
+/// limits, HTTP settings), the same for every product and usually loaded once by
+/// `alibabacloud_config::load()`; and the product's own settings (signature scheme, explicit
+/// endpoint), whose defaults come from the product crate and are never taken from the shared
+/// configuration.
 #[derive(Clone)]
 pub struct Config {
-    pub(crate) credentials: Arc<dyn ProvideCredentials>,
-    pub(crate) region: Option<String>,
+    pub(crate) shared: SharedConfig,
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) signature_version: SignatureVersion,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) read_timeout: Duration,
-    pub(crate) attempt_timeout: Option<Duration>,
-    pub(crate) operation_timeout: Option<Duration>,
-    pub(crate) retry: RetryConfig,
-    pub(crate) retry_quota: RetryQuota,
-    pub(crate) max_response_body: usize,
-    pub(crate) app_name: Option<String>,
     /// `None`: reqwest, called directly (no boxed future).
     pub(crate) transport: Option<Arc<dyn HttpTransport>>,
     /// `None`: the scheme of `signature_version`.
@@ -54,18 +52,9 @@ pub struct Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("credentials", &self.credentials.name())
-            .field("region", &self.region)
+            .field("shared", &self.shared)
             .field("endpoint", &self.endpoint)
             .field("signature_version", &self.signature_version)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("retry", &self.retry)
-            .field("retry_quota", &self.retry_quota)
-            .field("max_response_body", &self.max_response_body)
-            .field("app_name", &self.app_name)
             .field("transport", &self.transport)
             .field("signer", &self.signer)
             .field("classifier", &self.classifier)
@@ -77,14 +66,20 @@ impl fmt::Debug for Config {
 
 impl Config {
     /// Starts a configuration. Without [`ConfigBuilder::credentials`], credentials come from
-    /// the default chain (the `ALIBABA_CLOUD_*` environment variables).
+    /// the runtime's default chain (the `ALIBABA_CLOUD_*` environment variables, then the ECS
+    /// role named by `ALIBABA_CLOUD_ECS_METADATA`).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
 
+    /// The shared part: credentials, region, retries, time limits and HTTP settings.
+    pub fn shared(&self) -> &SharedConfig {
+        &self.shared
+    }
+
     /// The configured region, if any.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.shared.region()
     }
 
     /// The explicit endpoint, if any.
@@ -99,37 +94,37 @@ impl Config {
 
     /// The retry policy.
     pub fn retry(&self) -> RetryConfig {
-        self.retry
+        self.shared.retry()
     }
 
     /// The client-wide retry quota.
     pub fn retry_quota(&self) -> RetryQuota {
-        self.retry_quota
+        self.shared.retry_quota()
     }
 
     /// The time limit of one attempt (30 s by default; `None` only when removed explicitly).
     pub fn attempt_timeout(&self) -> Option<Duration> {
-        self.attempt_timeout
+        self.shared.attempt_timeout()
     }
 
     /// The whole-call time limit, if any (none by default).
     pub fn operation_timeout(&self) -> Option<Duration> {
-        self.operation_timeout
+        self.shared.operation_timeout()
     }
 
     /// The time limit for establishing a connection.
     pub fn connect_timeout(&self) -> Duration {
-        self.connect_timeout
+        self.shared.connect_timeout()
     }
 
     /// The time limit between reads of an answer.
     pub fn read_timeout(&self) -> Duration {
-        self.read_timeout
+        self.shared.read_timeout()
     }
 
     /// The largest response body read, in bytes.
     pub fn max_response_body(&self) -> usize {
-        self.max_response_body
+        self.shared.max_response_body()
     }
 
     /// The signer: the one set with [`ConfigBuilder::signer`], else the scheme of
@@ -178,18 +173,9 @@ pub enum ConfigError {
 /// Builds a [`Config`].
 #[derive(Default)]
 pub struct ConfigBuilder {
-    credentials: Option<Arc<dyn ProvideCredentials>>,
-    region: Option<String>,
+    shared: SharedConfigBuilder,
     endpoint: Option<String>,
     signature_version: SignatureVersion,
-    connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    attempt_timeout: Option<Option<Duration>>,
-    operation_timeout: Option<Duration>,
-    retry: Option<RetryConfig>,
-    retry_quota: Option<RetryQuota>,
-    max_response_body: Option<usize>,
-    app_name: Option<String>,
     transport: Option<Arc<dyn HttpTransport>>,
     signer: Option<Arc<dyn Signer>>,
     classifier: Option<Arc<dyn ClassifyRetry>>,
@@ -200,29 +186,49 @@ pub struct ConfigBuilder {
 impl fmt::Debug for ConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigBuilder")
-            .field("credentials", &self.credentials.as_ref().map(|c| c.name()))
-            .field("region", &self.region)
+            .field("shared", &self.shared)
             .field("endpoint", &self.endpoint)
-            .finish_non_exhaustive()
+            .field("signature_version", &self.signature_version)
+            .field("transport", &self.transport)
+            .field("signer", &self.signer)
+            .field("classifier", &self.classifier)
+            .field("interceptors", &self.interceptors)
+            .field("stub", &self.stub)
+            .finish()
     }
 }
 
 impl ConfigBuilder {
+    /// Takes every shared setting (credentials provider, region, retries, time limits, HTTP
+    /// settings) from `shared`, replacing shared settings made before on this builder. The
+    /// product's own settings (signature scheme, endpoint) are left as they are. Later calls
+    /// (such as [`region`](Self::region)) override single settings.
+    pub fn shared(mut self, shared: &SharedConfig) -> Self {
+        self.shared = shared.to_builder();
+        self
+    }
+
     /// Uses these fixed credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(Arc::new(StaticProvider::new(credentials)));
+        self.shared = self.shared.credentials(credentials);
         self
     }
 
     /// Uses this credentials provider.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
+        self.shared = self.shared.credentials_provider(provider);
+        self
+    }
+
+    /// Uses this shared credentials provider (clients built with it share its cache).
+    pub fn shared_credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.shared = self.shared.shared_credentials_provider(provider);
         self
     }
 
     /// Sets the region (such as `cn-hangzhou`), used to pick the endpoint.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.shared = self.shared.region(region);
         self
     }
 
@@ -241,59 +247,59 @@ impl ConfigBuilder {
 
     /// Time limit for establishing a connection (5 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.shared = self.shared.connect_timeout(timeout);
         self
     }
 
     /// Time limit between reads of the answer (10 s by default).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
+        self.shared = self.shared.read_timeout(timeout);
         self
     }
 
     /// Time limit for one attempt: credentials, sending and reading the whole answer
     /// ([`DEFAULT_ATTEMPT_TIMEOUT`], 30 s, by default).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(Some(timeout));
+        self.shared = self.shared.attempt_timeout(timeout);
         self
     }
 
     /// Removes the per-attempt time limit. A server that keeps sending a byte now and then can
     /// then hold an attempt forever; set an [`operation_timeout`](Self::operation_timeout).
     pub fn no_attempt_timeout(mut self) -> Self {
-        self.attempt_timeout = Some(None);
+        self.shared = self.shared.no_attempt_timeout();
         self
     }
 
     /// Time limit for a whole call, retries and backoff included (none by default).
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
+        self.shared = self.shared.operation_timeout(timeout);
         self
     }
 
     /// Sets the retry policy ([`RetryConfig::standard`] by default).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
+        self.shared = self.shared.retry(retry);
         self
     }
 
     /// Sets the client-wide retry quota ([`RetryQuota::standard`] by default; see
     /// [`crate::retry_quota`]).
     pub fn retry_quota(mut self, quota: RetryQuota) -> Self {
-        self.retry_quota = Some(quota);
+        self.shared = self.shared.retry_quota(quota);
         self
     }
 
     /// Sets the largest response body read, in bytes ([`DEFAULT_MAX_RESPONSE_BODY`], 64 MiB,
     /// by default). A longer answer ends the attempt with an error, unread beyond the cap.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = Some(bytes);
+        self.shared = self.shared.max_response_body(bytes);
         self
     }
 
     /// Adds an application name to the `User-Agent` header.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
-        self.app_name = Some(name.into());
+        self.shared = self.shared.app_name(name);
         self
     }
 
@@ -332,29 +338,12 @@ impl ConfigBuilder {
 
     /// Checks the values and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
-        if let Some(app) = &self.app_name {
-            if reqwest::header::HeaderValue::from_str(app).is_err() {
-                return Err(ConfigError::InvalidHeaderValue { field: "app_name" });
-            }
-        }
+        let shared = self.shared.build()?;
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
         Ok(Config {
-            credentials: self
-                .credentials
-                .unwrap_or_else(|| Arc::new(ChainProvider::default_chain())),
-            region: self.region,
+            shared,
             endpoint,
             signature_version: self.signature_version,
-            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
-            attempt_timeout: self
-                .attempt_timeout
-                .unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT)),
-            operation_timeout: self.operation_timeout,
-            retry: self.retry.unwrap_or_default(),
-            retry_quota: self.retry_quota.unwrap_or_default(),
-            max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
-            app_name: self.app_name,
             transport: self.transport,
             signer: self.signer,
             classifier: self

@@ -7,6 +7,9 @@
 //! * [`signing`]: the V1 (`HMAC-SHA1`) and V3 (`ACS3-HMAC-SHA256`) signature schemes behind the
 //!   [`signing::Signer`] trait;
 //! * [`credentials`]: async, refreshable credential providers (static, STS, environment, chain);
+//! * [`shared_config`]: the settings every product shares ([`SharedConfig`]: credentials,
+//!   region, retries, time limits, HTTP), apart from each product's own (signature scheme,
+//!   endpoint) in [`Config`];
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
 //! * [`client`]: the attempt pipeline (credentials → build → sign → send → classify → decode),
 //!   retries, timeouts and tracing;
@@ -50,6 +53,7 @@ pub mod redact;
 pub mod retry;
 pub mod retry_quota;
 pub mod roa;
+pub mod shared_config;
 pub mod signing;
 pub mod stub;
 pub mod text;
@@ -73,6 +77,7 @@ pub use retry_quota::RetryQuota;
 /// serde, for the `macro_rules!` generated crates expand.
 #[doc(hidden)]
 pub use serde as __serde;
+pub use shared_config::{SharedConfig, SharedConfigBuilder};
 pub use signing::SignatureVersion;
 pub use transport::HttpTransport;
 

@@ -10,8 +10,10 @@
 
 /// A reqwest client builder whose TLS is configured for the chosen backend.
 ///
-/// Fails only when the platform's certificate verifier cannot be set up.
-pub(crate) fn http_client_builder() -> Result<reqwest::ClientBuilder, String> {
+/// Other crates of the SDK (the config crate's credentials URI provider) build their clients
+/// from it too, so that they follow the same TLS choice. Fails only when the platform's
+/// certificate verifier cannot be set up.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, String> {
     let builder = reqwest::Client::builder();
     #[cfg(feature = "rustls-ring")]
     let builder = builder.tls_backend_preconfigured(ring_client_config()?);

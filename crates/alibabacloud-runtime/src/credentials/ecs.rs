@@ -39,6 +39,7 @@ pub struct EcsRamRoleProvider {
     endpoint: String,
     role_name: Option<String>,
     timeout: Duration,
+    imdsv1_fallback: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -63,7 +64,16 @@ impl EcsRamRoleProvider {
             endpoint: DEFAULT_METADATA_ENDPOINT.to_string(),
             role_name,
             timeout: Duration::from_secs(1),
+            imdsv1_fallback: false,
         }
+    }
+
+    /// Allows falling back to requests without a session token (IMDSv1) when the token
+    /// cannot be had or a request with it fails, as the official libraries do unless
+    /// `ALIBABA_CLOUD_IMDSV1_DISABLED=true`. Off by default: the hardened mode only.
+    pub fn with_imdsv1_fallback(mut self, allowed: bool) -> Self {
+        self.imdsv1_fallback = allowed;
+        self
     }
 
     /// Uses another metadata endpoint (`http://host:port`), for tests.
@@ -76,6 +86,50 @@ impl EcsRamRoleProvider {
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// Asks for a session token (the hardened mode).
+    async fn session_token(&self, http: &reqwest::Client) -> Result<String, String> {
+        let token = http
+            .put(format!("{}/latest/api/token", self.endpoint))
+            .header("X-aliyun-ecs-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)
+            .send()
+            .await
+            .map_err(|e| e.without_url().to_string())?;
+        if !token.status().is_success() {
+            return Err(token.status().to_string());
+        }
+        read_text(token).await
+    }
+
+    /// `GET /latest/meta-data/ram/security-credentials/<path>`, with the session token when
+    /// there is one; without it once more when that fails and IMDSv1 is allowed.
+    async fn get(
+        &self,
+        http: &reqwest::Client,
+        path: String,
+        token: Option<&str>,
+    ) -> Result<reqwest::Response, String> {
+        let url = format!(
+            "{}/latest/meta-data/ram/security-credentials/{path}",
+            self.endpoint
+        );
+        let send = |token: Option<&str>| {
+            let mut request = http.get(url.as_str());
+            if let Some(token) = token {
+                request = request.header("X-aliyun-ecs-metadata-token", token);
+            }
+            request.send()
+        };
+        let first = send(token).await;
+        let failed = match &first {
+            Ok(resp) => !resp.status().is_success(),
+            Err(_) => true,
+        };
+        if failed && token.is_some() && self.imdsv1_fallback {
+            return send(None).await.map_err(|e| e.without_url().to_string());
+        }
+        first.map_err(|e| e.without_url().to_string())
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
@@ -94,32 +148,16 @@ impl EcsRamRoleProvider {
             .referer(false)
             .build()
             .map_err(|e| fail("cannot build an HTTP client", &e.without_url()))?;
-        let token = http
-            .put(format!("{}/latest/api/token", self.endpoint))
-            .header("X-aliyun-ecs-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)
-            .send()
-            .await
-            .map_err(|e| fail("no session token", &e.without_url()))?;
-        if !token.status().is_success() {
-            return Err(fail("no session token", &token.status()));
-        }
-        let token = read_text(token)
-            .await
-            .map_err(|e| fail("no session token", &e))?;
-        let get = |path: String| {
-            http.get(format!(
-                "{}/latest/meta-data/ram/security-credentials/{path}",
-                self.endpoint
-            ))
-            .header("X-aliyun-ecs-metadata-token", token.as_str())
-            .send()
+        let token = match self.session_token(&http).await {
+            Ok(token) => Some(token),
+            Err(_) if self.imdsv1_fallback => None,
+            Err(e) => return Err(fail("no session token", &e)),
         };
+        let get = |path: String| self.get(&http, path, token.as_deref());
         let role = match &self.role_name {
             Some(r) => r.clone(),
             None => {
-                let resp = get(String::new())
-                    .await
-                    .map_err(|e| fail("no role", &e.without_url()))?;
+                let resp = get(String::new()).await.map_err(|e| fail("no role", &e))?;
                 if !resp.status().is_success() {
                     return Err(fail("no RAM role attached", &resp.status()));
                 }
@@ -132,7 +170,7 @@ impl EcsRamRoleProvider {
         }
         let resp = get(role.clone())
             .await
-            .map_err(|e| fail("no credentials", &e.without_url()))?;
+            .map_err(|e| fail("no credentials", &e))?;
         if !resp.status().is_success() {
             return Err(fail(
                 &format!("no credentials for role {role}"),

@@ -191,6 +191,19 @@ impl CredentialsError {
         }
     }
 
+    /// A chain's failure: `message`, then every source with why it was skipped or failed.
+    pub fn with_tried(message: impl Into<String>, tried: Vec<String>) -> Self {
+        Self {
+            message: message.into(),
+            tried,
+        }
+    }
+
+    /// The reason, without the list of sources tried.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The sources that were tried, each with why it gave nothing.
     pub fn tried(&self) -> &[String] {
         &self.tried
