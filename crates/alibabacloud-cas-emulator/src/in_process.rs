@@ -1,41 +1,24 @@
-//! The emulator behind the runtime's transport trait, with no socket: a client configured with
-//! [`InProcessEmulator`] as its transport calls the emulator's request pipeline directly.
-
-use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::sync::atomic::Ordering;
+//! The `cas` emulator behind the runtime's transport trait, with no socket.
 
 use alibabacloud_runtime::transport::{
     BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportFailure, TransportLimits,
 };
-use axum::extract::ConnectInfo;
-
-use crate::context::Context;
-use crate::listener::ConnHandle;
 
 /// An emulator that answers through the transport trait instead of a socket.
 ///
 /// Cloning shares the emulator's state; [`InProcessEmulator::handle`] gives the same
 /// inspection and fault-injection methods as a socket-served [`crate::Emulator`].
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct InProcessEmulator {
-    ctx: Context,
-    router: axum::Router,
-}
-
-impl fmt::Debug for InProcessEmulator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InProcessEmulator").finish_non_exhaustive()
-    }
+    inner: alibabacloud_emulator::InProcessEmulator,
 }
 
 impl InProcessEmulator {
     /// An emulator configured with `config`, serving no socket.
     pub fn new(config: crate::EmulatorConfig) -> Self {
-        let ctx = crate::context(&config);
-        let router = crate::server::router(ctx.clone());
-        Self { ctx, router }
+        Self {
+            inner: alibabacloud_emulator::InProcessEmulator::new(config.into_core()),
+        }
     }
 
     /// The endpoint to configure a client with: any host works; this one names the product.
@@ -45,9 +28,7 @@ impl InProcessEmulator {
 
     /// Inspects and steers the emulator (faults, orders, the audit log).
     pub fn handle(&self) -> crate::EmulatorHandle {
-        crate::EmulatorHandle {
-            ctx: self.ctx.clone(),
-        }
+        self.inner.handle()
     }
 }
 
@@ -57,42 +38,6 @@ impl HttpTransport for InProcessEmulator {
         request: HttpRequest,
         limits: TransportLimits,
     ) -> BoxFuture<'a, Result<HttpResponse, TransportFailure>> {
-        Box::pin(async move {
-            let broken = Arc::new(AtomicBool::new(false));
-            let mut builder = axum::http::Request::builder()
-                .method(request.method)
-                .uri(request.url.as_str());
-            if let Some(headers) = builder.headers_mut() {
-                *headers = request.headers;
-            }
-            let mut incoming = builder
-                .body(axum::body::Body::from(request.body))
-                .map_err(|e| TransportFailure::Construction(e.to_string()))?;
-            incoming
-                .extensions_mut()
-                .insert(ConnectInfo(ConnHandle::detached(broken.clone())));
-            let mut router = self.router.clone();
-            let response = match tower_service::Service::call(&mut router, incoming).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
-            let (parts, body) = response.into_parts();
-            let body = axum::body::to_bytes(body, limits.max_response_body).await;
-            if broken.load(Ordering::SeqCst) {
-                return Err(TransportFailure::AfterSent(
-                    "the emulator broke the connection before answering".into(),
-                ));
-            }
-            let body = body.map_err(|_| TransportFailure::TooLarge {
-                status: parts.status.as_u16(),
-                declared: None,
-                request_id: parts.headers.get("x-acs-request-id").cloned(),
-            })?;
-            Ok(HttpResponse {
-                status: parts.status.as_u16(),
-                headers: parts.headers,
-                body,
-            })
-        })
+        self.inner.send(request, limits)
     }
 }

@@ -1,5 +1,5 @@
 //! The in-memory state: orders, quota, review policy, tags, used nonces, page tokens, fault
-//! rules, counters and the audit log.
+//! rules, STS sessions, counters and the audit log.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -125,6 +125,8 @@ pub(crate) struct State {
     pub authenticated_requests: u64,
     /// Requests answered with an injected fault.
     pub faults_injected: u64,
+    /// The STS sessions handed out.
+    pub sessions: crate::sts::Sessions,
 }
 
 impl State {
@@ -144,6 +146,7 @@ impl State {
             faults: Faults::default(),
             authenticated_requests: 0,
             faults_injected: 0,
+            sessions: crate::sts::Sessions::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::route::Catalog;
 use crate::state;
 
 /// What never changes while the emulator runs.
@@ -13,6 +14,10 @@ pub(crate) struct Settings {
     /// Access key id → secret.
     pub keys: HashMap<String, String>,
     pub max_clock_skew: Duration,
+    /// The products served.
+    pub catalog: Catalog,
+    /// The account every identity belongs to.
+    pub account_id: String,
 }
 
 /// Shared by every request handler and the [`crate::Emulator`] handle.
