@@ -1,9 +1,12 @@
 //! End to end: the generated client against the emulator on loopback. The order lifecycle with
 //! both signature schemes, reliability under injected faults, token paging, many clients at
-//! once, and the attempt pipeline's seams (interceptors, classifier, in-process transport).
+//! once, the attempt pipeline's seams (interceptors, classifier, in-process transport), and
+//! every operation of every product against the multi-product emulator.
 
 mod support;
 
+#[path = "e2e/all_products.rs"]
+mod all_products;
 #[path = "e2e/lifecycle.rs"]
 mod lifecycle;
 #[path = "e2e/load.rs"]

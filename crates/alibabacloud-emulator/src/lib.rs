@@ -111,6 +111,26 @@ pub fn products() -> Vec<(&'static str, &'static str)> {
     table::products().collect()
 }
 
+/// The operations answered by stateful handlers rather than from the table, as
+/// `(product code, action)`: their answers depend on what earlier calls did (orders, tags,
+/// STS sessions) and on who signed.
+pub fn stateful_operations() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("cas", "CancelOrderRequest"),
+        ("cas", "CreateCertificateForPackageRequest"),
+        ("cas", "CreateCertificateRequest"),
+        ("cas", "CreateCertificateWithCsrRequest"),
+        ("cas", "DeleteCertificateRequest"),
+        ("cas", "DescribeCertificateState"),
+        ("cas", "ListTagResources"),
+        ("cas", "ListUserCertificateOrder"),
+        ("cas", "TagResources"),
+        ("sts", "AssumeRole"),
+        ("sts", "AssumeRoleWithOIDC"),
+        ("sts", "GetCallerIdentity"),
+    ]
+}
+
 /// How long [`Emulator::shutdown`] waits for in-flight requests before it stops the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -262,6 +282,22 @@ impl EmulatorHandle {
             .collect()
     }
 
+    /// Puts an order into the state (replacing any order with that id), as if it had been
+    /// applied for and had reached `state`: for tests whose inputs name an order id, such as
+    /// the specs' examples. An order put in [`OrderState::Certificate`] has a certificate.
+    pub fn put_order(&self, order_id: i64, domain: &str, state: OrderState) {
+        self.ctx.lock().put_order(order_id, domain, state);
+    }
+
+    /// Makes every STS credential handed out so far expired, as if their time had passed:
+    /// calls signed with them are refused with `InvalidSecurityToken.Expired`.
+    pub fn expire_sts_sessions(&self) {
+        self.ctx
+            .lock()
+            .sessions
+            .expire_all(std::time::SystemTime::now());
+    }
+
     /// How many STS sessions (assumed-role credentials) were handed out and are remembered.
     pub fn sts_sessions(&self) -> usize {
         self.ctx.lock().sessions.len()
@@ -364,6 +400,27 @@ impl Drop for Emulator {
         self.handle.ctx.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_stateful_list_names_what_the_handlers_take() {
+        let cas: Vec<&str> = super::stateful_operations()
+            .iter()
+            .filter(|(p, _)| *p == "cas")
+            .map(|(_, a)| *a)
+            .collect();
+        assert_eq!(cas.len(), 9);
+        assert!(cas.iter().all(|a| super::cas::handles(a)));
+        for (product, action) in super::stateful_operations() {
+            let table = super::table::load(product).and_then(Result::ok);
+            assert!(
+                table.is_some_and(|t| t.operations.contains_key(*action)),
+                "{product} {action} is not in the table"
+            );
         }
     }
 }

@@ -60,8 +60,9 @@ pub(crate) fn respond(
 /// The HTTP status and the JSON body of the success or error envelope.
 ///
 /// An RPC success body gets the request's `RequestId`. An ROA body is the operation's own: an
-/// object gets the request id under the spelling it already uses (`requestId` when it has
-/// none); an array or a scalar goes out as it is (the `x-acs-request-id` header carries the id).
+/// object that carries a request id (`requestId`, `RequestId` or `request_id`) gets this
+/// request's; any other body goes out as it is (an object may be a map whose every value has
+/// one type), and the `x-acs-request-id` header carries the id.
 pub(crate) fn envelope(
     env: &Envelope,
     request_id: &str,
@@ -73,11 +74,12 @@ pub(crate) fn envelope(
                 ["requestId", "RequestId", "request_id"]
                     .into_iter()
                     .find(|k| fields.contains_key(*k))
-                    .unwrap_or("requestId")
             } else {
-                "RequestId"
+                Some("RequestId")
             };
-            fields.insert(key.into(), Value::String(request_id.into()));
+            if let Some(key) = key {
+                fields.insert(key.into(), Value::String(request_id.into()));
+            }
             tracing::debug!(request_id, status = 200, "answered");
             (200, Value::Object(fields))
         }

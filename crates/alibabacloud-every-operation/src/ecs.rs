@@ -4654,7 +4654,12 @@ async fn add_tags(
         .region_id("cn-hangzhou")
         .resource_type("instance")
         .resource_id("i-bp1gtjxuuvwj17zr****")
-        .tag(vec![TagItem { key : None, value : None, key_2 : None, value_2 : None }])
+        .tag(
+            vec![
+                TagItem { key : Some("TestKey".into()), value : None, key_2 : None,
+                value_2 : None }
+            ],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -5955,7 +5960,10 @@ async fn create_nat_gateway(
         .region_id("example")
         .vpc_id("example")
         .bandwidth_package(
-            vec![BandwidthPackageItem { bandwidth : None, ip_count : None, zone : None }],
+            vec![
+                BandwidthPackageItem { bandwidth : Some(1), ip_count : None, zone : None
+                }
+            ],
         )
         .send()
         .await
@@ -8489,7 +8497,7 @@ async fn describe_ha_vips(
     let output = client
         .describe_ha_vips()
         .region_id("example")
-        .filter(vec![FilterItem { key : None, value : None }])
+        .filter(vec![FilterItem { key : Some("example".into()), value : None }])
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -13767,7 +13775,12 @@ async fn reset_disks(
     let output = client
         .reset_disks()
         .region_id("cn-hangzhou")
-        .disk(vec![DiskItem { disk_id : None, snapshot_id : None }])
+        .disk(
+            vec![
+                DiskItem { disk_id : Some("d-j6cf7l0ewidb78lq****".into()), snapshot_id :
+                None }
+            ],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;

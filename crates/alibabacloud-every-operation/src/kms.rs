@@ -3352,7 +3352,7 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_type("key")
         .resource_id(vec!["example".into()])
-        .tag(vec![TagItem { key : None, value : None }])
+        .tag(vec![TagItem { key : Some("disk-encryption".into()), value : None }])
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -3821,7 +3821,7 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_type("instance")
         .resource_id(vec!["example".into()])
-        .tag(vec![TagItem { key : None, value : None }])
+        .tag(vec![TagItem { key : Some("FinanceDept".into()), value : None }])
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -347,7 +347,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_ids(vec!["example".into()])
     ///     .resource_type("CLUSTER")
-    ///     .tags(vec![TagsItem { key: None, value: None }])
+    ///     .tags(vec![TagsItem { key: Some("env".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -341,7 +341,7 @@ impl crate::Client {
     /// let output = client
     ///     .describe_ha_vips()
     ///     .region_id("example")
-    ///     .filter(vec![FilterItem { key: None, value: None }])
+    ///     .filter(vec![FilterItem { key: Some("example".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -55,6 +55,12 @@ impl Operation {
     }
 }
 
+/// Whether `action` is one of the stateful CAS operations.
+#[cfg(test)]
+pub(crate) fn handles(action: &str) -> bool {
+    Operation::from_action(action).is_some()
+}
+
 /// Runs `action` when it is one of the stateful CAS operations: its answer and the order it
 /// concerned. `None` leaves the action to the generic handler.
 pub(crate) fn run(

@@ -346,7 +346,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("key")
     ///     .resource_id(vec!["example".into()])
-    ///     .tag(vec![TagItem { key: None, value: None }])
+    ///     .tag(vec![TagItem { key: Some("disk-encryption".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

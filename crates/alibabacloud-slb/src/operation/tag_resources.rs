@@ -393,7 +393,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("instance")
     ///     .resource_id(vec!["example".into()])
-    ///     .tag(vec![TagItem { key: None, value: None }])
+    ///     .tag(vec![TagItem { key: Some("FinanceDept".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
