@@ -12,13 +12,40 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{
-    ConfigError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,
-    DEFAULT_READ_TIMEOUT,
-};
 use crate::credentials::{ChainProvider, Credentials, ProvideCredentials, StaticProvider};
+use crate::endpoint::InvalidEndpoint;
 use crate::retry::RetryConfig;
 use crate::retry_quota::RetryQuota;
+
+/// The default time limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default time limit for reading an answer.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time limit for one attempt, from asking for credentials to the last byte of
+/// the answer. The read timeout alone is per read: a server that drips one byte every few
+/// seconds would never hit it, so this limit is what makes every call end (see ARCHITECTURE.md).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on a response body, in bytes (64 MiB). The largest real answers (pages of
+/// certificates with their PEM chains) are far smaller; anything bigger is refused unread.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
+
+/// A configuration value was invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The endpoint could not be parsed.
+    #[error(transparent)]
+    Endpoint(#[from] InvalidEndpoint),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+    /// A value cannot be sent in an HTTP header (it holds a line break or another control
+    /// character). Names the setting, never its content.
+    #[error("the {field} setting holds characters an HTTP header cannot carry (such as CR or LF)")]
+    InvalidHeaderValue {
+        /// The setting, such as `app_name`.
+        field: &'static str,
+    },
+}
 
 /// Settings that are the same for every product: see the [module documentation](self).
 #[derive(Clone)]

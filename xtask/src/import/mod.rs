@@ -12,6 +12,7 @@ pub mod merge;
 pub mod node;
 pub mod paging;
 pub mod roa;
+pub mod schema;
 pub mod service;
 
 use std::collections::BTreeMap;
@@ -165,7 +166,7 @@ pub fn read_metadata(text: &str, folder: Option<&str>) -> Result<Imported, Probl
         service.style = Some(crate::spec::ApiStyle::Roa);
     }
     let components = root.get("components");
-    let schemas = map::Schemas {
+    let schemas = schema::Schemas {
         by_name: match &components {
             Some(c) => c.node().entries("schemas")?.into_iter().collect(),
             None => BTreeMap::new(),

@@ -2,8 +2,8 @@
 //! whose object properties become `in: body` parameters (any other body is one `in: payload`
 //! parameter).
 
-use super::map::{Schemas, field, schema_shape};
 use super::node::{Node, Problem, kind};
+use super::schema::{Schemas, field, schema_shape};
 use crate::spec::{FieldSpec, HttpMethod, Location, TypeName};
 
 /// The method and path template of an ROA operation.
