@@ -214,7 +214,7 @@ impl Catalog {
         roa.sort_by_key(|p| host_product.is_none_or(|h| h.product != p.product));
         for product in roa {
             // The most literal template first: `/clusters/regions` before `/clusters/{Id}`.
-            let mut best: Option<(usize, &Arc<OperationSpec>, Vec<(String, String)>)> = None;
+            let mut best: Option<(usize, &Arc<OperationSpec>, PathValues)> = None;
             for op in product.operations.values() {
                 if op.method != req.method {
                     continue;
@@ -249,6 +249,9 @@ impl Catalog {
         }
     }
 }
+
+/// The values of a path template's placeholders, `(name, value)`.
+type PathValues = Vec<(String, String)>;
 
 fn envelope_of(p: &ProductTable) -> Envelope {
     Envelope {

@@ -55,6 +55,9 @@ impl Operation {
     }
 }
 
+/// What a CAS operation answers: its fields, or the error.
+pub(crate) type Outcome = Result<Map<String, Value>, ApiError>;
+
 /// Whether `action` is one of the stateful CAS operations.
 #[cfg(test)]
 pub(crate) fn handles(action: &str) -> bool {
@@ -63,11 +66,7 @@ pub(crate) fn handles(action: &str) -> bool {
 
 /// Runs `action` when it is one of the stateful CAS operations: its answer and the order it
 /// concerned. `None` leaves the action to the generic handler.
-pub(crate) fn run(
-    ctx: &Context,
-    action: &str,
-    caller: &Caller,
-) -> Option<(Result<Map<String, Value>, ApiError>, Option<i64>)> {
+pub(crate) fn run(ctx: &Context, action: &str, caller: &Caller) -> Option<(Outcome, Option<i64>)> {
     let op = Operation::from_action(action)?;
     let params = Params(&caller.params);
     let mut order_id = None;
