@@ -233,3 +233,47 @@ async fn cas_call_through_load_with_a_ram_role_arn_profile() {
     );
     emu.shutdown().await;
 }
+
+/// The same chain against the multi-product emulator's own STS: the role is assumed there, and
+/// CAS, served by the same process, verifies the assumed key, its token and its expiry.
+#[tokio::test]
+async fn a_ram_role_arn_profile_against_the_emulators_sts_is_verified_end_to_end() {
+    let home = TempHome::new();
+    role_profile(&home);
+    let emu = alibabacloud_emulator::Emulator::start(
+        alibabacloud_emulator::EmulatorConfig {
+            products: vec!["sts".into(), "cas".into()],
+            key_pairs: vec![("source-id".into(), "source-secret".into())],
+            ..alibabacloud_emulator::EmulatorConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let shared = loader(env(&home, &[]))
+        .sts_endpoint(emu.endpoint())
+        .load()
+        .await
+        .unwrap();
+    let cas = alibabacloud_cas::Client::new(
+        alibabacloud_cas::Client::config()
+            .shared(&shared)
+            .endpoint(emu.endpoint())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    cas.list_user_certificate_order().send().await.unwrap();
+    assert_eq!(emu.sts_sessions(), 1, "one AssumeRole");
+    let log: Vec<String> = emu.audit_log().into_iter().map(|e| e.action).collect();
+    assert_eq!(log, ["AssumeRole", "ListUserCertificateOrder"]);
+    // Once the emulator ends the session, the product refuses the cached credentials.
+    emu.expire_sts_sessions();
+    let err = cas
+        .list_user_certificate_order()
+        .send()
+        .await
+        .expect_err("expired credentials");
+    assert_eq!(err.code(), Some("InvalidSecurityToken.Expired"));
+    emu.shutdown().await;
+}
