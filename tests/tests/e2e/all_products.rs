@@ -214,10 +214,7 @@ async fn a_missing_required_parameter_gets_the_services_code() {
             if code != "MissingParameter" {
                 specific += 1;
             }
-            let answered = drop.answer().and_then(|(s, body)| {
-                let json: serde_json::Value = serde_json::from_slice(&body).ok()?;
-                Some((s, json["Code"].as_str()?.to_string()))
-            });
+            let answered = drop.answered_code();
             if result.is_ok() || answered != Some((status, code.clone())) {
                 failures.push(format!(
                     "{}: {} without {}: expected {status} {code}, got {answered:?}",
@@ -237,6 +234,100 @@ async fn a_missing_required_parameter_gets_the_services_code() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[tokio::test]
+async fn wrong_types_values_outside_their_set_and_malformed_lists_are_refused() {
+    let emu = InProcessEmulator::new(EmulatorConfig::default());
+    // (product, action, parameter replaced, what is sent instead, expected status and code)
+    let cases: &[(&str, &str, &str, &[(&str, &str)], u16, &str)] = &[
+        // An integer that is not one.
+        (
+            "ecs",
+            "DescribeDisks",
+            "PageSize",
+            &[("PageSize", "many")],
+            400,
+            "InvalidParameter",
+        ),
+        // A boolean that is not one.
+        (
+            "ecs",
+            "DescribeDisks",
+            "Portable",
+            &[("Portable", "yes")],
+            400,
+            "InvalidParameter",
+        ),
+        // A value outside the set.
+        (
+            "cas",
+            "CreateWHClientCertificate",
+            "Algorithm",
+            &[("Algorithm", "DSA_1024")],
+            400,
+            "InvalidParameter",
+        ),
+        // A list index that is not a whole number from 1, and a list sent as one value.
+        (
+            "ecs",
+            "DescribeDisks",
+            "Tag",
+            &[("Tag.0.Key", "k")],
+            400,
+            "InvalidParameter",
+        ),
+        (
+            "ecs",
+            "DescribeDisks",
+            "AdditionalAttributes",
+            &[("AdditionalAttributes", "x")],
+            400,
+            "InvalidParameter",
+        ),
+        // The same values, well-formed, are taken.
+        (
+            "ecs",
+            "DescribeDisks",
+            "PageSize",
+            &[
+                ("PageSize", "10"),
+                ("Portable", "true"),
+                ("Tag.1.Key", "k"),
+                ("AdditionalAttributes.1", "x"),
+            ],
+            200,
+            "",
+        ),
+        (
+            "cas",
+            "CreateWHClientCertificate",
+            "Algorithm",
+            &[("Algorithm", "ECC_256")],
+            200,
+            "",
+        ),
+    ];
+    for (code, action, name, sent, status, expected) in cases {
+        let product = PRODUCTS
+            .iter()
+            .find(|p| p.code == *code)
+            .expect("the product");
+        let edit = DropParameter::replacing(name, sent);
+        let mut target = in_process(&emu, code, SignatureVersion::V3);
+        target.interceptors.push(edit.shared());
+        let result = (product.call)(action, target).expect("a call").await;
+        if *status == 200 {
+            assert!(result.is_ok(), "{action} with {sent:?}: {result:?}");
+            continue;
+        }
+        assert!(result.is_err(), "{action} with {sent:?} was taken");
+        assert_eq!(
+            edit.answered_code(),
+            Some((*status, expected.to_string())),
+            "{action} with {sent:?}"
+        );
+    }
 }
 
 /// AssumeRole through the typed STS client; the credentials as the runtime takes them.

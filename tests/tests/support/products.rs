@@ -57,19 +57,29 @@ pub fn fields_arrive(case: &Case, outcome: &Outcome) -> Result<(), String> {
 }
 
 /// Removes a query parameter (`Name`, and every `Name.…` key of a list or object) before the
-/// request is signed, so the emulator sees a correctly signed request without it, and keeps
-/// the HTTP status and body of the answer.
+/// request is signed, and adds replacements, so the emulator sees a correctly signed request
+/// without it (or with other values); keeps the HTTP status and body of the answer.
 #[derive(Debug)]
 pub struct DropParameter {
     name: String,
+    replacements: Vec<(String, String)>,
     answer: Mutex<Option<(u16, Vec<u8>)>>,
 }
 
 impl DropParameter {
     /// Drops `name`.
     pub fn new(name: &str) -> Arc<Self> {
+        Self::replacing(name, &[])
+    }
+
+    /// Drops `name` and sends `replacements` instead.
+    pub fn replacing(name: &str, replacements: &[(&str, &str)]) -> Arc<Self> {
         Arc::new(DropParameter {
             name: name.to_string(),
+            replacements: replacements
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             answer: Mutex::new(None),
         })
     }
@@ -83,17 +93,26 @@ impl DropParameter {
     pub fn answer(&self) -> Option<(u16, Vec<u8>)> {
         self.answer.lock().map(|a| a.clone()).unwrap_or_default()
     }
+
+    /// The status and the error code answered (RPC `Code` or ROA `code`).
+    pub fn answered_code(&self) -> Option<(u16, String)> {
+        let (status, body) = self.answer()?;
+        let json: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        let code = json["Code"].as_str().or_else(|| json["code"].as_str())?;
+        Some((status, code.to_string()))
+    }
 }
 
 impl Interceptor for DropParameter {
     fn before_signing(&self, request: &mut UnsignedRequest<'_>) -> Result<(), InterceptorError> {
         let nested = format!("{}.", self.name);
-        let kept: Vec<(String, String)> = request
+        let mut kept: Vec<(String, String)> = request
             .params()
             .entries()
             .filter(|(k, _)| *k != self.name && !k.starts_with(&nested))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        kept.extend(self.replacements.iter().cloned());
         *request.params_mut() = Params::from_pairs(&kept);
         Ok(())
     }
