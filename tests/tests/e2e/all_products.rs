@@ -14,7 +14,7 @@ use alibabacloud_every_operation::PRODUCTS;
 use alibabacloud_every_operation::harness::{Case, Product, Target};
 use alibabacloud_runtime::{Credentials, SignatureVersion};
 
-use crate::support::products::{DropParameter, fields_arrive, in_process, socket};
+use crate::support::products::{DropBodyKey, DropParameter, fields_arrive, in_process, socket};
 
 /// The order id the `cas` specs' examples name; the tests put it into the emulator's state.
 const EXAMPLE_ORDER_ID: i64 = 123_451_222;
@@ -234,6 +234,38 @@ async fn a_missing_required_parameter_gets_the_services_code() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_roa_body_without_a_required_key_gets_the_missing_parameter_code() {
+    let root = workspace_root();
+    let emu = InProcessEmulator::new(EmulatorConfig::default());
+    let cs = PRODUCTS.iter().find(|p| p.code == "cs").expect("cs");
+    let spec = xtask::codegen::load_product(&root, &root.join("api-specs/cs"))
+        .unwrap_or_else(|e| panic!("cs does not load: {e:?}"));
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for op in &spec.operations {
+        let Some(key) = op
+            .input
+            .iter()
+            .find(|f| f.required && f.location == xtask::spec::Location::Body)
+        else {
+            continue;
+        };
+        let drop = DropBodyKey::new(&key.wire);
+        let mut target = in_process(&emu, "cs", SignatureVersion::V3);
+        target.interceptors.push(drop.shared());
+        let result = (cs.call)(&op.name, target).expect("a call").await;
+        checked += 1;
+        // `cs` publishes no error table: the platform's code, in the ROA envelope.
+        let answered = drop.answered_code();
+        if result.is_ok() || answered != Some((400, "MissingParameter".to_string())) {
+            failures.push(format!("{} without {}: {answered:?}", op.name, key.wire));
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use alibabacloud_every_operation::harness::{
 };
 use alibabacloud_runtime::interceptor::{Interceptor, InterceptorError, UnsignedRequest};
 use alibabacloud_runtime::params::Params;
-use alibabacloud_runtime::transport::HttpResponse;
+use alibabacloud_runtime::transport::{HttpRequest, HttpResponse};
 use alibabacloud_runtime::{Credentials, SignatureVersion};
 
 /// A target for `product` on the in-process emulator `emu`, signed with the default key.
@@ -114,6 +114,111 @@ impl Interceptor for DropParameter {
             .collect();
         kept.extend(self.replacements.iter().cloned());
         *request.params_mut() = Params::from_pairs(&kept);
+        Ok(())
+    }
+
+    fn after_response(&self, response: &mut HttpResponse) {
+        if let Ok(mut answer) = self.answer.lock() {
+            *answer = Some((response.status, response.body.to_vec()));
+        }
+    }
+}
+
+/// Removes a key from an ROA request's JSON body after signing and signs the request again
+/// (V3, the default key), so the emulator sees a correctly signed request without it; keeps
+/// the HTTP status and body of the answer.
+#[derive(Debug)]
+pub struct DropBodyKey {
+    key: String,
+    answer: Mutex<Option<(u16, Vec<u8>)>>,
+}
+
+impl DropBodyKey {
+    /// Drops `key`.
+    pub fn new(key: &str) -> Arc<Self> {
+        Arc::new(DropBodyKey {
+            key: key.to_string(),
+            answer: Mutex::new(None),
+        })
+    }
+
+    /// The interceptor to give a target.
+    pub fn shared(self: &Arc<Self>) -> SharedInterceptor {
+        SharedInterceptor(self.clone())
+    }
+
+    /// The status and the ROA error code answered.
+    pub fn answered_code(&self) -> Option<(u16, String)> {
+        let (status, body) = self.answer.lock().ok()?.clone()?;
+        let json: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        Some((status, json["code"].as_str()?.to_string()))
+    }
+}
+
+impl Interceptor for DropBodyKey {
+    fn after_signing(&self, request: &mut HttpRequest) -> Result<(), InterceptorError> {
+        use alibabacloud_runtime::signing::{canonical_query, v3};
+        use reqwest::header::HeaderValue;
+        let mut body: serde_json::Value = serde_json::from_slice(&request.body)?;
+        if let Some(object) = body.as_object_mut() {
+            object.remove(&self.key);
+        }
+        let bytes = serde_json::to_vec(&body)?;
+        let hash = v3::sha256_hex(&bytes);
+        request
+            .headers
+            .insert("x-acs-content-sha256", HeaderValue::from_str(&hash)?);
+        let authorization = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .ok_or("no authorization header")?
+            .to_string();
+        let signed_headers = authorization
+            .split([' ', ','])
+            .find_map(|part| part.strip_prefix("SignedHeaders="))
+            .ok_or("no SignedHeaders")?
+            .to_string();
+        let host = match request.url.port() {
+            Some(port) => format!("{}:{port}", request.url.host_str().unwrap_or_default()),
+            None => request.url.host_str().unwrap_or_default().to_string(),
+        };
+        let mut values = Vec::new();
+        for name in signed_headers.split(';') {
+            let value = match request.headers.get(name) {
+                Some(v) => v.to_str()?.to_string(),
+                None if name == "host" => host.clone(),
+                None => return Err(format!("the signed header {name} is missing").into()),
+            };
+            values.push((name.to_string(), value));
+        }
+        let refs: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let (canonical, _) = v3::canonical_request(
+            request.method.as_str(),
+            request.url.path(),
+            &canonical_query(&pairs),
+            &refs,
+            &hash,
+        );
+        let signature = v3::signature(DEFAULT_ACCESS_KEY_SECRET, &v3::string_to_sign(&canonical));
+        let authorization = v3::authorization(DEFAULT_ACCESS_KEY_ID, &signed_headers, &signature);
+        request
+            .headers
+            .insert("authorization", HeaderValue::from_str(&authorization)?);
+        if request.headers.contains_key("content-length") {
+            request
+                .headers
+                .insert("content-length", HeaderValue::from(bytes.len()));
+        }
+        request.body = bytes.into();
         Ok(())
     }
 
