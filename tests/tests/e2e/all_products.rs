@@ -268,11 +268,21 @@ async fn an_roa_body_without_a_required_key_gets_the_missing_parameter_code() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Product, action, the parameter replaced, what is sent instead, the expected status and code
+/// (200: taken).
+type BadValue = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    u16,
+    &'static str,
+);
+
 #[tokio::test]
 async fn wrong_types_values_outside_their_set_and_malformed_lists_are_refused() {
     let emu = InProcessEmulator::new(EmulatorConfig::default());
-    // (product, action, parameter replaced, what is sent instead, expected status and code)
-    let cases: &[(&str, &str, &str, &[(&str, &str)], u16, &str)] = &[
+    let cases: &[BadValue] = &[
         // An integer that is not one.
         (
             "ecs",
