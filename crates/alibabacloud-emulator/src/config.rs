@@ -44,7 +44,7 @@ pub struct EmulatorConfig {
     /// How long a client may take to send a request head; a connection that sends nothing
     /// (or stays idle between requests) that long is closed.
     pub header_read_timeout: Duration,
-    /// How many entries [`crate::Emulator::audit_log`] keeps; the oldest are dropped first.
+    /// How many entries [`crate::EmulatorHandle::audit_log`] keeps; the oldest are dropped first.
     pub audit_log_limit: usize,
     /// The account id of every identity (the long-term keys and the roles they assume).
     pub account_id: String,
@@ -94,8 +94,8 @@ impl fmt::Debug for EmulatorConfig {
 /// How certificate applications move from review to an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReviewPolicy {
-    /// Orders stay pending until [`crate::Emulator::complete_domain_verification`] and
-    /// [`crate::Emulator::finish_review`] move them.
+    /// Orders stay pending until [`crate::EmulatorHandle::complete_domain_verification`] and
+    /// [`crate::EmulatorHandle::finish_review`] move them.
     #[default]
     Manual,
     /// Orders are decided by polling: once an order has been described `after_polls` times,
@@ -110,7 +110,7 @@ pub enum ReviewPolicy {
     },
 }
 
-/// The outcome of a manual review, for [`crate::Emulator::finish_review`].
+/// The outcome of a manual review, for [`crate::EmulatorHandle::finish_review`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewOutcome {
     /// Issue the certificate: the order moves to `certificate`.
