@@ -300,6 +300,91 @@ mod tests {
         assert_eq!(match_template("/clusters", "/clusters/x"), None);
     }
 
+    fn table(product: &str, version: &str, actions: &[&str]) -> Arc<ProductTable> {
+        let operations = actions
+            .iter()
+            .map(|a| {
+                let op: OperationSpec = serde_json::from_value(serde_json::json!({
+                    "action": a, "method": "POST", "path": "/", "anonymous": false,
+                    "params": [], "response": {}, "from_example": false, "errors": []
+                }))
+                .unwrap_or_else(|e| panic!("{e}"));
+                (a.to_string(), Arc::new(op))
+            })
+            .collect();
+        Arc::new(ProductTable {
+            product: product.into(),
+            version: version.into(),
+            roa: false,
+            operations,
+        })
+    }
+
+    fn request(host: &str, query: &str) -> Incoming {
+        let uri: axum::http::Uri = format!("/?{query}").parse().unwrap_or_default();
+        let mut headers = axum::http::HeaderMap::new();
+        if let Ok(h) = host.parse() {
+            headers.insert(axum::http::header::HOST, h);
+        }
+        crate::request::parse(
+            &axum::http::Method::POST,
+            &uri,
+            &headers,
+            Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_host_settles_a_version_and_action_two_products_share() {
+        let catalog = Catalog {
+            products: vec![
+                table("alpha", "2020-01-01", &["Describe", "OnlyAlpha"]),
+                table("beta", "2020-01-01", &["Describe"]),
+            ],
+            problem: None,
+        };
+        let product_of = |host: &str, action: &str| {
+            let route = catalog.route(&request(
+                host,
+                &format!("Action={action}&Version=2020-01-01"),
+            ));
+            route.target.map(|t| t.product.product.clone()).ok()
+        };
+        assert_eq!(
+            product_of("beta.cn-hangzhou.aliyuncs.com", "Describe").as_deref(),
+            Some("beta")
+        );
+        assert_eq!(
+            product_of("alpha.example.test:8080", "Describe").as_deref(),
+            Some("alpha")
+        );
+        assert_eq!(
+            product_of("127.0.0.1:8080", "Describe").as_deref(),
+            Some("alpha")
+        );
+        // An action only one of them has goes there whatever the host.
+        assert_eq!(
+            product_of("beta.example.test", "OnlyAlpha").as_deref(),
+            Some("alpha")
+        );
+        let unknown = catalog.route(&request("beta.x", "Action=Nope&Version=2020-01-01"));
+        assert_eq!(unknown.envelope.product, "beta");
+        assert_eq!(
+            unknown.target.err().map(|e| e.code),
+            Some("InvalidAction.NotFound".into())
+        );
+        let version = catalog.route(&request("beta.x", "Action=Describe&Version=1999-01-01"));
+        assert_eq!(
+            version.envelope.product, "beta",
+            "errors before routing: the host's envelope"
+        );
+        assert_eq!(
+            version.target.err().map(|e| e.code),
+            Some("InvalidVersion".into())
+        );
+    }
+
     #[test]
     fn unknown_products_are_named() {
         let e = Catalog::load(&["nope".into()]).err().unwrap_or_default();

@@ -307,7 +307,7 @@ fn check_text(op: &OperationSpec, name: &str, ty: &TypeSpec, value: &str) -> Res
             if values.iter().any(|v| v == value) {
                 Ok(())
             } else {
-                Err(invalid(
+                Err(not_supported(
                     op,
                     name,
                     &format!("`{value}` is not one of {}.", values.join(", ")),
@@ -412,6 +412,20 @@ pub(crate) fn missing(op: &OperationSpec, name: &str) -> ApiError {
     }
 }
 
+/// A value outside the parameter's set: `Invalid<Name>.ValueNotSupported` when the operation
+/// lists it (ECS does), else as [`invalid`].
+fn not_supported(op: &OperationSpec, name: &str, detail: &str) -> ApiError {
+    let code = format!("Invalid{}.ValueNotSupported", top(name));
+    match op.error_status(&code) {
+        Some(status) => ApiError::new(
+            status,
+            &code,
+            format!("The specified parameter \"{name}\" is not valid. {detail}"),
+        ),
+        None => invalid(op, name, detail),
+    }
+}
+
 /// A parameter's value is not valid.
 pub(crate) fn invalid(op: &OperationSpec, name: &str, detail: &str) -> ApiError {
     let n = top(name);
@@ -467,6 +481,22 @@ mod tests {
         ],
         "response":{},"from_example":false,
         "errors":[["MissingParameter.Ids",403],["InvalidKind.Malformed",400]]}"#;
+
+    #[test]
+    fn a_value_outside_the_set_prefers_value_not_supported() {
+        let op = op(
+            r#"{"action":"A","method":"POST","path":"/","anonymous":false,
+            "params":[{"name":"Category","in":"query","type":{"enum":["cloud","cloud_ssd"]}}],
+            "response":{},"from_example":false,
+            "errors":[["InvalidCategory.Malformed",400],["InvalidCategory.ValueNotSupported",404]]}"#,
+        );
+        let e = run(&op, &[("Category", "tape")]).unwrap_err();
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (404, "InvalidCategory.ValueNotSupported")
+        );
+        assert_eq!(run(&op, &[("Category", "cloud")]), Ok(()));
+    }
 
     #[test]
     fn codes_follow_the_error_table() {
