@@ -37,7 +37,8 @@
 //! Tests make the emulator misbehave with [`EmulatorHandle::inject`]: throttling, 5xx errors,
 //! delays, dropped connections, truncated or malformed bodies, before or after the operation
 //! runs, for the next N requests or a seeded random fraction of them. Faults only strike
-//! requests that passed authentication, so each retry (signed afresh) is judged afresh. The
+//! requests that passed authentication (or unsigned calls of anonymous operations) and name an
+//! operation, so each retry (signed afresh) is judged afresh. The
 //! [`EmulatorHandle::audit_log`] lists only operations that were actually executed.
 //!
 //! ```no_run
@@ -383,7 +384,8 @@ impl EmulatorHandle {
     }
 
     /// How many requests passed authentication so far: every attempt of a call counts, whether
-    /// a fault struck it or not. Requests that failed authentication are not counted.
+    /// a fault struck it or not, and whether or not it named a known operation. Requests that
+    /// failed authentication, and unsigned calls of anonymous operations, are not counted.
     pub fn authenticated_requests(&self) -> u64 {
         self.ctx.lock().authenticated_requests
     }

@@ -62,7 +62,9 @@ async fn handle(
     };
     let planned = {
         let mut st = ctx.lock();
-        st.authenticated_requests += 1;
+        if call.caller.scheme.is_some() {
+            st.authenticated_requests += 1;
+        }
         let planned = st.faults.pick(Some(call.target.op.action.as_str()));
         if planned.is_some() {
             st.faults_injected += 1;
@@ -106,7 +108,11 @@ fn prepare(
     } else {
         crate::auth::authenticate(ctx, &incoming, now).map_err(fail)?
     };
-    let target = route.target.map_err(fail)?;
+    let target = route.target.map_err(|e| {
+        // Authenticated, but naming no operation: counted, never executed.
+        ctx.lock().authenticated_requests += 1;
+        fail(e)
+    })?;
     Ok((
         envelope,
         Call {
