@@ -24,13 +24,8 @@ use alibabacloud_emulator::{
 /// Version/Action parameters), ROA requests by method and path; where two served products
 /// would take the same request, the first label of the Host header (ecs.example.test) picks.
 /// Credentials from the emulated STS AssumeRole are accepted by every served product.
-///
-/// Examples:
-///   alibabacloud-emulator                                  every product
-///   alibabacloud-emulator --product ecs --product sts      ECS and STS
-///   alibabacloud-emulator --product ecs,sts,cas --listen 127.0.0.1:8080
 #[derive(clap::Parser)]
-#[command(name = "alibabacloud-emulator", version)]
+#[command(name = "alibabacloud-emulator", version, after_help = EXAMPLES)]
 struct Args {
     /// A product to serve, by code; repeatable or comma-separated [default: every product,
     /// see --list-products]
@@ -76,6 +71,12 @@ enum AutoReview {
     /// Fail the review
     Reject,
 }
+
+/// The end of `--help`: serving one, two or three products.
+const EXAMPLES: &str = "Examples:
+  alibabacloud-emulator                                  every product
+  alibabacloud-emulator --product ecs --product sts      ECS and STS
+  alibabacloud-emulator --product ecs,sts,cas --listen 127.0.0.1:8080";
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -269,6 +270,7 @@ mod tests {
             "--list-products",
             "Serving several products",
             "--product ecs --product sts",
+            "Examples:\n  alibabacloud-emulator ",
             "--listen",
             "--access-key-id",
             "--access-key-secret",
