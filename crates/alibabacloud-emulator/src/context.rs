@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::config::EmulatorConfig;
 use crate::route::Catalog;
 use crate::state;
 
@@ -45,5 +46,40 @@ impl Context {
             () = tokio::time::sleep(delay) => true,
             _ = stopping.wait_for(|stop| *stop) => false,
         }
+    }
+}
+
+/// The shared state of a fresh emulator configured with `config`. Fails on an unknown product.
+pub(crate) fn new(config: &EmulatorConfig) -> std::io::Result<Context> {
+    let catalog = Catalog::load(&config.products)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    Ok(with_catalog(config, catalog))
+}
+
+/// [`new`] for callers that cannot fail: a configuration that does not load gives an
+/// emulator answering every request with `InternalError` naming the problem.
+pub(crate) fn new_or_broken(config: &EmulatorConfig) -> Context {
+    let catalog = Catalog::load(&config.products).unwrap_or_else(|problem| {
+        tracing::error!(%problem, "the emulator cannot serve its configuration");
+        Catalog::broken(problem)
+    });
+    with_catalog(config, catalog)
+}
+
+fn with_catalog(config: &EmulatorConfig, catalog: Catalog) -> Context {
+    let settings = Settings {
+        keys: config.key_pairs.iter().cloned().collect(),
+        max_clock_skew: config.max_clock_skew,
+        catalog,
+        account_id: config.account_id.clone(),
+    };
+    Context {
+        settings: Arc::new(settings),
+        state: Arc::new(Mutex::new(state::State::new(
+            config.quota,
+            config.review,
+            config.audit_log_limit,
+        ))),
+        stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
     }
 }

@@ -11,7 +11,9 @@ use alibabacloud_runtime::transport::{
 };
 use axum::extract::ConnectInfo;
 
+use crate::config::EmulatorConfig;
 use crate::context::Context;
+use crate::handle::EmulatorHandle;
 use crate::listener::ConnHandle;
 
 /// An emulator that answers through the transport trait instead of a socket.
@@ -34,18 +36,18 @@ impl InProcessEmulator {
     /// An emulator configured with `config`, serving no socket.
     ///
     /// A configuration that cannot be served (an unknown product in
-    /// [`crate::EmulatorConfig::products`]) gives an emulator that answers every request with
+    /// [`EmulatorConfig::products`]) gives an emulator that answers every request with
     /// `InternalError` naming the problem; [`InProcessEmulator::try_new`] reports it instead.
-    pub fn new(config: crate::EmulatorConfig) -> Self {
-        let ctx = crate::context_or_broken(&config);
+    pub fn new(config: EmulatorConfig) -> Self {
+        let ctx = crate::context::new_or_broken(&config);
         let router = crate::server::router(ctx.clone());
         Self { ctx, router }
     }
 
     /// An emulator configured with `config`, serving no socket; `InvalidInput` when
-    /// [`crate::EmulatorConfig::products`] names a product the emulator does not know.
-    pub fn try_new(config: crate::EmulatorConfig) -> std::io::Result<Self> {
-        let ctx = crate::context(&config)?;
+    /// [`EmulatorConfig::products`] names a product the emulator does not know.
+    pub fn try_new(config: EmulatorConfig) -> std::io::Result<Self> {
+        let ctx = crate::context::new(&config)?;
         let router = crate::server::router(ctx.clone());
         Ok(Self { ctx, router })
     }
@@ -71,8 +73,8 @@ impl InProcessEmulator {
     }
 
     /// Inspects and steers the emulator (faults, orders, the audit log).
-    pub fn handle(&self) -> crate::EmulatorHandle {
-        crate::EmulatorHandle {
+    pub fn handle(&self) -> EmulatorHandle {
+        EmulatorHandle {
             ctx: self.ctx.clone(),
         }
     }
