@@ -129,6 +129,23 @@ pub fn generate_every_operation(products: &[Product]) -> Result<Files, String> {
     Ok(files)
 }
 
+/// The emulator's operation table, one file per product (see [`emit::emulator_table`]).
+pub fn generate_emulator_table(products: &[Product]) -> Result<Files, String> {
+    let dir = PathBuf::from(emit::emulator_table::TABLE_DIR);
+    let mut files = Files::new();
+    files.insert(
+        dir.join("index.rs"),
+        emit::emulator_table::index_rs(products),
+    );
+    for p in products {
+        files.insert(
+            dir.join(format!("{}.jsonl", p.service.product)),
+            emit::emulator_table::product_table(p)?,
+        );
+    }
+    Ok(files)
+}
+
 /// Loads every product under `<root>/api-specs` and generates all files.
 pub fn generate_all(root: &Path) -> Result<(Files, Vec<PathBuf>), Vec<String>> {
     let specs = root.join("api-specs");
@@ -157,6 +174,10 @@ pub fn generate_all(root: &Path) -> Result<(Files, Vec<PathBuf>), Vec<String>> {
     }
     if errors.is_empty() && !products.is_empty() {
         match generate_every_operation(&products) {
+            Ok(files) => all.extend(files),
+            Err(e) => errors.push(e),
+        }
+        match generate_emulator_table(&products) {
             Ok(files) => all.extend(files),
             Err(e) => errors.push(e),
         }
@@ -191,6 +212,16 @@ fn stale_files(root: &Path, files: &Files, crate_dirs: &[PathBuf]) -> Vec<PathBu
             if !files.contains_key(&rel)
                 && !emit::every_operation::HAND_WRITTEN.contains(&name.as_str())
             {
+                stale.push(rel);
+            }
+        }
+    }
+    // The emulator's table: every file in its folder is generated.
+    let table = PathBuf::from(emit::emulator_table::TABLE_DIR);
+    if let Ok(rd) = fs::read_dir(root.join(&table)) {
+        for e in rd.flatten() {
+            let rel = table.join(e.file_name());
+            if !files.contains_key(&rel) {
                 stale.push(rel);
             }
         }

@@ -1,26 +1,12 @@
-//! How the emulator is configured: keys, quota, clock skew and review policy, and the constants
-//! it shares with the real service.
+//! How the `cas` emulator is configured: the multi-product emulator's settings, serving `cas`.
 
 use std::fmt;
 use std::time::Duration;
 
-/// The access key id of [`EmulatorConfig::default`].
-pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-access-key-id";
-/// The access key secret of [`EmulatorConfig::default`].
-pub const DEFAULT_ACCESS_KEY_SECRET: &str = "emulator-access-key-secret";
-/// The number of certificate applications the default resource plan allows.
-pub const DEFAULT_QUOTA: u32 = 20;
-/// The default tolerance between a request's timestamp and the emulator's clock.
-pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
-/// The only API version the emulator (and the real `cas` service it mimics) accepts.
-pub const API_VERSION: &str = "2020-04-07";
-/// The `HostId` every error body carries.
-pub const HOST_ID: &str = "cas.aliyuncs.com";
-/// How long a client may take to send a request head (and how long an idle connection stays
-/// open) by default.
-pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many entries the audit log keeps by default; older ones are dropped first.
-pub const DEFAULT_AUDIT_LOG_LIMIT: usize = 100_000;
+use alibabacloud_emulator::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_AUDIT_LOG_LIMIT,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_QUOTA, ReviewPolicy,
+};
 
 /// How the emulator configures itself at start.
 #[derive(Clone)]
@@ -37,7 +23,7 @@ pub struct EmulatorConfig {
     /// How long a client may take to send a request head; a connection that sends nothing
     /// (or stays idle between requests) that long is closed.
     pub header_read_timeout: Duration,
-    /// How many entries [`crate::Emulator::audit_log`] keeps; the oldest are dropped first.
+    /// How many entries [`crate::EmulatorHandle::audit_log`] keeps; the oldest are dropped first.
     pub audit_log_limit: usize,
 }
 
@@ -53,6 +39,22 @@ impl Default for EmulatorConfig {
             review: ReviewPolicy::Manual,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             audit_log_limit: DEFAULT_AUDIT_LOG_LIMIT,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// The multi-product emulator's configuration serving `cas` alone.
+    pub fn into_core(self) -> alibabacloud_emulator::EmulatorConfig {
+        alibabacloud_emulator::EmulatorConfig {
+            products: vec!["cas".to_string()],
+            key_pairs: self.key_pairs,
+            quota: self.quota,
+            max_clock_skew: self.max_clock_skew,
+            review: self.review,
+            header_read_timeout: self.header_read_timeout,
+            audit_log_limit: self.audit_log_limit,
+            ..alibabacloud_emulator::EmulatorConfig::default()
         }
     }
 }
@@ -76,32 +78,4 @@ impl fmt::Debug for EmulatorConfig {
             .field("audit_log_limit", &self.audit_log_limit)
             .finish()
     }
-}
-
-/// How certificate applications move from review to an outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ReviewPolicy {
-    /// Orders stay pending until [`crate::Emulator::complete_domain_verification`] and
-    /// [`crate::Emulator::finish_review`] move them.
-    #[default]
-    Manual,
-    /// Orders are decided by polling: once an order has been described `after_polls` times,
-    /// it has moved to `certificate` (`approve`) or `verify_fail`, so the next
-    /// `DescribeCertificateState` sees the outcome. With `after_polls == 0` the very first
-    /// describe already sees it.
-    Automatic {
-        /// `true` issues the certificate, `false` fails the review.
-        approve: bool,
-        /// How many describes an order answers as still pending.
-        after_polls: u32,
-    },
-}
-
-/// The outcome of a manual review, for [`crate::Emulator::finish_review`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewOutcome {
-    /// Issue the certificate: the order moves to `certificate`.
-    Approve,
-    /// Fail the review: the order moves to `verify_fail`.
-    Reject,
 }

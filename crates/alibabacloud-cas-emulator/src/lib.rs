@@ -1,5 +1,5 @@
 //! A local, in-memory emulator of Alibaba Cloud's SSL Certificates Service (`cas`, API version
-//! `2020-04-07`).
+//! `2020-04-07`): the multi-product [`alibabacloud_emulator`] serving `cas` alone.
 //!
 //! It speaks the real wire protocol: RPC-style `POST /` (or `GET /`) requests signed with V1
 //! (`HMAC-SHA1`, `SignatureVersion=1.0`) or V3 (`ACS3-HMAC-SHA256`), verified with the very
@@ -7,24 +7,25 @@
 //! and error envelopes. Official SDKs can talk to it by pointing their endpoint at
 //! [`Emulator::endpoint`].
 //!
-//! It implements the DV certificate application lifecycle:
+//! It keeps the DV certificate application lifecycle in memory:
 //! `CreateCertificateRequest`, `CreateCertificateWithCsrRequest`,
 //! `CreateCertificateForPackageRequest`, `DescribeCertificateState`, `CancelOrderRequest`,
 //! `DeleteCertificateRequest` and `ListUserCertificateOrder`; and tags on orders:
 //! `TagResources` and `ListTagResources` (resource type `ORDER`, resource ids are order ids,
-//! paged with opaque `NextToken`s, `MaxResults` 20 by default).
+//! paged with opaque `NextToken`s, `MaxResults` 20 by default). Every other `cas` operation is
+//! validated and answered from the operation table generated from the specs.
 //!
-//! Every request goes through separate stages (see `server.rs`):
-//! parse → authenticate → inject faults → dispatch → respond.
+//! To serve several products in one process (STS credentials included), use
+//! [`alibabacloud_emulator`] directly; the types here are its own, configured for `cas`.
 //!
 //! # Fault injection
 //!
-//! Tests make the emulator misbehave with [`Emulator::inject`]: throttling, 5xx errors, delays,
-//! dropped connections, truncated or malformed bodies, before or after the operation runs,
-//! for the next N requests or a seeded random fraction of them. Faults only strike requests
-//! that passed authentication, so each retry (signed afresh) is judged afresh. The
-//! [`Emulator::audit_log`] lists only operations that were actually executed, so a test can
-//! count how many times a create ran whatever the client saw.
+//! Tests make the emulator misbehave with [`EmulatorHandle::inject`]: throttling, 5xx errors,
+//! delays, dropped connections, truncated or malformed bodies, before or after the operation
+//! runs, for the next N requests or a seeded random fraction of them. Faults only strike
+//! requests that passed authentication, so each retry (signed afresh) is judged afresh. The
+//! [`EmulatorHandle::audit_log`] lists only operations that were actually executed, so a test
+//! can count how many times a create ran whatever the client saw.
 //!
 //! ```no_run
 //! # async fn demo(emulator: &alibabacloud_cas_emulator::Emulator) {
@@ -49,53 +50,32 @@
 //! ```
 #![deny(missing_docs)]
 
-mod auth;
 mod config;
-mod context;
-mod error;
-mod fault;
-mod fault_stage;
-mod handlers;
-mod listener;
-mod request;
-mod response;
-mod server;
-mod state;
-mod tags;
+mod in_process;
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-pub use config::{
-    API_VERSION, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_AUDIT_LOG_LIMIT,
-    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_QUOTA, EmulatorConfig, HOST_ID,
+pub use alibabacloud_emulator::{
+    API_VERSION, AuditEntry, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
+    DEFAULT_AUDIT_LOG_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_QUOTA,
+    EmulatorHandle, Fault, FaultRule, FaultTiming, FaultTrigger, HOST_ID, OrderState,
     ReviewOutcome, ReviewPolicy,
 };
-pub use fault::{Fault, FaultRule, FaultTiming, FaultTrigger};
-pub use state::{AuditEntry, OrderState};
-
-use context::{Context, Settings};
-
-/// How long [`Emulator::shutdown`] waits for in-flight requests before it stops the server.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+pub use config::EmulatorConfig;
+pub use in_process::InProcessEmulator;
 
 /// A running emulator, serving on a spawned task until [`Emulator::shutdown`] (or drop).
+///
+/// It dereferences to [`EmulatorHandle`], which inspects and steers it.
 pub struct Emulator {
-    addr: SocketAddr,
-    ctx: Context,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    inner: alibabacloud_emulator::Emulator,
 }
 
 impl fmt::Debug for Emulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Emulator")
-            .field("addr", &self.addr)
+            .field("addr", &self.inner.local_addr())
             .finish_non_exhaustive()
     }
 }
@@ -105,170 +85,31 @@ impl Emulator {
     ///
     /// Must be called inside a Tokio runtime.
     pub async fn start(config: EmulatorConfig, listen: SocketAddr) -> std::io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
-        let addr = listener.local_addr()?;
-        let settings = Settings {
-            keys: config.key_pairs.iter().cloned().collect(),
-            max_clock_skew: config.max_clock_skew,
-        };
-        let ctx = Context {
-            settings: Arc::new(settings),
-            state: Arc::new(Mutex::new(state::State::new(
-                config.quota,
-                config.review,
-                config.audit_log_limit,
-            ))),
-            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
-        };
-        let app = server::router(ctx.clone());
-        let (stop, stopped) = oneshot::channel::<()>();
-        // Either an explicit stop or the handle being dropped stops the loop.
-        let task = tokio::spawn(listener::serve(
-            listener,
-            app,
-            config.header_read_timeout,
-            stopped,
-        ));
-        tracing::info!(%addr, "cas emulator listening");
-        Ok(Emulator {
-            addr,
-            ctx,
-            stop: Some(stop),
-            task: Some(task),
-        })
+        let inner = alibabacloud_emulator::Emulator::start(config.into_core(), listen).await?;
+        Ok(Emulator { inner })
     }
 
     /// The address the emulator is bound to.
     pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+        self.inner.local_addr()
     }
 
     /// The endpoint to configure a client with, such as `http://127.0.0.1:41234`.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Replaces the review policy; pending orders follow the new one from their next describe.
-    pub fn set_review_policy(&self, policy: ReviewPolicy) {
-        self.ctx.lock().review = policy;
-    }
-
-    /// Sets how many applications the resource plan still allows; `None` removes the plan.
-    pub fn set_quota(&self, quota: Option<u32>) {
-        self.ctx.lock().quota = quota;
-    }
-
-    /// Moves an order from `domain_verify` to `process`, as if its DNS record or file had been
-    /// found. Returns `false` when the order is unknown or not in `domain_verify`.
-    pub fn complete_domain_verification(&self, order_id: i64) -> bool {
-        self.ctx.lock().complete_domain_verification(order_id)
-    }
-
-    /// Ends the review of an order in `process` (or still in `domain_verify`): `certificate`
-    /// when approved, `verify_fail` when rejected. Returns `false` when the order is unknown or
-    /// not under review.
-    pub fn finish_review(&self, order_id: i64, outcome: ReviewOutcome) -> bool {
-        self.ctx
-            .lock()
-            .finish_review(order_id, outcome == ReviewOutcome::Approve)
-    }
-
-    /// The state of an order, `None` when there is no such order (or it was deleted).
-    pub fn order_state(&self, order_id: i64) -> Option<OrderState> {
-        self.ctx.lock().orders.get(&order_id).map(|o| o.state)
-    }
-
-    /// One entry per operation the emulator executed, oldest first (the most recent
-    /// [`EmulatorConfig::audit_log_limit`] of them).
-    ///
-    /// Requests that failed authentication, named an unknown version or action, or were struck
-    /// by a fault before execution never reach an operation and are not listed. A fault after
-    /// execution leaves its entry: the operation ran.
-    pub fn audit_log(&self) -> Vec<AuditEntry> {
-        self.ctx.lock().audit.iter().cloned().collect()
-    }
-
-    /// How many audit log entries were dropped because the log was full.
-    pub fn audit_log_dropped(&self) -> u64 {
-        self.ctx.lock().audit_dropped
-    }
-
-    /// How many nonces the emulator remembers right now (each is forgotten once its request's
-    /// timestamp has left the accepted window).
-    pub fn remembered_nonces(&self) -> usize {
-        self.ctx.lock().nonces.len()
-    }
-
-    /// How many applications the resource plan still allows; `None` when there is no plan.
-    pub fn quota(&self) -> Option<u32> {
-        self.ctx.lock().quota
-    }
-
-    /// The tags bound to an order, key → value (empty when none, or no such order).
-    pub fn order_tags(&self, order_id: i64) -> std::collections::BTreeMap<String, String> {
-        self.ctx
-            .lock()
-            .tags
-            .get(&order_id)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Adds a fault rule after the ones already injected. For each authenticated request, the
-    /// rules are consulted in injection order and the first that matches the action and fires
-    /// decides the fault (see [`Fault`], [`FaultTiming`] and [`FaultTrigger`]).
-    pub fn inject(&self, rule: FaultRule) {
-        tracing::debug!(?rule, "fault rule injected");
-        self.ctx.lock().faults.inject(rule);
-    }
-
-    /// Removes every fault rule; requests are answered normally again.
-    pub fn clear_faults(&self) {
-        self.ctx.lock().faults.clear();
-    }
-
-    /// How many requests passed authentication so far: every attempt of a call counts, whether
-    /// a fault struck it or not. Requests that failed authentication are not counted.
-    pub fn authenticated_requests(&self) -> u64 {
-        self.ctx.lock().authenticated_requests
-    }
-
-    /// How many requests were answered with an injected fault so far.
-    pub fn faults_injected(&self) -> u64 {
-        self.ctx.lock().faults_injected
+        self.inner.endpoint()
     }
 
     /// Stops accepting connections, lets in-flight requests finish (for a few seconds at most)
     /// and waits for the server task. Answers held back by [`Fault::Delay`] go out at once.
-    pub async fn shutdown(mut self) {
-        self.ctx.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(mut task) = self.task.take() {
-            match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => {
-                    tracing::warn!(error = %e, "emulator server stopped with an error")
-                }
-                Ok(Err(e)) => tracing::warn!(error = %e, "emulator server task failed"),
-                Err(_) => {
-                    tracing::warn!("in-flight requests did not finish in time; aborting");
-                    task.abort();
-                    let _ = task.await;
-                }
-            }
-        }
-        tracing::info!(addr = %self.addr, "cas emulator stopped");
+    pub async fn shutdown(self) {
+        self.inner.shutdown().await;
     }
 }
 
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        // A handle dropped without `shutdown` still stops its server.
-        self.ctx.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+impl std::ops::Deref for Emulator {
+    type Target = EmulatorHandle;
+
+    fn deref(&self) -> &EmulatorHandle {
+        &self.inner
     }
 }

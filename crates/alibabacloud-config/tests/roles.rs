@@ -1,6 +1,7 @@
 //! Assumed roles over time: one STS call for many concurrent callers across an expiry, the
 //! old credential kept while a refresh fails, an already-expired answer refused; and an
-//! end-to-end CAS call through a client configured by `load()` with a RamRoleArn profile.
+//! end-to-end CAS call through a client configured by `load()` with a RamRoleArn profile; and
+//! the RamRoleArn profile and the OIDC role against the multi-product emulator's own STS.
 
 mod support;
 
@@ -231,5 +232,103 @@ async fn cas_call_through_load_with_a_ram_role_arn_profile() {
         !sent.contains("source-id"),
         "the source key must not reach the product endpoint"
     );
+    emu.shutdown().await;
+}
+
+/// The same chain against the multi-product emulator's own STS: the role is assumed there, and
+/// CAS, served by the same process, verifies the assumed key, its token and its expiry.
+#[tokio::test]
+async fn a_ram_role_arn_profile_against_the_emulators_sts_is_verified_end_to_end() {
+    let home = TempHome::new();
+    role_profile(&home);
+    let emu = alibabacloud_emulator::Emulator::start(
+        alibabacloud_emulator::EmulatorConfig {
+            products: vec!["sts".into(), "cas".into()],
+            key_pairs: vec![("source-id".into(), "source-secret".into())],
+            ..alibabacloud_emulator::EmulatorConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let shared = loader(env(&home, &[]))
+        .sts_endpoint(emu.endpoint())
+        .load()
+        .await
+        .unwrap();
+    let cas = alibabacloud_cas::Client::new(
+        alibabacloud_cas::Client::config()
+            .shared(&shared)
+            .endpoint(emu.endpoint())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    cas.list_user_certificate_order().send().await.unwrap();
+    assert_eq!(emu.sts_sessions(), 1, "one AssumeRole");
+    let log: Vec<String> = emu.audit_log().into_iter().map(|e| e.action).collect();
+    assert_eq!(log, ["AssumeRole", "ListUserCertificateOrder"]);
+    // Once the emulator ends the session, the product refuses the cached credentials.
+    emu.expire_sts_sessions();
+    let err = cas
+        .list_user_certificate_order()
+        .send()
+        .await
+        .expect_err("expired credentials");
+    assert_eq!(err.code(), Some("InvalidSecurityToken.Expired"));
+    emu.shutdown().await;
+}
+
+/// The OIDC role of the environment (as in an ACK pod with RRSA) against the emulator's
+/// anonymous `AssumeRoleWithOIDC`; CAS in the same process verifies what it handed out.
+#[tokio::test]
+async fn an_oidc_role_against_the_emulators_sts_is_verified_end_to_end() {
+    let home = TempHome::new();
+    let token = home.write("token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwb2QifQ.c2ln\n");
+    let emu = alibabacloud_emulator::Emulator::start(
+        alibabacloud_emulator::EmulatorConfig {
+            products: vec!["sts".into(), "cas".into()],
+            // No long-term key at all: the pod has only its OIDC token.
+            key_pairs: Vec::new(),
+            ..alibabacloud_emulator::EmulatorConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let env = env(
+        &home,
+        &[
+            ("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/k8s"),
+            (
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+                "acs:ram::1:oidc-provider/ack",
+            ),
+            ("ALIBABA_CLOUD_OIDC_TOKEN_FILE", token.to_str().unwrap()),
+            ("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"),
+        ],
+    );
+    let shared = loader(env)
+        .sts_endpoint(emu.endpoint())
+        .load()
+        .await
+        .unwrap();
+    let cas = alibabacloud_cas::Client::new(
+        alibabacloud_cas::Client::config()
+            .shared(&shared)
+            .endpoint(emu.endpoint())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    cas.list_user_certificate_order().send().await.unwrap();
+    assert_eq!(emu.sts_sessions(), 1);
+    assert_eq!(
+        emu.authenticated_requests(),
+        1,
+        "AssumeRoleWithOIDC is unsigned"
+    );
+    let log: Vec<String> = emu.audit_log().into_iter().map(|e| e.action).collect();
+    assert_eq!(log, ["AssumeRoleWithOIDC", "ListUserCertificateOrder"]);
     emu.shutdown().await;
 }

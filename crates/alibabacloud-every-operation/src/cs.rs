@@ -4635,7 +4635,7 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_ids(vec!["example".into()])
         .resource_type("CLUSTER")
-        .tags(vec![TagResourcesTag { key : None, value : None }])
+        .tags(vec![TagResourcesTag { key : Some("env".into()), value : None }])
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -4656,7 +4656,8 @@ async fn add_tags(
         .resource_id("i-bp1gtjxuuvwj17zr****")
         .tag(
             vec![
-                AddTagsTagItem { key : None, value : None, key_2 : None, value_2 : None }
+                AddTagsTagItem { key : Some("TestKey".into()), value : None, key_2 :
+                None, value_2 : None }
             ],
         )
         .send()
@@ -5960,8 +5961,8 @@ async fn create_nat_gateway(
         .vpc_id("example")
         .bandwidth_package(
             vec![
-                CreateNatGatewayBandwidthPackageItem { bandwidth : None, ip_count : None,
-                zone : None }
+                CreateNatGatewayBandwidthPackageItem { bandwidth : Some(1), ip_count :
+                None, zone : None }
             ],
         )
         .send()
@@ -8496,7 +8497,9 @@ async fn describe_ha_vips(
     let output = client
         .describe_ha_vips()
         .region_id("example")
-        .filter(vec![DescribeHaVipsFilterItem { key : None, value : None }])
+        .filter(
+            vec![DescribeHaVipsFilterItem { key : Some("example".into()), value : None }],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -13774,7 +13777,12 @@ async fn reset_disks(
     let output = client
         .reset_disks()
         .region_id("cn-hangzhou")
-        .disk(vec![ResetDisksDiskItem { disk_id : None, snapshot_id : None }])
+        .disk(
+            vec![
+                ResetDisksDiskItem { disk_id : Some("d-j6cf7l0ewidb78lq****".into()),
+                snapshot_id : None }
+            ],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -3,7 +3,12 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
+use alibabacloud_runtime::interceptor::{Interceptor, InterceptorError, UnsignedRequest};
+use alibabacloud_runtime::transport::{
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportFailure, TransportLimits,
+};
 use alibabacloud_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, SignatureVersion};
 
 /// One product: its cases and how to call one.
@@ -68,18 +73,60 @@ pub struct Target {
     pub credentials: Credentials,
     /// The signature scheme.
     pub signature: SignatureVersion,
+    /// The transport to send through (an in-process emulator); `None` for the default
+    /// (reqwest, over a socket).
+    pub transport: Option<SharedTransport>,
+    /// Interceptors every call runs (to change or capture requests and answers).
+    pub interceptors: Vec<SharedInterceptor>,
 }
 
 impl Target {
     /// A configuration for this target, without retries so each call is one request.
     pub fn config(&self, builder: ConfigBuilder) -> Result<Config, String> {
-        builder
+        let mut builder = builder
             .endpoint(self.endpoint.clone())
             .credentials(self.credentials.clone())
             .signature_version(self.signature)
-            .retry(RetryConfig::disabled())
-            .build()
-            .map_err(|e| e.to_string())
+            .retry(RetryConfig::disabled());
+        if let Some(transport) = &self.transport {
+            builder = builder.transport(transport.clone());
+        }
+        for interceptor in &self.interceptors {
+            builder = builder.interceptor(interceptor.clone());
+        }
+        builder.build().map_err(|e| e.to_string())
+    }
+}
+
+/// An interceptor shared by every case's client, so a test can read what it captured.
+#[derive(Debug, Clone)]
+pub struct SharedInterceptor(pub Arc<dyn Interceptor>);
+
+impl Interceptor for SharedInterceptor {
+    fn before_signing(&self, request: &mut UnsignedRequest<'_>) -> Result<(), InterceptorError> {
+        self.0.before_signing(request)
+    }
+
+    fn after_signing(&self, request: &mut HttpRequest) -> Result<(), InterceptorError> {
+        self.0.after_signing(request)
+    }
+
+    fn after_response(&self, response: &mut HttpResponse) {
+        self.0.after_response(response);
+    }
+}
+
+/// A transport shared by every case's client (each call builds its own client).
+#[derive(Debug, Clone)]
+pub struct SharedTransport(pub Arc<dyn HttpTransport>);
+
+impl HttpTransport for SharedTransport {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+        limits: TransportLimits,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportFailure>> {
+        self.0.send(request, limits)
     }
 }
 

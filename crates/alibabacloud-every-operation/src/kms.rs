@@ -3352,7 +3352,12 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_type("key")
         .resource_id(vec!["example".into()])
-        .tag(vec![TagResourcesTagItem { key : None, value : None }])
+        .tag(
+            vec![
+                TagResourcesTagItem { key : Some("disk-encryption".into()), value : None
+                }
+            ],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -3821,7 +3821,9 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_type("instance")
         .resource_id(vec!["example".into()])
-        .tag(vec![TagResourcesTagItem { key : None, value : None }])
+        .tag(
+            vec![TagResourcesTagItem { key : Some("FinanceDept".into()), value : None }],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;

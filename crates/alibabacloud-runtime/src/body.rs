@@ -11,8 +11,6 @@ pub(crate) enum BodyError {
     TooLarge {
         /// The announced length, when the answer had one.
         declared: Option<u64>,
-        /// The cap.
-        cap: usize,
     },
     /// The connection failed while reading.
     Transport(reqwest::Error),
@@ -31,7 +29,7 @@ pub(crate) async fn read_capped(
 ) -> Result<Bytes, BodyError> {
     let declared = response.content_length();
     if declared.is_some_and(|len| len > cap as u64) {
-        return Err(BodyError::TooLarge { declared, cap });
+        return Err(BodyError::TooLarge { declared });
     }
     let mut first: Option<Bytes> = None;
     let mut gathered: Vec<u8> = Vec::new();
@@ -39,7 +37,7 @@ pub(crate) async fn read_capped(
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         total = total.saturating_add(chunk.len());
         if total > cap {
-            return Err(BodyError::TooLarge { declared, cap });
+            return Err(BodyError::TooLarge { declared });
         }
         match first.take() {
             None if gathered.is_empty() => first = Some(chunk),

@@ -1,4 +1,5 @@
-//! The HTTP transport and the call loop: sign, send, classify, retry, decode.
+//! The call loop (retries, timeouts, the retry quota) and the attempt pipeline: resolve
+//! credentials → build → sign → send through the transport → classify → decode.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,19 +8,24 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument as _;
 
-use crate::body::{BodyError, read_capped};
 use crate::config::{CallOptions, Config, ConfigError};
+use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, ServiceInfo};
-use crate::error::OperationError;
 use crate::error::{
-    ConstructionError, ErrorMetadata, ID_LIMIT, RedirectError, ResponseError, SdkError,
-    SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
+    ConstructionError, ErrorMetadata, ID_LIMIT, OperationError, RedirectError, ResponseError,
+    SdkError, SdkErrorKind, TimeoutError, TimeoutKind, TransportError,
 };
+use crate::interceptor::UnsignedRequest;
 use crate::operation::{Auth, Operation};
 use crate::redact::{Redactor, SignatureCopy, bounded_redacted};
-use crate::retry::FailureClass;
+use crate::retry::{ClassifyRetry, FailureClass};
 use crate::retry_quota::RetryBucket;
 use crate::signing::{AttemptContext, SignableRequest, SignatureOutput};
+use crate::stub::StubAnswer;
+use crate::transport::{
+    HeaderMap, HeaderName, HeaderValue, HttpRequest, HttpResponse, HttpTransport, TransportFailure,
+    TransportLimits,
+};
 use crate::wire::RequestParts;
 
 /// A client for one product: one pooled HTTP client, one configuration.
@@ -30,17 +36,23 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// What the client sends through: reqwest, called directly, or a configured transport.
+enum ClientTransport {
+    Reqwest(reqwest::Client),
+    Custom(Arc<dyn HttpTransport>),
+}
+
 struct Inner {
-    http: reqwest::Client,
+    transport: ClientTransport,
     config: Config,
     service: ServiceInfo,
     endpoint: Endpoint,
-    /// Parsed once: each attempt clones it and sets the query, instead of parsing the whole
-    /// URL (scheme, host, port) again.
+    /// Parsed once: each attempt clones it and sets the path and query, instead of parsing
+    /// the whole URL (scheme, host, port) again.
     base_url: reqwest::Url,
     authority: String,
     /// Built once; each request shares it (a reference count, no copy).
-    user_agent: reqwest::header::HeaderValue,
+    user_agent: HeaderValue,
     retry_bucket: RetryBucket,
 }
 
@@ -85,24 +97,20 @@ impl Client {
             user_agent.push(' ');
             user_agent.push_str(app);
         }
-        let user_agent = reqwest::header::HeaderValue::try_from(user_agent)
+        let user_agent = HeaderValue::try_from(user_agent)
             .map_err(|_| ConfigError::InvalidHeaderValue { field: "app_name" })?;
-        let http = crate::tls::http_client_builder()
-            .map_err(ConfigError::Http)?
-            .connect_timeout(config.shared.connect_timeout)
-            .read_timeout(config.shared.read_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            // The API never redirects; following one would hand the signed request (and the
-            // STS token) to another host. A 3xx becomes an error instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .build()
-            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+        let transport = match &config.transport {
+            Some(custom) => ClientTransport::Custom(Arc::clone(custom)),
+            None => ClientTransport::Reqwest(crate::transport::build_reqwest(
+                config.shared.connect_timeout,
+                config.shared.read_timeout,
+            )?),
+        };
         let base_url = reqwest::Url::parse(&endpoint.base_url())
             .map_err(|e| ConfigError::Http(format!("the endpoint is not a valid URL: {e}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base_url,
                 authority: endpoint.authority(),
                 endpoint,
@@ -149,6 +157,11 @@ impl Client {
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
+        if let Some(stub) = &self.inner.config.stub {
+            if let Some(answer) = stub.answer(O::ACTION, input) {
+                return stubbed::<O>(answer);
+            }
+        }
         // Written once per call: every attempt sends the same parameters (and ClientToken).
         let parts = match RequestParts::of(input) {
             Ok(parts) => parts,
@@ -274,25 +287,82 @@ impl Client {
         }
     }
 
+    /// One attempt, phase by phase: resolve credentials → build (interceptors before
+    /// signing) → sign (interceptors after signing) → send → (interceptors after the response)
+    /// → classify and decode.
     async fn attempt<O: Operation>(
         &self,
         parts: &RequestParts,
         sent: &AtomicBool,
     ) -> Result<O::Output, AttemptError<O::Error>> {
         let inner = &*self.inner;
-        // Anonymous operations resolve no credentials at all. Credentials at hand (fixed, or
-        // cached and fresh) are taken without boxing a future.
-        let provider = &inner.config.shared.credentials;
-        let credentials = match O::AUTH {
-            Auth::Signed => Some(match provider.credentials_now() {
+        let interceptors = &*inner.config.interceptors;
+        let credentials = self.resolve_credentials::<O>().await?;
+        // Interceptors change a copy: the call's parts stay as written for the next attempt.
+        let mut changed;
+        let parts = if interceptors.is_empty() {
+            parts
+        } else {
+            changed = parts.clone();
+            let mut unsigned = UnsignedRequest {
+                action: O::ACTION,
+                version: inner.service.version,
+                parts: &mut changed,
+            };
+            for interceptor in interceptors {
+                interceptor
+                    .before_signing(&mut unsigned)
+                    .map_err(|e| AttemptError::Fatal(interceptor_refused("before signing", &e)))?;
+            }
+            // Signers expect the parameters sorted, as `RequestParts::of` left them.
+            changed.params.sort();
+            &changed
+        };
+        let (mut request, signature) = self.sign::<O>(parts, credentials.as_ref())?;
+        for interceptor in interceptors {
+            interceptor
+                .after_signing(&mut request)
+                .map_err(|e| AttemptError::Fatal(interceptor_refused("after signing", &e)))?;
+        }
+        let redactor = Redactor::new(credentials.as_ref(), signature.as_bytes());
+        sent.store(true, Ordering::Relaxed);
+        let mut response = match self.send(request).await {
+            Ok(response) => response,
+            Err(failure) => return Err(self.transport_failure(failure, sent, &redactor)),
+        };
+        for interceptor in interceptors {
+            interceptor.after_response(&mut response);
+        }
+        let span = tracing::Span::current();
+        span.record("http_status", response.status);
+        self.classify_and_decode::<O>(response, &redactor)
+    }
+
+    /// Phase 1: the credentials (none for an anonymous operation). Credentials at hand (fixed,
+    /// or cached and fresh) are taken without boxing a future.
+    async fn resolve_credentials<O: Operation>(
+        &self,
+    ) -> Result<Option<Credentials>, AttemptError<O::Error>> {
+        let provider = &self.inner.config.shared.credentials;
+        match O::AUTH {
+            Auth::Signed => Ok(Some(match provider.credentials_now() {
                 Some(credentials) => credentials,
                 None => provider
                     .provide_credentials()
                     .await
                     .map_err(|e| AttemptError::Fatal(SdkErrorKind::Credentials(e)))?,
-            }),
-            Auth::Anonymous => None,
-        };
+            })),
+            Auth::Anonymous => Ok(None),
+        }
+    }
+
+    /// Phase 3: signs `parts` and lays the request out for the transport.
+    fn sign<O: Operation>(
+        &self,
+        parts: &RequestParts,
+        credentials: Option<&Credentials>,
+    ) -> Result<(HttpRequest, SignatureCopy), AttemptError<O::Error>> {
+        let inner = &*self.inner;
         // A fresh nonce and timestamp for every attempt.
         let context = AttemptContext::fresh();
         let method = O::ROUTE.map_or(crate::roa::Method::Post, |r| r.method);
@@ -309,10 +379,10 @@ impl Client {
         // which all the header values then share.
         let mut signed =
             SignatureOutput::with_prefix(String::with_capacity(64 + parts.params.text_len() * 2));
-        inner.config.signature_version.signer().sign_into(
+        inner.config.signer().sign_into(
             &signable,
             &parts.extras(),
-            credentials.as_ref(),
+            credentials,
             context.timestamp(),
             context.nonce(),
             &mut signed,
@@ -324,7 +394,7 @@ impl Client {
                 .find(|(name, _)| *name == "authorization")
                 .map(|(_, value)| value),
         );
-        let (query, header_text, headers) = signed.into_parts();
+        let (query, header_text, signed_headers) = signed.into_parts();
         let mut url = inner.base_url.clone();
         // RPC calls keep the endpoint's `/`; an ROA path is already encoded per segment.
         if O::ROUTE.is_some() {
@@ -333,89 +403,161 @@ impl Client {
         if !query.is_empty() {
             url.set_query(Some(&query));
         }
-        let mut request = inner
-            .http
-            .request(method.to_reqwest(), url)
-            .header(reqwest::header::USER_AGENT, inner.user_agent.clone())
-            .header(
-                reqwest::header::ACCEPT,
-                reqwest::header::HeaderValue::from_static("application/json"),
-            );
+        // Sized once: ours plus the few the HTTP stack adds (host, content-length), so the map
+        // never grows on the way out.
+        let mut headers =
+            HeaderMap::with_capacity(signed_headers.len() + parts.header_values().len() + 4);
+        headers.append(reqwest::header::USER_AGENT, inner.user_agent.clone());
+        headers.append(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
         let header_text = bytes::Bytes::from(header_text);
-        for (name, range) in headers.iter() {
+        for (name, range) in signed_headers.iter() {
             if name == "host" {
                 continue;
             }
             // Checked here, before anything is sent: a value with a line break (a token with a
             // trailing newline) is the caller's problem, not an unknown outcome.
-            let value = reqwest::header::HeaderValue::from_maybe_shared(header_text.slice(range))
-                .map_err(|_| {
+            let value = HeaderValue::from_maybe_shared(header_text.slice(range)).map_err(|_| {
                 AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(name)))
             })?;
-            request = request.header(signed_header_name(name)?, value);
+            headers.append(signed_header_name(name)?, value);
         }
         for (name, value) in parts.header_values() {
-            request = request.header(name.clone(), value.clone());
+            headers.append(name.clone(), value.clone());
         }
-        if !parts.body().is_empty() {
+        let request = HttpRequest {
+            method: method.to_reqwest(),
+            url,
+            headers,
             // A cheap reference-counted clone: the body is encoded once per call.
-            request = request.body(parts.body().clone());
+            body: parts.body().clone(),
+        };
+        Ok((request, signature))
+    }
+
+    /// Phase 4: the exchange, through reqwest (no boxed future) or the configured transport.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportFailure> {
+        let config = &self.inner.config;
+        let limits = TransportLimits {
+            max_response_body: config.shared.max_response_body,
+            connect_timeout: config.shared.connect_timeout,
+            read_timeout: config.shared.read_timeout,
+        };
+        match &self.inner.transport {
+            ClientTransport::Reqwest(http) => {
+                crate::transport::send_reqwest(http, request, limits).await
+            }
+            ClientTransport::Custom(transport) => transport.send(request, limits).await,
         }
-        sent.store(true, Ordering::Relaxed);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_failure(e, sent, &inner.config))?;
-        let status = response.status().as_u16();
-        let redactor = Redactor::new(credentials.as_ref(), signature.as_bytes());
-        let headers = response.headers();
+    }
+
+    /// Phase 5: a redirect is refused, a 2xx decoded, anything else classified for retrying.
+    fn classify_and_decode<O: Operation>(
+        &self,
+        response: HttpResponse,
+        redactor: &Redactor<'_>,
+    ) -> Result<O::Output, AttemptError<O::Error>> {
+        let status = response.status;
+        let headers = &response.headers;
         let retry_after = headers
             .get(names::X_ACS_RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
-        // Kept as the header value (a reference-counted slice of what was read): it is only
-        // turned into text, bounded and redacted, on the paths that need it.
-        let header_request_id = headers.get(names::X_ACS_REQUEST_ID).cloned();
+        let header_request_id = headers.get(names::X_ACS_REQUEST_ID);
         if (300..400).contains(&status) {
             let location = headers.get(reqwest::header::LOCATION);
-            let host = location.and_then(|l| location_host(&inner.base_url, l.as_bytes()));
-            let host = host.map(|h| bounded_redacted(&h, ID_LIMIT, Some(&redactor)));
-            let id = request_id_text(header_request_id.as_ref(), &redactor);
+            let host = location.and_then(|l| location_host(&self.inner.base_url, l.as_bytes()));
+            let host = host.map(|h| bounded_redacted(&h, ID_LIMIT, Some(redactor)));
+            let id = request_id_text(header_request_id, redactor);
             let redirect = RedirectError::new(status, host.as_deref(), id.as_deref());
             tracing::debug!(status, "redirect refused");
             return Err(AttemptError::Fatal(SdkErrorKind::Redirect(redirect)));
         }
-        let body = match read_capped(response, inner.config.shared.max_response_body).await {
-            Ok(body) => body,
-            Err(BodyError::TooLarge { declared, cap }) => {
+        decode::<O>(
+            status,
+            retry_after,
+            header_request_id,
+            &response.body,
+            redactor,
+            &*self.inner.config.classifier,
+        )
+    }
+
+    /// A transport failure as an attempt error, classified for retrying.
+    fn transport_failure<E>(
+        &self,
+        failure: TransportFailure,
+        sent: &AtomicBool,
+        redactor: &Redactor<'_>,
+    ) -> AttemptError<E> {
+        let config = &self.inner.config;
+        let (kind, class) = match failure {
+            TransportFailure::Construction(reason) => {
+                sent.store(false, Ordering::Relaxed);
+                return AttemptError::Fatal(SdkErrorKind::Construction(ConstructionError::new(
+                    format!("the HTTP request could not be built ({reason}); nothing was sent"),
+                )));
+            }
+            TransportFailure::TooLarge {
+                status,
+                declared,
+                request_id,
+            } => {
+                let cap = config.shared.max_response_body;
                 let reason = match declared {
                     Some(len) => format!(
                         "the body announces {len} bytes, more than the limit of {cap} bytes; it was not read"
                     ),
                     None => format!("the body is longer than the limit of {cap} bytes"),
                 };
-                let error = ResponseError::new_redacted(status, &[], &reason, &redactor)
-                    .or_request_id(request_id_text(header_request_id.as_ref(), &redactor));
-                return Err(AttemptError::Fatal(SdkErrorKind::Response(error)));
+                let error = ResponseError::new_redacted(status, &[], &reason, redactor)
+                    .or_request_id(request_id_text(request_id.as_ref(), redactor));
+                return AttemptError::Fatal(SdkErrorKind::Response(error));
             }
-            Err(BodyError::Transport(e)) => {
-                return Err(match transport_failure(e, sent, &inner.config) {
-                    AttemptError::Failed {
-                        kind, retry_after, ..
-                    } => AttemptError::Failed {
-                        kind,
-                        // The status line arrived, so the request reached the service.
-                        class: FailureClass::Transient,
-                        retry_after,
-                    },
-                    other => other,
-                });
+            TransportFailure::Timeout { sent: was_sent } => {
+                let (kind, limit) = if was_sent {
+                    (TimeoutKind::Read, config.shared.read_timeout)
+                } else {
+                    (TimeoutKind::Connect, config.shared.connect_timeout)
+                };
+                let class = if was_sent {
+                    FailureClass::Transient
+                } else {
+                    FailureClass::NotSent
+                };
+                (
+                    SdkErrorKind::Timeout(TimeoutError::new(kind, limit, was_sent)),
+                    class,
+                )
             }
+            TransportFailure::NotSent(source) => (
+                SdkErrorKind::Transport(TransportError::new(
+                    "connection failed before the request was sent",
+                    Some(source),
+                    false,
+                )),
+                FailureClass::NotSent,
+            ),
+            TransportFailure::AfterSent(source) => (
+                SdkErrorKind::Transport(TransportError::new(
+                    "connection failed after the request was sent",
+                    Some(source),
+                    true,
+                )),
+                FailureClass::Transient,
+            ),
         };
-        let span = tracing::Span::current();
-        span.record("http_status", status);
-        decode::<O>(status, retry_after, header_request_id, &body, &redactor)
+        if class == FailureClass::NotSent {
+            sent.store(false, Ordering::Relaxed);
+        }
+        AttemptError::Failed {
+            kind,
+            class,
+            retry_after: None,
+        }
     }
 }
 
@@ -433,9 +575,7 @@ mod names {
 }
 
 /// The name of a header a signer wrote, without parsing the common ones.
-fn signed_header_name<E>(
-    name: &'static str,
-) -> Result<reqwest::header::HeaderName, AttemptError<E>> {
+fn signed_header_name<E>(name: &'static str) -> Result<HeaderName, AttemptError<E>> {
     Ok(match name {
         "x-acs-action" => names::X_ACS_ACTION,
         "x-acs-version" => names::X_ACS_VERSION,
@@ -445,16 +585,51 @@ fn signed_header_name<E>(
         "x-acs-security-token" => names::X_ACS_SECURITY_TOKEN,
         "authorization" => reqwest::header::AUTHORIZATION,
         "content-type" => reqwest::header::CONTENT_TYPE,
-        other => reqwest::header::HeaderName::from_bytes(other.as_bytes())
+        other => HeaderName::from_bytes(other.as_bytes())
             .map_err(|_| AttemptError::Fatal(SdkErrorKind::Construction(invalid_header(other))))?,
     })
 }
 
+/// A stub's answer as the call's result; a value of the wrong type is a construction error.
+fn stubbed<O: Operation>(answer: StubAnswer) -> Result<O::Output, SdkError<O::Error>> {
+    let refused = |why: String| {
+        Err(SdkError::new(
+            SdkErrorKind::Construction(ConstructionError::new(why)),
+            0,
+        ))
+    };
+    match answer {
+        StubAnswer::Output(output) => match output.downcast::<O::Output>() {
+            Ok(output) => Ok(*output),
+            Err(_) => refused(format!(
+                "the stub answered {} with a value that is not its output type",
+                O::ACTION
+            )),
+        },
+        StubAnswer::Error(error) => match error.downcast::<O::Error>() {
+            Ok(error) => Err(SdkError::new(SdkErrorKind::Service(*error), 1)),
+            Err(_) => refused(format!(
+                "the stub answered {} with a value that is not its error type",
+                O::ACTION
+            )),
+        },
+        StubAnswer::Unmatched(why) => refused(why),
+    }
+}
+
+/// The error for an interceptor that stopped an attempt. Nothing was sent.
+fn interceptor_refused<E>(
+    hook: &str,
+    error: &crate::interceptor::InterceptorError,
+) -> SdkErrorKind<E> {
+    SdkErrorKind::Construction(ConstructionError::new(format!(
+        "an interceptor stopped the request {hook} ({}); nothing was sent",
+        crate::text::Escaped(&error.to_string())
+    )))
+}
+
 /// The `x-acs-request-id` header as text for an error: bounded, with secrets redacted.
-fn request_id_text(
-    value: Option<&reqwest::header::HeaderValue>,
-    redactor: &Redactor<'_>,
-) -> Option<String> {
+fn request_id_text(value: Option<&HeaderValue>, redactor: &Redactor<'_>) -> Option<String> {
     let text = value?.to_str().ok()?;
     Some(bounded_redacted(text, ID_LIMIT, Some(redactor)))
 }
@@ -486,9 +661,10 @@ fn location_host(base_url: &reqwest::Url, location: &[u8]) -> Option<String> {
 fn decode<O: Operation>(
     status: u16,
     retry_after: Option<Duration>,
-    header_request_id: Option<reqwest::header::HeaderValue>,
+    header_request_id: Option<&HeaderValue>,
     body: &[u8],
     redactor: &Redactor<'_>,
+    classifier: &dyn ClassifyRetry,
 ) -> Result<O::Output, AttemptError<O::Error>> {
     let span = tracing::Span::current();
     if (200..300).contains(&status) {
@@ -499,7 +675,7 @@ fn decode<O: Operation>(
         };
         return match decoded {
             Ok(output) => {
-                let from_header = header_request_id.as_ref().and_then(|v| v.to_str().ok());
+                let from_header = header_request_id.and_then(|v| v.to_str().ok());
                 if let Some(id) = O::output_request_id(&output).or(from_header) {
                     span.record("request_id", id);
                 }
@@ -509,7 +685,7 @@ fn decode<O: Operation>(
             Err(e) => {
                 let reason = format!("cannot decode the {} output: {e}", O::ACTION);
                 let error = ResponseError::new_redacted(status, body, &reason, redactor)
-                    .or_request_id(request_id_text(header_request_id.as_ref(), redactor));
+                    .or_request_id(request_id_text(header_request_id, redactor));
                 Err(AttemptError::Fatal(SdkErrorKind::Response(error)))
             }
         };
@@ -520,7 +696,7 @@ fn decode<O: Operation>(
                 span.record("request_id", id);
             }
             tracing::debug!(status, code = meta.code(), "service error");
-            let class = FailureClass::of_service_error(meta.code(), status);
+            let class = classifier.classify_service_error(meta.code(), status);
             let retry_after = meta.retry_after();
             Err(AttemptError::Failed {
                 kind: SdkErrorKind::Service(O::Error::from_metadata(meta)),
@@ -529,8 +705,7 @@ fn decode<O: Operation>(
             })
         }
         Err(malformed) => {
-            let malformed =
-                malformed.or_request_id(request_id_text(header_request_id.as_ref(), redactor));
+            let malformed = malformed.or_request_id(request_id_text(header_request_id, redactor));
             let class = if status >= 500 {
                 FailureClass::Transient
             } else {
@@ -542,58 +717,5 @@ fn decode<O: Operation>(
                 retry_after,
             })
         }
-    }
-}
-
-fn transport_failure<E>(e: reqwest::Error, sent: &AtomicBool, config: &Config) -> AttemptError<E> {
-    // The URL carries the signature (and the STS token under V1): never keep it.
-    let e = e.without_url();
-    if e.is_builder() {
-        sent.store(false, Ordering::Relaxed);
-        // The innermost cause says what was wrong ("uri too long"); it never holds the URL.
-        let mut root: &(dyn std::error::Error + 'static) = &e;
-        while let Some(next) = root.source() {
-            root = next;
-        }
-        return AttemptError::Fatal(SdkErrorKind::Construction(ConstructionError::new(format!(
-            "the HTTP request could not be built ({}); nothing was sent",
-            crate::text::Escaped(&root.to_string())
-        ))));
-    }
-    let not_sent = e.is_connect();
-    if not_sent {
-        sent.store(false, Ordering::Relaxed);
-    }
-    let class = if not_sent {
-        FailureClass::NotSent
-    } else {
-        FailureClass::Transient
-    };
-    let kind = if e.is_timeout() {
-        SdkErrorKind::Timeout(TimeoutError::new(
-            if not_sent {
-                TimeoutKind::Connect
-            } else {
-                TimeoutKind::Read
-            },
-            if not_sent {
-                config.shared.connect_timeout
-            } else {
-                config.shared.read_timeout
-            },
-            !not_sent,
-        ))
-    } else {
-        let message = if not_sent {
-            "connection failed before the request was sent"
-        } else {
-            "connection failed after the request was sent"
-        };
-        SdkErrorKind::Transport(TransportError::new(message, Some(Box::new(e)), !not_sent))
-    };
-    AttemptError::Failed {
-        kind,
-        class,
-        retry_after: None,
     }
 }

@@ -6,10 +6,14 @@ use std::time::Duration;
 
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::Endpoint;
+use crate::interceptor::Interceptor;
 use crate::retry::RetryConfig;
+use crate::retry::{ClassifyRetry, StandardClassifier};
 use crate::retry_quota::RetryQuota;
 use crate::shared_config::{SharedConfig, SharedConfigBuilder};
-use crate::signing::SignatureVersion;
+use crate::signing::{SignatureVersion, Signer};
+use crate::stub::OperationStub;
+use crate::transport::HttpTransport;
 
 pub use crate::shared_config::{
     ConfigError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,
@@ -28,6 +32,14 @@ pub struct Config {
     pub(crate) shared: SharedConfig,
     pub(crate) endpoint: Option<Endpoint>,
     pub(crate) signature_version: SignatureVersion,
+    /// `None`: reqwest, called directly (no boxed future).
+    pub(crate) transport: Option<Arc<dyn HttpTransport>>,
+    /// `None`: the scheme of `signature_version`.
+    pub(crate) signer: Option<Arc<dyn Signer>>,
+    pub(crate) classifier: Arc<dyn ClassifyRetry>,
+    pub(crate) interceptors: Arc<[Arc<dyn Interceptor>]>,
+    /// Answers calls without the pipeline (mocks); `None` in production.
+    pub(crate) stub: Option<Arc<dyn OperationStub>>,
 }
 
 impl fmt::Debug for Config {
@@ -36,6 +48,11 @@ impl fmt::Debug for Config {
             .field("shared", &self.shared)
             .field("endpoint", &self.endpoint)
             .field("signature_version", &self.signature_version)
+            .field("transport", &self.transport)
+            .field("signer", &self.signer)
+            .field("classifier", &self.classifier)
+            .field("interceptors", &self.interceptors)
+            .field("stub", &self.stub)
             .finish()
     }
 }
@@ -102,6 +119,30 @@ impl Config {
     pub fn max_response_body(&self) -> usize {
         self.shared.max_response_body()
     }
+
+    /// The signer: the one set with [`ConfigBuilder::signer`], else the scheme of
+    /// [`signature_version`](Self::signature_version).
+    pub fn signer(&self) -> &dyn Signer {
+        match &self.signer {
+            Some(signer) => &**signer,
+            None => self.signature_version.signer(),
+        }
+    }
+
+    /// The custom transport, if one is set (`None`: reqwest).
+    pub fn transport(&self) -> Option<&Arc<dyn HttpTransport>> {
+        self.transport.as_ref()
+    }
+
+    /// The retry classifier.
+    pub fn retry_classifier(&self) -> &dyn ClassifyRetry {
+        &*self.classifier
+    }
+
+    /// The interceptors, in the order they run.
+    pub fn interceptors(&self) -> &[Arc<dyn Interceptor>] {
+        &self.interceptors
+    }
 }
 
 /// Builds a [`Config`].
@@ -110,6 +151,11 @@ pub struct ConfigBuilder {
     shared: SharedConfigBuilder,
     endpoint: Option<String>,
     signature_version: SignatureVersion,
+    transport: Option<Arc<dyn HttpTransport>>,
+    signer: Option<Arc<dyn Signer>>,
+    classifier: Option<Arc<dyn ClassifyRetry>>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
+    stub: Option<Arc<dyn OperationStub>>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -118,6 +164,11 @@ impl fmt::Debug for ConfigBuilder {
             .field("shared", &self.shared)
             .field("endpoint", &self.endpoint)
             .field("signature_version", &self.signature_version)
+            .field("transport", &self.transport)
+            .field("signer", &self.signer)
+            .field("classifier", &self.classifier)
+            .field("interceptors", &self.interceptors)
+            .field("stub", &self.stub)
             .finish()
     }
 }
@@ -227,6 +278,39 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends through `transport` instead of reqwest (an in-process emulator, a recorder, a
+    /// test double). Timeouts, retries and the body cap still apply.
+    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Signs with `signer` instead of the scheme chosen by
+    /// [`signature_version`](Self::signature_version).
+    pub fn signer(mut self, signer: impl Signer + 'static) -> Self {
+        self.signer = Some(Arc::new(signer));
+        self
+    }
+
+    /// Decides which failed attempts may be retried ([`StandardClassifier`] by default).
+    pub fn retry_classifier(mut self, classifier: impl ClassifyRetry + 'static) -> Self {
+        self.classifier = Some(Arc::new(classifier));
+        self
+    }
+
+    /// Adds an interceptor; interceptors run in the order they are added.
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// Answers calls with `stub` before anything else happens (no credentials, no signing,
+    /// no I/O): what mocks for unit tests plug into. See [`crate::stub`].
+    pub fn stub(mut self, stub: Arc<dyn OperationStub>) -> Self {
+        self.stub = Some(stub);
+        self
+    }
+
     /// Checks the values and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let shared = self.shared.build()?;
@@ -235,6 +319,13 @@ impl ConfigBuilder {
             shared,
             endpoint,
             signature_version: self.signature_version,
+            transport: self.transport,
+            signer: self.signer,
+            classifier: self
+                .classifier
+                .unwrap_or_else(|| Arc::new(StandardClassifier)),
+            interceptors: self.interceptors.into(),
+            stub: self.stub,
         })
     }
 }

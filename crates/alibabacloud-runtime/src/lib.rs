@@ -11,8 +11,12 @@
 //!   region, retries, time limits, HTTP), apart from each product's own (signature scheme,
 //!   endpoint) in [`Config`];
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
-//! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
-//!   timeouts and tracing;
+//! * [`client`]: the attempt pipeline (credentials → build → sign → send → classify → decode),
+//!   retries, timeouts and tracing;
+//! * [`transport`]: the seam the pipeline sends through (reqwest by default, one pooled
+//!   connection set per client; an in-process emulator or a test double otherwise);
+//! * [`interceptor`]: hooks before signing, after signing and after the response;
+//! * [`stub`]: the seam typed mocks (the `alibabacloud-mock` crate) answer calls through;
 //! * [`error`]: the error model that generated per-operation error enums plug into;
 //! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call;
 //! * [`roa`]: resource-oriented (ROA) operations: method, path template, JSON body.
@@ -42,6 +46,7 @@ pub mod endpoint;
 pub mod enums;
 pub mod error;
 pub mod idempotency;
+pub mod interceptor;
 pub mod operation;
 pub mod paginate;
 pub mod params;
@@ -51,9 +56,11 @@ pub mod retry_quota;
 pub mod roa;
 pub mod shared_config;
 pub mod signing;
+pub mod stub;
 pub mod text;
 pub mod time;
 pub mod tls;
+pub mod transport;
 pub mod waiter;
 mod wire;
 
@@ -64,6 +71,7 @@ pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
 pub use error::{ErrorMetadata, OperationError, SdkError};
 pub use idempotency::idempotency_token;
+pub use interceptor::Interceptor;
 pub use operation::{Auth, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
@@ -73,6 +81,7 @@ pub use retry_quota::RetryQuota;
 pub use serde as __serde;
 pub use shared_config::{SharedConfig, SharedConfigBuilder};
 pub use signing::SignatureVersion;
+pub use transport::HttpTransport;
 
 /// The version of this runtime, as sent in the `User-Agent` header.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,7 +10,7 @@ use crate::params::Params;
 ///
 /// Generated code implements this for each operation's input type; everything that happens
 /// to the input afterwards (signing, sending, retrying, decoding) is the runtime's.
-pub trait Operation: Send + Sync {
+pub trait Operation: Send + Sync + 'static {
     /// The wire name, sent as `Action` (V1) or `x-acs-action` (V3).
     const ACTION: &'static str;
     /// Whether re-sending the request after it may have reached the service is safe.
@@ -21,7 +21,7 @@ pub trait Operation: Send + Sync {
     /// operation, which is `POST /` with its action in `x-acs-action` or `Action`.
     const ROUTE: Option<crate::roa::Route> = None;
     /// The decoded success body.
-    type Output: DeserializeOwned + Send;
+    type Output: DeserializeOwned + Send + 'static;
     /// The operation's error enum.
     type Error: OperationError;
     /// Writes the business parameters that travel in the query string (metadata `in: query`).

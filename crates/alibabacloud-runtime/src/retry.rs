@@ -215,3 +215,22 @@ mod tests {
         );
     }
 }
+
+/// Decides how a service error counts for retrying. Set one with
+/// [`ConfigBuilder::retry_classifier`](crate::ConfigBuilder::retry_classifier); transport
+/// failures and timeouts are classified by the runtime itself.
+pub trait ClassifyRetry: Send + Sync + std::fmt::Debug {
+    /// Classifies a service error by its code and HTTP status.
+    fn classify_service_error(&self, code: &str, http_status: u16) -> FailureClass;
+}
+
+/// The default classifier: [`FailureClass::of_service_error`] (`Throttling*` is not
+/// processed; `ServiceUnavailable`, `InternalError` and 5xx are transient).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StandardClassifier;
+
+impl ClassifyRetry for StandardClassifier {
+    fn classify_service_error(&self, code: &str, http_status: u16) -> FailureClass {
+        FailureClass::of_service_error(code, http_status)
+    }
+}

@@ -31,7 +31,7 @@ const RESERVED_HEADERS: &[&str] = &[
 ///
 /// An operation without form or header parameters allocates nothing here beyond its query
 /// parameters.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RequestParts {
     /// Query parameters (`write_params`).
     pub params: Params,
@@ -113,6 +113,14 @@ impl RequestParts {
         &self.header_values
     }
 
+    /// Adds a header parameter (an interceptor's), checked like those the operation writes.
+    pub fn insert_header(&mut self, name: &str, value: &str) -> Result<(), ConstructionError> {
+        let (name, header_value) = check_header(name, value, &self.header_values)?;
+        self.headers.push(name.as_str(), value);
+        self.header_values.push((name, header_value));
+        Ok(())
+    }
+
     /// The form parameters, content type and header parameters, for the signer.
     pub fn extras(&self) -> RequestExtras<'_> {
         RequestExtras {
@@ -121,6 +129,43 @@ impl RequestParts {
             headers: &self.headers,
         }
     }
+}
+
+/// Checks one header parameter against the rules and the headers already in `values`.
+fn check_header(
+    key: &str,
+    value: &str,
+    values: &[(HeaderName, HeaderValue)],
+) -> Result<(HeaderName, HeaderValue), ConstructionError> {
+    let name = HeaderName::from_bytes(key.as_bytes()).map_err(|_| {
+        ConstructionError::new(format!(
+            "header parameter `{key}` is not a valid HTTP header name"
+        ))
+    })?;
+    if RESERVED_HEADERS.contains(&name.as_str()) {
+        return Err(ConstructionError::new(format!(
+            "header parameter `{key}` would replace the `{name}` header the SDK sets itself"
+        )));
+    }
+    if values.iter().any(|(n, _)| *n == name) {
+        return Err(ConstructionError::new(format!(
+            "header parameter `{key}` is written more than once"
+        )));
+    }
+    // `HeaderValue` would also take bytes above ASCII, which servers read differently.
+    let sendable = value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+    let header_value = HeaderValue::from_str(value)
+        .ok()
+        .filter(|_| sendable)
+        .ok_or_else(|| {
+            ConstructionError::new(format!(
+                "header parameter `{key}` has a value that cannot travel in an HTTP header \
+                 (only visible ASCII characters, spaces and tabs can)"
+            ))
+        })?;
+    Ok((name, header_value))
 }
 
 /// Checks each header parameter's name and value. Errors name the parameter, never its value
@@ -134,34 +179,7 @@ fn check_headers(
     let mut checked = Params::with_capacity(written.len());
     let mut values = Vec::with_capacity(written.len());
     for (key, value) in written.into_entries() {
-        let name = HeaderName::from_bytes(key.as_bytes()).map_err(|_| {
-            ConstructionError::new(format!(
-                "header parameter `{key}` is not a valid HTTP header name"
-            ))
-        })?;
-        if RESERVED_HEADERS.contains(&name.as_str()) {
-            return Err(ConstructionError::new(format!(
-                "header parameter `{key}` would replace the `{name}` header the SDK sets itself"
-            )));
-        }
-        if values.iter().any(|(n, _)| *n == name) {
-            return Err(ConstructionError::new(format!(
-                "header parameter `{key}` is written more than once"
-            )));
-        }
-        // `HeaderValue` would also take bytes above ASCII, which servers read differently.
-        let sendable = value
-            .bytes()
-            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
-        let header_value = HeaderValue::from_str(&value)
-            .ok()
-            .filter(|_| sendable)
-            .ok_or_else(|| {
-                ConstructionError::new(format!(
-                    "header parameter `{key}` has a value that cannot travel in an HTTP header \
-                 (only visible ASCII characters, spaces and tabs can)"
-                ))
-            })?;
+        let (name, header_value) = check_header(&key, &value, &values)?;
         checked.push(name.as_str(), value);
         values.push((name, header_value));
     }

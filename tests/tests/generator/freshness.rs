@@ -84,6 +84,9 @@ fn copy_workspace_specs(tmp: &Path) {
     // The shared every-operation harness is generated from all products.
     let harness = Path::new(xtask::emit::every_operation::CRATE_DIR);
     copy_tree(&root.join(harness), &tmp.join(harness));
+    // So is the emulator's operation table.
+    let table = Path::new(xtask::emit::emulator_table::TABLE_DIR);
+    copy_tree(&root.join(table), &tmp.join(table));
 }
 
 /// Replaces the `summary` of one operation spec, keeping the rest of the file as it is.

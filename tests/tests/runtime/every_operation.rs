@@ -32,6 +32,8 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
                         endpoint: server.endpoint(),
                         credentials: Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET),
                         signature,
+                        transport: None,
+                        interceptors: Vec::new(),
                     };
                     let Some(call) = (product.call)(case.action, target) else {
                         failures.push(format!("{}: {}: no call", product.code, case.action));
@@ -58,6 +60,8 @@ async fn every_operation_of_every_product_signs_sends_and_decodes() {
                     endpoint: server.endpoint(),
                     credentials: Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET),
                     signature,
+                    transport: None,
+                    interceptors: Vec::new(),
                 };
                 let Some(call) = (product.call)(case.action, target) else {
                     failures.push(format!("{}: {}: no call", product.code, case.action));

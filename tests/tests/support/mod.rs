@@ -6,3 +6,4 @@
 pub mod arbitrary;
 pub mod emulator;
 pub mod loopback;
+pub mod products;

@@ -294,16 +294,35 @@ fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String
             let Some(s) = structs.iter().find(|s| &s.name == n) else {
                 return "Default::default()".into();
             };
+            // With no required member, the first member (with an example, if one has one) is
+            // set, so that the structure is not sent empty (an empty one sends nothing).
+            let none_required = !s.fields.iter().any(|f| f.required);
+            let filler = none_required
+                .then(|| {
+                    s.fields
+                        .iter()
+                        .position(|f| f.example.is_some())
+                        .or((!s.fields.is_empty()).then_some(0))
+                })
+                .flatten();
             let fields: Vec<String> = s
                 .fields
                 .iter()
-                .map(|f| {
+                .enumerate()
+                .map(|(i, f)| {
                     let id = field_ident(&f.rust).to_string();
                     if f.required && f.sensitive {
                         format!("{id}: \"<secret>\".into()")
                     } else if f.required {
                         format!(
                             "{id}: {}",
+                            item_expr_with(&f.ty, f.example.as_deref(), structs)
+                        )
+                    } else if filler == Some(i) && f.sensitive {
+                        format!("{id}: Some(\"<secret>\".into())")
+                    } else if filler == Some(i) {
+                        format!(
+                            "{id}: Some({})",
                             item_expr_with(&f.ty, f.example.as_deref(), structs)
                         )
                     } else {

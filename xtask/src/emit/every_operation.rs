@@ -88,19 +88,7 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
     let mut arms = Vec::new();
     let mut fns = Vec::new();
     for op in &p.operations {
-        let (response, from_demo) = match &op.response_example {
-            Some(e) => (e.clone(), true),
-            None => {
-                let body = match &op.output_payload {
-                    Some(ty) => sample(ty, None, op, 0),
-                    None => sample_object(&op.output, op),
-                };
-                (
-                    serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?,
-                    false,
-                )
-            }
-        };
+        let (response, from_demo) = response_body(op)?;
         let (method, path) = match &op.route {
             Some(r) => (r.method.as_str(), r.path.as_str()),
             None => ("POST", "/"),
@@ -178,6 +166,25 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
             }
         }
         #(#fns)*
+    })
+}
+
+/// The success body of an operation, and whether it is the spec's example: the example when
+/// the spec has one, else a body built from the response schema (see [`sample_object`]).
+/// The emulator's table answers with the same body.
+pub fn response_body(op: &Operation) -> Result<(String, bool), String> {
+    Ok(match &op.response_example {
+        Some(e) => (e.clone(), true),
+        None => {
+            let body = match &op.output_payload {
+                Some(ty) => sample(ty, None, op, 0),
+                None => sample_object(&op.output, op),
+            };
+            (
+                serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?,
+                false,
+            )
+        }
     })
 }
 

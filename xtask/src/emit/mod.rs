@@ -7,6 +7,7 @@
 //! (`::std::option::Option`, `::alibabacloud_runtime::…`), so a spec name can never shadow it.
 
 pub mod builder;
+pub mod emulator_table;
 pub mod every_operation;
 pub mod extras;
 pub mod operation;

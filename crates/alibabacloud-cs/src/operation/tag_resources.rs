@@ -283,7 +283,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_ids(vec!["example".into()])
     ///     .resource_type("CLUSTER")
-    ///     .tags(vec![TagResourcesTag { key: None, value: None }])
+    ///     .tags(vec![TagResourcesTag { key: Some("env".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -303,7 +303,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("instance")
     ///     .resource_id("i-bp1gtjxuuvwj17zr****")
-    ///     .tag(vec![AddTagsTagItem { key: None, value: None, key_2: None, value_2: None }])
+    ///     .tag(vec![AddTagsTagItem { key: Some("TestKey".into()), value: None, key_2: None, value_2: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -418,7 +418,7 @@ impl crate::Client {
     ///     .create_nat_gateway()
     ///     .region_id("example")
     ///     .vpc_id("example")
-    ///     .bandwidth_package(vec![CreateNatGatewayBandwidthPackageItem { bandwidth: None, ip_count: None, zone: None }])
+    ///     .bandwidth_package(vec![CreateNatGatewayBandwidthPackageItem { bandwidth: Some(1), ip_count: None, zone: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -308,7 +308,7 @@ impl crate::Client {
     /// let output = client
     ///     .describe_ha_vips()
     ///     .region_id("example")
-    ///     .filter(vec![DescribeHaVipsFilterItem { key: None, value: None }])
+    ///     .filter(vec![DescribeHaVipsFilterItem { key: Some("example".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

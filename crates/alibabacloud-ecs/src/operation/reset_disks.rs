@@ -370,7 +370,7 @@ impl crate::Client {
     /// let output = client
     ///     .reset_disks()
     ///     .region_id("cn-hangzhou")
-    ///     .disk(vec![ResetDisksDiskItem { disk_id: None, snapshot_id: None }])
+    ///     .disk(vec![ResetDisksDiskItem { disk_id: Some("d-j6cf7l0ewidb78lq****".into()), snapshot_id: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -283,7 +283,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("key")
     ///     .resource_id(vec!["example".into()])
-    ///     .tag(vec![TagResourcesTagItem { key: None, value: None }])
+    ///     .tag(vec![TagResourcesTagItem { key: Some("disk-encryption".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -288,6 +288,16 @@ impl HeaderList {
             .iter()
             .map(|&(name, start, end)| (name, start..end))
     }
+
+    /// How many headers there are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 impl SignatureOutput {

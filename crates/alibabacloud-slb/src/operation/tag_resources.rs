@@ -330,7 +330,7 @@ impl crate::Client {
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("instance")
     ///     .resource_id(vec!["example".into()])
-    ///     .tag(vec![TagResourcesTagItem { key: None, value: None }])
+    ///     .tag(vec![TagResourcesTagItem { key: Some("FinanceDept".into()), value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

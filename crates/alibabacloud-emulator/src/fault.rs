@@ -1,7 +1,7 @@
 //! Fault rules: which requests a fault strikes, and how it is planned. The fault stage
 //! (`fault_stage.rs`) carries the plan out, between authenticate and dispatch.
 //!
-//! Tests register [`FaultRule`]s with [`crate::Emulator::inject`]. Every request that passed
+//! Tests register [`FaultRule`]s with [`crate::EmulatorHandle::inject`]. Every request that passed
 //! authentication (so a retry, signed afresh, is judged afresh) is matched against the rules in
 //! the order they were injected; the first rule that matches its action *and* fires decides the
 //! fault. A request no rule fires for is answered normally.

@@ -1,5 +1,6 @@
 //! Stage 2, authenticate: checks a V1 or V3 signature with the runtime's own signing
-//! functions, the timestamp and the nonce.
+//! functions, the timestamp and the nonce, and for STS credentials the security token and its
+//! expiry. Anonymous operations skip it (see `server.rs`).
 
 use std::time::{Duration, SystemTime};
 
@@ -9,18 +10,100 @@ use alibabacloud_runtime::time::parse_timestamp;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::request::{Incoming, Pairs};
+use crate::sts::Identity;
+
+/// What a request without any signature carries, for an anonymous operation: the literal
+/// query reading and the form body.
+pub(crate) fn anonymous(req: &Incoming) -> Caller {
+    let params: Pairs = req
+        .query_readings
+        .first()
+        .into_iter()
+        .flatten()
+        .chain(req.form.iter())
+        .cloned()
+        .collect();
+    Caller {
+        scheme: None,
+        access_key_id: String::new(),
+        identity: None,
+        params,
+    }
+}
+
+/// Whether the request carries any signature material (so it is not anonymous).
+pub(crate) fn is_signed(req: &Incoming) -> bool {
+    req.header("authorization").is_some()
+        || req.param("Signature").is_some()
+        || req.param("SignatureMethod").is_some()
+        || req.param("AccessKeyId").is_some()
+}
+
+/// The secret of an access key, and for STS credentials the session they belong to.
+/// `InvalidAccessKeyId.NotFound` for a key nobody handed out, `InvalidSecurityToken.Expired`
+/// for STS credentials past their expiry.
+fn secret_of(
+    ctx: &Context,
+    access_key_id: &str,
+    now: SystemTime,
+) -> Result<(String, Option<crate::sts::Session>), ApiError> {
+    if let Some(secret) = ctx.settings.keys.get(access_key_id) {
+        return Ok((secret.clone(), None));
+    }
+    let session = ctx
+        .lock()
+        .sessions
+        .get(access_key_id)
+        .cloned()
+        .ok_or_else(ApiError::access_key_not_found)?;
+    if now >= session.expires {
+        return Err(ApiError::new(
+            400,
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired.",
+        ));
+    }
+    Ok((session.secret.clone(), Some(session)))
+}
+
+/// After the signature verified: STS credentials must come with their own security token.
+fn check_token(
+    ctx: &Context,
+    session: Option<crate::sts::Session>,
+    access_key_id: &str,
+    presented: Option<&str>,
+) -> Result<Identity, ApiError> {
+    let Some(session) = session else {
+        return Ok(Identity::User {
+            access_key_id: access_key_id.to_string(),
+        });
+    };
+    match presented.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(token) if constant_time_eq(token.as_bytes(), session.token.as_bytes()) => {
+            Ok(Identity::Role(session))
+        }
+        Some(token) if ctx.lock().sessions.knows_token(token) => Err(ApiError::new(
+            400,
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )),
+        _ => Err(ApiError::new(
+            400,
+            "InvalidSecurityToken.Malformed",
+            "Specified SecurityToken is malformed.",
+        )),
+    }
+}
 
 /// An authenticated request, ready for dispatch.
 #[derive(Debug)]
 pub(crate) struct Caller {
-    /// The scheme the request was signed with.
-    pub scheme: SignatureVersion,
-    /// The access key that signed it.
+    /// The scheme the request was signed with; `None` for an anonymous request.
+    pub scheme: Option<SignatureVersion>,
+    /// The access key that signed it (empty for an anonymous request).
     pub access_key_id: String,
-    /// `Action` (V1) or `x-acs-action` (V3).
-    pub action: Option<String>,
-    /// `Version` (V1) or `x-acs-version` (V3).
-    pub version: Option<String>,
+    /// Who signed it (`None` for an anonymous request).
+    pub identity: Option<Identity>,
     /// Every parameter received: the query (in the reading the signature covered), then the
     /// form body.
     pub params: Pairs,
@@ -81,11 +164,8 @@ fn verify_v1(ctx: &Context, req: &Incoming, now: SystemTime) -> Result<Caller, A
         ApiError::incomplete_signature("The SignatureNonce parameter is missing.")
     })?;
     let stamped = check_timestamp(ctx, present("Timestamp"), "Timestamp", now)?;
-    let secret = ctx
-        .settings
-        .keys
-        .get(access_key_id)
-        .ok_or_else(ApiError::access_key_not_found)?;
+    let (secret, session) = secret_of(ctx, access_key_id, now)?;
+    let secret = secret.as_str();
 
     let mut first_string_to_sign = None;
     let mut verified = None;
@@ -110,19 +190,13 @@ fn verify_v1(ctx: &Context, req: &Incoming, now: SystemTime) -> Result<Caller, A
             first_string_to_sign.as_deref().unwrap_or(""),
         ));
     };
+    let identity = check_token(ctx, session, access_key_id, present("SecurityToken"))?;
     check_nonce(ctx, access_key_id, nonce, stamped, now)?;
     let params: Pairs = reading.iter().chain(req.form.iter()).cloned().collect();
-    let find = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
     Ok(Caller {
-        scheme: SignatureVersion::V1,
+        scheme: Some(SignatureVersion::V1),
         access_key_id: access_key_id.to_string(),
-        action: find("Action"),
-        version: find("Version"),
+        identity: Some(identity),
         params,
     })
 }
@@ -213,11 +287,8 @@ fn verify_v3(
         "x-acs-date",
         now,
     )?;
-    let secret = ctx
-        .settings
-        .keys
-        .get(&auth.credential)
-        .ok_or_else(ApiError::access_key_not_found)?;
+    let (secret, session) = secret_of(ctx, &auth.credential, now)?;
+    let secret = secret.as_str();
 
     let hashed_payload = v3::sha256_hex(&req.body);
     let claimed = req.header("x-acs-content-sha256");
@@ -277,12 +348,13 @@ fn verify_v3(
             first_string_to_sign.as_deref().unwrap_or(""),
         ));
     };
+    let token = req.header("x-acs-security-token");
+    let identity = check_token(ctx, session, &auth.credential, token.as_deref())?;
     check_nonce(ctx, &auth.credential, nonce.trim(), stamped, now)?;
     Ok(Caller {
-        scheme: SignatureVersion::V3,
+        scheme: Some(SignatureVersion::V3),
+        identity: Some(identity),
         access_key_id: auth.credential,
-        action: req.header("x-acs-action").map(|v| v.trim().to_string()),
-        version: req.header("x-acs-version").map(|v| v.trim().to_string()),
         params: reading.iter().chain(req.form.iter()).cloned().collect(),
     })
 }

@@ -1,4 +1,7 @@
-//! Stage 3, dispatch: version and action lookup, then the operations themselves.
+//! The stateful operations of SSL Certificates Service (`cas`, 2020-04-07): the DV certificate
+//! order lifecycle and tags on orders. They override the generic handlers for these actions.
+
+mod tags;
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -9,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::Caller;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::state::{AuditEntry, Order, OrderState, PageCursor, ValidateType, epoch_millis};
+use crate::state::{Order, OrderState, PageCursor, ValidateType, epoch_millis};
 
 /// The product code a create uses when none is given.
 const DEFAULT_PRODUCT_CODE: &str = "digicert-free-1-free";
@@ -52,28 +55,19 @@ impl Operation {
     }
 }
 
-/// Checks version and action, runs the operation and records it in the audit log.
-pub(crate) fn dispatch(ctx: &Context, caller: &Caller) -> Result<Map<String, Value>, ApiError> {
-    let version = caller
-        .version
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing("Version"))?;
-    if version != crate::config::API_VERSION {
-        return Err(ApiError::invalid_version());
-    }
-    let action = caller
-        .action
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing("Action"))?;
-    let op = Operation::from_action(action).ok_or_else(ApiError::action_not_found)?;
-    tracing::debug!(
-        action,
-        access_key_id = %caller.access_key_id,
-        scheme = ?caller.scheme,
-        "executing"
-    );
+/// What a CAS operation answers: its fields, or the error.
+pub(crate) type Outcome = Result<Map<String, Value>, ApiError>;
+
+/// Whether `action` is one of the stateful CAS operations.
+#[cfg(test)]
+pub(crate) fn handles(action: &str) -> bool {
+    Operation::from_action(action).is_some()
+}
+
+/// Runs `action` when it is one of the stateful CAS operations: its answer and the order it
+/// concerned. `None` leaves the action to the generic handler.
+pub(crate) fn run(ctx: &Context, action: &str, caller: &Caller) -> Option<(Outcome, Option<i64>)> {
+    let op = Operation::from_action(action)?;
     let params = Params(&caller.params);
     let mut order_id = None;
     let result = match op {
@@ -87,16 +81,7 @@ pub(crate) fn dispatch(ctx: &Context, caller: &Caller) -> Result<Map<String, Val
         Operation::TagResources => tag_resources(ctx, &params, &mut order_id),
         Operation::ListTagResources => list_tag_resources(ctx, &params),
     };
-    let outcome = match &result {
-        Ok(_) => "OK".to_string(),
-        Err(e) => e.code.clone(),
-    };
-    ctx.lock().record(AuditEntry {
-        action: action.to_string(),
-        order_id,
-        outcome,
-    });
-    result
+    Some((result, order_id))
 }
 
 /// Typed access to the request parameters.
@@ -464,7 +449,7 @@ fn resource_type(params: &Params<'_>) -> Result<(), ApiError> {
 /// `ResourceId.N` as order ids.
 fn resource_ids(params: &Params<'_>) -> Result<Vec<i64>, ApiError> {
     let ids = params.list("ResourceId")?;
-    crate::tags::check_resource_count(ids.len())?;
+    tags::check_resource_count(ids.len())?;
     ids.into_iter()
         .map(|(n, v)| {
             v.parse::<i64>().map_err(|_| {
@@ -489,7 +474,7 @@ fn tag_resources(
     if tags.is_empty() {
         return Err(ApiError::missing("Tag.1.Key"));
     }
-    crate::tags::check_tags(&tags)?;
+    tags::check_tags(&tags)?;
     if let [only] = ids.as_slice() {
         *order_id = Some(*only);
     }
@@ -498,7 +483,7 @@ fn tag_resources(
         return Err(ApiError::order_not_found());
     }
     for id in &ids {
-        crate::tags::check_quota(st.tags.get(id), &tags)?;
+        tags::check_quota(st.tags.get(id), &tags)?;
     }
     for id in ids {
         let bound = st.tags.entry(id).or_default();

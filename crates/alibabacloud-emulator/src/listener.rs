@@ -28,12 +28,15 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
 
+use crate::response::Envelope;
+
 /// Serves `router` on `listener` until `stop` fires (or its sender is dropped), then lets the
 /// connections finish their in-flight requests and returns once they are all closed.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     header_read_timeout: Duration,
+    envelope: Arc<Envelope>,
     mut stop: oneshot::Receiver<()>,
 ) -> io::Result<()> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -61,6 +64,7 @@ pub(crate) async fn serve(
         let io = FaultIo {
             stream,
             broken,
+            envelope: envelope.clone(),
             replacement: None,
         };
         let router = router.clone();
@@ -110,6 +114,15 @@ pub(crate) struct ConnHandle {
 }
 
 impl ConnHandle {
+    /// A handle for a request that came through no socket (the in-process transport): it
+    /// records whether a fault broke the "connection".
+    pub fn detached(broken: Arc<AtomicBool>) -> Self {
+        ConnHandle {
+            remote: SocketAddr::from(([127, 0, 0, 1], 0)),
+            broken,
+        }
+    }
+
     /// From now on every write on the connection fails and reads see the end of the stream.
     pub fn break_connection(&self) {
         tracing::debug!(remote = %self.remote, "breaking the connection");
@@ -122,6 +135,8 @@ impl ConnHandle {
 pub(crate) struct FaultIo {
     stream: TcpStream,
     broken: Arc<AtomicBool>,
+    /// Whose error envelope replaces hyper's bare answers.
+    envelope: Arc<Envelope>,
     /// An envelope answer replacing hyper's, and how much of it was written.
     replacement: Option<(Vec<u8>, usize)>,
 }
@@ -137,7 +152,7 @@ impl FaultIo {
         if self.replacement.is_some() {
             return true;
         }
-        let Some(envelope) = crate::response::envelope_for_bare_error(head) else {
+        let Some(envelope) = crate::response::envelope_for_bare_error(&self.envelope, head) else {
             return false;
         };
         self.replacement = Some((envelope, 0));

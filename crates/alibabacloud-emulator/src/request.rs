@@ -12,9 +12,9 @@ pub(crate) type Pairs = Vec<(String, String)>;
 /// A request, decoded but not yet authenticated.
 #[derive(Debug)]
 pub(crate) struct Incoming {
-    /// `GET` or `POST`.
+    /// `GET`, `POST`, or another method of an ROA operation.
     pub method: String,
-    /// The path as sent (`/`).
+    /// The path as sent (`/` for RPC), percent-encoded.
     pub path: String,
     /// The authority the request was sent to, when the URI carries one.
     pub authority: Option<String>,
@@ -42,6 +42,9 @@ impl Incoming {
     }
 
     /// The first value of `name` in the literal query reading, else in the form body.
+    ///
+    /// Before authentication this reads what the caller claims (to route the request); after
+    /// it, use the parameters the signature covered.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query_readings
             .first()
@@ -60,12 +63,15 @@ pub(crate) fn parse(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Incoming, ApiError> {
-    if method != Method::GET && method != Method::POST {
-        return Err(ApiError::new(
-            405,
-            "UnsupportedHTTPMethod",
-            format!("The HTTP method {method} is not supported; use POST or GET."),
-        ));
+    let known = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+    ];
+    if !known.contains(method) {
+        return Err(unsupported_method(method.as_str()));
     }
     let raw_query = uri.query().unwrap_or("");
     let mut query_readings = vec![decode_pairs(raw_query, false)?];
@@ -97,6 +103,15 @@ pub(crate) fn parse(
         query_readings,
         form,
     })
+}
+
+/// `UnsupportedHTTPMethod`: RPC operations take `POST` or `GET`; ROA ones their own method.
+pub(crate) fn unsupported_method(method: &str) -> ApiError {
+    ApiError::new(
+        405,
+        "UnsupportedHTTPMethod",
+        format!("The HTTP method {method} is not supported here; RPC operations take POST or GET."),
+    )
 }
 
 /// Splits `a=1&b=2` and percent-decodes both sides; `plus_is_space` reads `+` as a space.
@@ -166,7 +181,7 @@ mod tests {
     #[test]
     fn rejects_other_methods_and_bad_utf8() {
         let uri: Uri = "/".parse().unwrap();
-        let err = parse(&Method::PUT, &uri, &HeaderMap::new(), Bytes::new()).unwrap_err();
+        let err = parse(&Method::OPTIONS, &uri, &HeaderMap::new(), Bytes::new()).unwrap_err();
         assert_eq!(err.status, 405);
         let uri: Uri = "/?a=%FF".parse().unwrap();
         let err = parse(&Method::GET, &uri, &HeaderMap::new(), Bytes::new()).unwrap_err();

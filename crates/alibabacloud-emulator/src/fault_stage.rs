@@ -9,29 +9,31 @@ use axum::response::Response;
 use futures::StreamExt as _;
 use serde_json::{Map, Value, json};
 
-use crate::auth::Caller;
 use crate::context::Context;
+use crate::dispatch::Call;
 use crate::error::ApiError;
 use crate::fault::{Fault, FaultTiming, Planned};
 use crate::listener::ConnHandle;
+use crate::response::Envelope;
 
 /// Answers an authenticated request with the planned fault.
 pub(crate) async fn apply(
     ctx: &Context,
     conn: &ConnHandle,
-    caller: &Caller,
+    env: &Envelope,
+    call: &Call,
     request_id: &str,
     planned: Planned,
 ) -> Response {
     tracing::info!(request_id, fault = ?planned.fault, timing = ?planned.timing, "injecting a fault");
     // Run the operation first when the fault comes after it.
     let executed = match planned.timing {
-        FaultTiming::AfterExecution => Some(crate::handlers::dispatch(ctx, caller)),
+        FaultTiming::AfterExecution => Some(crate::dispatch::dispatch(ctx, call)),
         FaultTiming::BeforeExecution => None,
     };
     match planned.fault {
         Fault::Throttling { retry_after } => {
-            let mut response = crate::response::respond(request_id, Err(throttled()));
+            let mut response = crate::response::respond(env, request_id, Err(throttled()));
             let header = retry_after
                 .and_then(|after| HeaderValue::from_str(&after.as_millis().to_string()).ok());
             if let Some(value) = header {
@@ -40,9 +42,10 @@ pub(crate) async fn apply(
             response
         }
         Fault::ServiceUnavailable => {
-            crate::response::respond(request_id, Err(service_unavailable()))
+            crate::response::respond(env, request_id, Err(service_unavailable()))
         }
         Fault::InternalError => crate::response::respond(
+            env,
             request_id,
             Err(ApiError::new(
                 500,
@@ -53,13 +56,13 @@ pub(crate) async fn apply(
         Fault::Delay(delay) => match executed {
             Some(outcome) => {
                 ctx.pause(delay).await;
-                crate::response::respond(request_id, outcome)
+                crate::response::respond(env, request_id, outcome)
             }
             None => {
                 if !ctx.pause(delay).await {
-                    return crate::response::respond(request_id, Err(service_unavailable()));
+                    return crate::response::respond(env, request_id, Err(service_unavailable()));
                 }
-                crate::response::respond(request_id, crate::handlers::dispatch(ctx, caller))
+                crate::response::respond(env, request_id, crate::dispatch::dispatch(ctx, call))
             }
         },
         Fault::CloseBeforeAnswer => {
@@ -68,7 +71,7 @@ pub(crate) async fn apply(
             Response::new(Body::empty())
         }
         Fault::CloseMidBody => {
-            let (status, bytes) = answer_bytes(request_id, executed);
+            let (status, bytes) = answer_bytes(env, request_id, executed);
             let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
             let mut response = Response::new(Body::from_stream(then_fail(half)));
             *response.status_mut() = status;
@@ -79,7 +82,7 @@ pub(crate) async fn apply(
             response
         }
         Fault::TruncatedBody => {
-            let (status, mut bytes) = answer_bytes(request_id, executed);
+            let (status, mut bytes) = answer_bytes(env, request_id, executed);
             bytes.truncate(bytes.len() / 2);
             raw(status, "application/json;charset=utf-8", bytes, request_id)
         }
@@ -97,7 +100,7 @@ pub(crate) async fn apply(
         ),
         Fault::WrongTypes => {
             let fields = match executed {
-                Some(Ok(fields)) => fields,
+                Some(Ok(Value::Object(fields))) => fields,
                 _ => Map::new(),
             };
             let body = wrong_types(fields);
@@ -133,11 +136,12 @@ fn service_unavailable() -> ApiError {
 /// The status and JSON body the request would have been answered with: the operation's own
 /// answer when it ran, else an empty success envelope.
 fn answer_bytes(
+    env: &Envelope,
     request_id: &str,
-    executed: Option<Result<Map<String, Value>, ApiError>>,
+    executed: Option<Result<Value, ApiError>>,
 ) -> (StatusCode, Vec<u8>) {
-    let outcome = executed.unwrap_or_else(|| Ok(Map::new()));
-    let (status, bytes) = crate::response::envelope(request_id, outcome);
+    let outcome = executed.unwrap_or_else(|| Ok(Value::Object(Map::new())));
+    let (status, bytes) = crate::response::envelope(env, request_id, outcome);
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         bytes,

@@ -24,9 +24,29 @@ pub(crate) fn new_request_id() -> String {
     )
 }
 
+/// Which product answers, and so how its bodies are shaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Envelope {
+    /// The product code (`ecs`), which names the `HostId`.
+    pub product: String,
+    /// Resource-oriented (`cs`): errors in lower camel case (`code`, `message`, `requestId`).
+    pub roa: bool,
+}
+
+impl Envelope {
+    /// The `HostId` of the product's error bodies.
+    pub fn host_id(&self) -> String {
+        format!("{}.aliyuncs.com", self.product)
+    }
+}
+
 /// Builds the HTTP answer; every answer carries `x-acs-request-id`.
-pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiError>) -> Response {
-    let (status, bytes) = envelope(request_id, outcome);
+pub(crate) fn respond(
+    env: &Envelope,
+    request_id: &str,
+    outcome: Result<Value, ApiError>,
+) -> Response {
+    let (status, bytes) = envelope(env, request_id, outcome);
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -38,34 +58,57 @@ pub(crate) fn respond(request_id: &str, outcome: Result<Map<String, Value>, ApiE
 }
 
 /// The HTTP status and the JSON body of the success or error envelope.
+///
+/// An RPC success body gets the request's `RequestId`. An ROA body is the operation's own: an
+/// object that carries a request id (`requestId`, `RequestId` or `request_id`) gets this
+/// request's; any other body goes out as it is (an object may be a map whose every value has
+/// one type), and the `x-acs-request-id` header carries the id.
 pub(crate) fn envelope(
+    env: &Envelope,
     request_id: &str,
-    outcome: Result<Map<String, Value>, ApiError>,
+    outcome: Result<Value, ApiError>,
 ) -> (u16, Vec<u8>) {
     let (status, body) = match outcome {
-        Ok(mut fields) => {
-            fields.insert("RequestId".into(), Value::String(request_id.into()));
+        Ok(Value::Object(mut fields)) => {
+            let key = if env.roa {
+                ["requestId", "RequestId", "request_id"]
+                    .into_iter()
+                    .find(|k| fields.contains_key(*k))
+            } else {
+                Some("RequestId")
+            };
+            if let Some(key) = key {
+                fields.insert(key.into(), Value::String(request_id.into()));
+            }
             tracing::debug!(request_id, status = 200, "answered");
             (200, Value::Object(fields))
+        }
+        Ok(other) => {
+            tracing::debug!(request_id, status = 200, "answered");
+            (200, other)
         }
         Err(e) => {
             // The message is not logged: a SignatureDoesNotMatch message echoes the string to sign, which carries the STS token under V1.
             tracing::info!(request_id, status = e.status, code = %e.code, "answered with an error");
             let mut fields = Map::new();
-            fields.insert("RequestId".into(), Value::String(request_id.into()));
-            fields.insert(
-                "HostId".into(),
-                Value::String(crate::config::HOST_ID.into()),
-            );
-            fields.insert("Code".into(), Value::String(e.code.clone()));
-            fields.insert("Message".into(), Value::String(e.message));
-            fields.insert(
-                "Recommend".into(),
-                Value::String(format!(
-                    "https://api.aliyun.com/troubleshoot?q={}&product=cas&requestId={request_id}",
-                    e.code
-                )),
-            );
+            if env.roa {
+                fields.insert("code".into(), Value::String(e.code.clone()));
+                fields.insert("message".into(), Value::String(e.message));
+                fields.insert("requestId".into(), Value::String(request_id.into()));
+                fields.insert("status".into(), Value::from(e.status));
+            } else {
+                fields.insert("RequestId".into(), Value::String(request_id.into()));
+                fields.insert("HostId".into(), Value::String(env.host_id()));
+                fields.insert("Code".into(), Value::String(e.code.clone()));
+                fields.insert("Message".into(), Value::String(e.message));
+                fields.insert(
+                    "Recommend".into(),
+                    Value::String(format!(
+                        "https://api.aliyun.com/troubleshoot?q={}&product={}&requestId={request_id}",
+                        e.code, env.product
+                    )),
+                );
+            }
             (e.status, Value::Object(fields))
         }
     };
@@ -76,7 +119,7 @@ pub(crate) fn envelope(
 /// replaces hyper's own bare answer to a request head it refused: 414 for a URI over its
 /// limit, 431 for headers over its buffer. `None` when `head` is anything else, in particular
 /// every answer of ours (they all carry `x-acs-request-id`).
-pub(crate) fn envelope_for_bare_error(head: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn envelope_for_bare_error(env: &Envelope, head: &[u8]) -> Option<Vec<u8>> {
     let error = if head.starts_with(b"HTTP/1.1 414 ") {
         ApiError::new(
             414,
@@ -105,7 +148,7 @@ pub(crate) fn envelope_for_bare_error(head: &[u8]) -> Option<Vec<u8>> {
         "Request Header Fields Too Large"
     };
     let request_id = new_request_id();
-    let (_, body) = envelope(&request_id, Err(error));
+    let (_, body) = envelope(env, &request_id, Err(error));
     let mut out = format!(
         "HTTP/1.1 {status} {reason}\r\ncontent-type: {CONTENT_TYPE}\r\nx-acs-request-id: {request_id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
@@ -158,7 +201,7 @@ mod tests {
                 "RequestHeaderFieldsTooLarge",
             ),
         ] {
-            let out = envelope_for_bare_error(head).unwrap_or_default();
+            let out = envelope_for_bare_error(&cas(), head).unwrap_or_default();
             let text = String::from_utf8_lossy(&out);
             let (headers, body) = text.split_once("\r\n\r\n").unwrap_or_default();
             assert!(
@@ -169,9 +212,41 @@ mod tests {
             assert_eq!(json["Code"], code);
             assert!(json["RequestId"].is_string());
         }
-        assert!(envelope_for_bare_error(b"HTTP/1.1 200 OK\r\n\r\n").is_none());
+        assert!(envelope_for_bare_error(&cas(), b"HTTP/1.1 200 OK\r\n\r\n").is_none());
         assert!(
-            envelope_for_bare_error(b"HTTP/1.1 414 X\r\nx-acs-request-id: 1\r\n\r\n").is_none()
+            envelope_for_bare_error(&cas(), b"HTTP/1.1 414 X\r\nx-acs-request-id: 1\r\n\r\n")
+                .is_none()
         );
+    }
+
+    fn cas() -> Envelope {
+        Envelope {
+            product: "cas".into(),
+            roa: false,
+        }
+    }
+
+    #[test]
+    fn roa_errors_are_lower_camel_and_bodies_keep_their_spelling() {
+        let roa = Envelope {
+            product: "cs".into(),
+            roa: true,
+        };
+        let (status, body) = envelope(&roa, "R1", Err(ApiError::missing("ClusterId")));
+        let json: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(status, 400);
+        assert_eq!(json["code"], "MissingParameter");
+        assert_eq!(json["requestId"], "R1");
+        assert!(json["message"].is_string() && json.get("Code").is_none());
+        let (_, body) = envelope(
+            &roa,
+            "R2",
+            Ok(serde_json::json!({"request_id": "x", "a": 1})),
+        );
+        let json: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(json["request_id"], "R2");
+        assert!(json.get("requestId").is_none());
+        let (_, body) = envelope(&roa, "R3", Ok(serde_json::json!([1, 2])));
+        assert_eq!(body, b"[1,2]");
     }
 }
