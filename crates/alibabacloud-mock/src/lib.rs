@@ -19,10 +19,10 @@
 //! };
 //! use alibabacloud_cas::operation::describe_certificate_state::{
 //!     DescribeCertificateStateError, DescribeCertificateStateInput,
-//!     DescribeCertificateStateOutput, Type,
+//!     DescribeCertificateStateOutput, DescribeCertificateStateType,
 //! };
 //! use alibabacloud_mock::Mock;
-//! use alibabacloud_cas::operation::create_certificate_request::ValidateType;
+//! use alibabacloud_cas::operation::create_certificate_request::CreateCertificateRequestValidateType;
 //! use alibabacloud_runtime::{ErrorMetadata, OperationError as _};
 //!
 //! /// The application code under test: applies for a certificate, returns its state.
@@ -59,7 +59,7 @@
 //!     .matching(|input| input.order_id == 1)
 //!     .returns(|_| {
 //!         let mut output = DescribeCertificateStateOutput::default();
-//!         output.r#type = Some(Type::Certificate);
+//!         output.r#type = Some(DescribeCertificateStateType::Certificate);
 //!         output
 //!     });
 //! // Any other order: the service's error, typed as the operation's error enum.
@@ -81,7 +81,7 @@
 //! // What the code sent, typed.
 //! let sent = mock.requests::<CreateCertificateRequestInput>();
 //! assert_eq!(sent.len(), 3);
-//! assert_eq!(sent[0].validate_type, ValidateType::Dns);
+//! assert_eq!(sent[0].validate_type, CreateCertificateRequestValidateType::Dns);
 //! assert_eq!(sent[2].domain, "www.example.org");
 //! assert_eq!(
 //!     mock.actions(),
