@@ -98,7 +98,7 @@ fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
 /// The builder type, its setters and `send`/`build` once every required parameter is set.
 ///
 /// The builder holds the operation's input whole (required parameters start as a
-/// [`Placeholder`](alibabacloud_runtime::builder::Placeholder)) and one zero-sized marker type
+/// `alibabacloud_runtime::builder::Placeholder`) and one zero-sized marker type
 /// parameter per required parameter, so every setter is one assignment and, for a required
 /// parameter, one move of the same three fields into the builder's next state: its size does
 /// not grow with the operation's parameters.

@@ -170,7 +170,7 @@ pub fn product_rs(p: &Product) -> Result<TokenStream, String> {
 }
 
 /// The success body of an operation, and whether it is the spec's example: the example when
-/// the spec has one, else a body built from the response schema (see [`sample_object`]).
+/// the spec has one, else a body built from the response schema (see `sample_object`).
 /// The emulator's table answers with the same body.
 pub fn response_body(op: &Operation) -> Result<(String, bool), String> {
     Ok(match &op.response_example {
