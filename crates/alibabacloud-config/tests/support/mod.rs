@@ -64,7 +64,7 @@ impl Drop for TempHome {
 
 /// The variables a test gives the loader: `HOME` plus `vars`. Unless a test sets
 /// `ALIBABA_CLOUD_ECS_METADATA_DISABLED` itself or points the ECS step at a fake (see
-/// [`loader`]), the ECS step is disabled here, so no test can reach 100.100.100.200.
+/// [`loader`]), the ECS step is disabled here, so no test can reach the ECS metadata address.
 pub fn env(home: &TempHome, vars: &[(&str, &str)]) -> Env {
     let mut map: HashMap<String, String> = vars
         .iter()
