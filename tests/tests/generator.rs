@@ -8,6 +8,8 @@ mod support;
 mod coverage;
 #[path = "generator/doc_links.rs"]
 mod doc_links;
+#[path = "generator/field_hash.rs"]
+mod field_hash;
 #[path = "generator/freshness.rs"]
 mod freshness;
 #[path = "generator/golden.rs"]

@@ -13,6 +13,7 @@
 
 use std::hint::black_box;
 
+use alibabacloud_benches::plain::{PlainDelete, PlainError, PlainPage};
 use alibabacloud_benches::{DELETE_SUCCESS_BODY, ERROR_BODY, criterion_config, list_page_body};
 use alibabacloud_cas::operation::delete_certificate_request::{
     DeleteCertificateRequestError, DeleteCertificateRequestInput, DeleteCertificateRequestOutput,
@@ -23,78 +24,6 @@ use alibabacloud_cas::operation::list_user_certificate_order::{
 use alibabacloud_runtime::Operation;
 use alibabacloud_runtime::{ErrorMetadata, OperationError};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainDelete {
-    #[serde(rename = "RequestId")]
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-struct PlainError {
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    host_id: Option<String>,
-    recommend: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-struct PlainPage {
-    certificate_order_list: Option<Vec<PlainItem>>,
-    current_page: Option<i64>,
-    request_id: Option<String>,
-    show_size: Option<i64>,
-    total_count: Option<i64>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-struct PlainItem {
-    algorithm: Option<String>,
-    aliyun_order_id: Option<i64>,
-    buy_date: Option<i64>,
-    cert_end_time: Option<i64>,
-    cert_start_time: Option<i64>,
-    cert_type: Option<String>,
-    certificate_id: Option<i64>,
-    city: Option<String>,
-    common_name: Option<String>,
-    country: Option<String>,
-    domain: Option<String>,
-    domain_count: Option<i64>,
-    domain_type: Option<String>,
-    end_date: Option<String>,
-    expired: Option<bool>,
-    fingerprint: Option<String>,
-    instance_id: Option<String>,
-    issuer: Option<String>,
-    name: Option<String>,
-    order_id: Option<i64>,
-    org_name: Option<String>,
-    partner_order_id: Option<String>,
-    product_code: Option<String>,
-    product_name: Option<String>,
-    province: Option<String>,
-    resource_group_id: Option<String>,
-    root_brand: Option<String>,
-    sans: Option<String>,
-    serial_no: Option<String>,
-    sha2: Option<String>,
-    source_type: Option<String>,
-    start_date: Option<String>,
-    status: Option<String>,
-    trustee_status: Option<String>,
-    upload: Option<bool>,
-    wild_domain_count: Option<i64>,
-}
 
 fn bench_success(c: &mut Criterion) {
     let body = DELETE_SUCCESS_BODY.as_bytes();

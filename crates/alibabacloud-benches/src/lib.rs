@@ -23,6 +23,7 @@ use hyper_util::rt::TokioIo;
 pub mod counting;
 #[cfg(target_os = "linux")]
 pub mod cpu;
+pub mod plain;
 
 /// Short runs: the whole `cargo bench -p alibabacloud-benches` stays within a few minutes on a
 /// 2-core machine.

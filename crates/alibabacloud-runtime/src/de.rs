@@ -163,8 +163,8 @@ where
 /// lenient field, a wrapper type; at ECS's size that was most of the crate's compile time.
 /// Here the name lookup, the object walk and unknown-field skipping are this module's, once.
 pub trait DecodeStruct: Default {
-    /// `(wire name, field index)`, sorted by wire name (a binary search finds a key).
-    const FIELDS: &'static [(&'static str, u16)];
+    /// The structure's wire names and the perfect hash that finds them.
+    const FIELDS: FieldTable;
     /// Decodes the value of field `index` from `map` into `self`.
     fn decode_field<'de, A: de::MapAccess<'de>>(
         &mut self,
@@ -173,17 +173,126 @@ pub trait DecodeStruct: Default {
     ) -> Result<(), A::Error>;
 }
 
-/// The index of a key in a [`DecodeStruct::FIELDS`] table; `None` for a key it does not know.
-struct KeySeed(&'static [(&'static str, u16)]);
+/// The wire names of a [`DecodeStruct`], found through a perfect hash: the key's hash picks one
+/// slot, and one comparison with the name in that slot says whether the key is known.
+///
+/// `cargo xtask codegen` picks, per structure, a seed and a power-of-two slot count under
+/// which no two names share a slot; [`slot_table`] builds the slots at compile time and
+/// refuses (a compile error) a seed that does not separate the names.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldTable {
+    names: &'static [(&'static str, u16)],
+    slots: &'static [u16],
+    seed: u64,
+}
 
-impl KeySeed {
-    fn find(&self, key: &str) -> Option<u16> {
-        self.0
-            .binary_search_by(|(name, _)| (*name).cmp(key))
-            .ok()
-            .map(|i| self.0[i].1)
+/// An unused slot of a [`FieldTable`].
+const EMPTY_SLOT: u16 = u16::MAX;
+
+impl FieldTable {
+    /// A table over `names` (`(wire name, field index)`), with `slots` from [`slot_table`]
+    /// built for the same `names` and `seed`.
+    pub const fn new(
+        names: &'static [(&'static str, u16)],
+        slots: &'static [u16],
+        seed: u64,
+    ) -> Self {
+        Self { names, slots, seed }
+    }
+
+    /// The field index of `key`; `None` for a key the structure does not know.
+    #[inline]
+    pub fn find(&self, key: &str) -> Option<u16> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let slot = *self
+            .slots
+            .get(key_hash(self.seed, key.as_bytes()) as usize & mask)?;
+        let (name, index) = self.names.get(usize::from(slot))?;
+        (*name == key).then_some(*index)
     }
 }
+
+/// The slots of a [`FieldTable`]: for each of the `M` slots (a power of two), the position in
+/// `names` of the name whose hash lands there, or an unused mark.
+///
+/// # Panics
+/// At compile time (it runs in a `const`), when `M` is not a power of two, when there are
+/// `u16::MAX` names or more, or when two names share a slot under `seed`: the generated seed
+/// is stale, and `cargo xtask codegen` picks a new one.
+pub const fn slot_table<const M: usize>(names: &[(&str, u16)], seed: u64) -> [u16; M] {
+    assert!(M.is_power_of_two(), "the slot count must be a power of two");
+    assert!(
+        names.len() < EMPTY_SLOT as usize,
+        "too many names for one table"
+    );
+    let mut slots = [EMPTY_SLOT; M];
+    let mut i = 0;
+    while i < names.len() {
+        let slot = key_hash(seed, names[i].0.as_bytes()) as usize & (M - 1);
+        assert!(
+            slots[slot] == EMPTY_SLOT,
+            "two wire names share a slot under this seed: re-run `cargo xtask codegen`"
+        );
+        slots[slot] = i as u16;
+        i += 1;
+    }
+    slots
+}
+
+const HASH_MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+const fn hash_mix(x: u64) -> u64 {
+    // A folded multiply: both halves of the 128-bit product, so every input bit reaches the
+    // low bits that pick the slot.
+    let product = (x as u128).wrapping_mul(HASH_MULTIPLIER as u128);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+#[inline(always)]
+const fn read_u64(b: &[u8], at: usize) -> u64 {
+    match b.split_at(at).1.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => 0,
+    }
+}
+
+#[inline(always)]
+const fn read_u32(b: &[u8], at: usize) -> u64 {
+    match b.split_at(at).1.first_chunk::<4>() {
+        Some(chunk) => u32::from_le_bytes(*chunk) as u64,
+        None => 0,
+    }
+}
+
+/// The hash of a [`FieldTable`]: every byte of `key`, read eight at a time (the last read
+/// overlaps the one before it), mixed with `seed` and the length.
+///
+/// `cargo xtask codegen` computes the same function when it picks seeds; a test compares the
+/// two on many keys.
+#[inline]
+pub const fn key_hash(seed: u64, key: &[u8]) -> u64 {
+    let len = key.len();
+    let mut h = seed ^ (len as u64).wrapping_mul(HASH_MULTIPLIER);
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 < len {
+            h = hash_mix(h ^ read_u64(key, at));
+            at += 8;
+        }
+        h = hash_mix(h ^ read_u64(key, len - 8));
+    } else if len >= 4 {
+        h = hash_mix(h ^ (read_u32(key, 0) << 32) ^ read_u32(key, len - 4));
+    } else if len > 0 {
+        h = hash_mix(
+            h ^ ((key[0] as u64) << 16) ^ ((key[len / 2] as u64) << 8) ^ key[len - 1] as u64,
+        );
+    }
+    h
+}
+
+/// The index of a key in a [`FieldTable`]; `None` for a key it does not know.
+struct KeySeed(FieldTable);
 
 impl<'de> de::DeserializeSeed<'de> for KeySeed {
     type Value = Option<u16>;
@@ -198,7 +307,7 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("a field name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.find(v))
+        Ok(self.0.find(v))
     }
 }
 
@@ -296,14 +405,19 @@ pub fn decode_by_action(
 }
 
 /// Implements [`DecodeStruct`] and `serde::Deserialize` for a generated response structure,
-/// from its table: `{ "Wire" = index, … }` sorted by wire name, then `{ index field how, … }`
-/// where `how` is `value` (the field type's own `Deserialize`), `lenient` or `lenient_list`.
+/// from its table: the [`FieldTable`] seed and slot count, `{ "Wire" = index, … }`, then
+/// `{ index field how, … }` where `how` is `value` (the field type's own `Deserialize`),
+/// `lenient` or `lenient_list`.
 #[macro_export]
 macro_rules! decode_struct {
-    ($name:ident { $($wire:literal = $index:literal),* $(,)? } { $($i:literal $field:ident $how:ident),* $(,)? }) => {
+    ($name:ident seed $seed:literal slots $slots:literal { $($wire:literal = $index:literal),* $(,)? } { $($i:literal $field:ident $how:ident),* $(,)? }) => {
         #[allow(deprecated)]
         impl $crate::de::DecodeStruct for $name {
-            const FIELDS: &'static [(&'static str, u16)] = &[$(($wire, $index)),*];
+            const FIELDS: $crate::de::FieldTable = {
+                const NAMES: &[(&str, u16)] = &[$(($wire, $index)),*];
+                const SLOTS: [u16; $slots] = $crate::de::slot_table::<$slots>(NAMES, $seed);
+                $crate::de::FieldTable::new(NAMES, &SLOTS, $seed)
+            };
             fn decode_field<'de, A: $crate::__serde::de::MapAccess<'de>>(
                 &mut self,
                 index: u16,
@@ -395,6 +509,68 @@ mod tests {
         assert!(serde_json::from_str::<S>(r#"{"a":[1]}"#).is_err());
     }
 
+    const NAMES: &[(&str, u16)] = &[("Count", 1), ("Inner", 2), ("Name", 0)];
+
+    /// The first seed under which `NAMES` take three different slots of `M`.
+    fn separating_seed<const M: usize>() -> u64 {
+        (0..)
+            .find(|&seed| {
+                let mut slots: Vec<u64> = NAMES
+                    .iter()
+                    .map(|(n, _)| key_hash(seed, n.as_bytes()) & (M as u64 - 1))
+                    .collect();
+                slots.sort_unstable();
+                slots.dedup();
+                slots.len() == NAMES.len()
+            })
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_field_table_finds_its_names_and_nothing_else() {
+        let seed = separating_seed::<8>();
+        let slots: &'static [u16] = Box::leak(Box::new(slot_table::<8>(NAMES, seed)));
+        let table = FieldTable::new(NAMES, slots, seed);
+        assert_eq!(table.find("Name"), Some(0));
+        assert_eq!(table.find("Count"), Some(1));
+        assert_eq!(table.find("Inner"), Some(2));
+        // Keys that are not names: whatever slot they land in, the comparison refuses them.
+        for key in ["", "name", "Names", "Nam", "Count ", "X", "InnerCount", "RequestId"] {
+            assert_eq!(table.find(key), None, "{key:?}");
+        }
+        // A key hashing into each occupied slot but spelled differently is refused too.
+        let mut found = 0;
+        for i in 0..10_000 {
+            let key = format!("k{i}");
+            if let Some(index) = table.find(&key) {
+                panic!("{key} found as field {index}");
+            }
+            let slot = key_hash(seed, key.as_bytes()) as usize & 7;
+            found += usize::from(slots[slot] != EMPTY_SLOT);
+        }
+        assert!(found > 0, "some keys shared a slot with a name");
+    }
+
+    #[test]
+    #[should_panic(expected = "share a slot")]
+    fn a_seed_that_does_not_separate_the_names_is_refused() {
+        // One slot for three names: no seed separates them.
+        let _ = slot_table::<1>(NAMES, 0);
+    }
+
+    #[test]
+    fn hashes_read_every_byte() {
+        for len in 0..40 {
+            let key: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(7)).collect();
+            let h = key_hash(3, &key);
+            for at in 0..len {
+                let mut changed = key.clone();
+                changed[at] ^= 1;
+                assert_ne!(key_hash(3, &changed), h, "len {len}, byte {at}");
+            }
+        }
+    }
+
     #[derive(Default, Debug, PartialEq)]
     struct T {
         name: Option<String>,
@@ -402,7 +578,7 @@ mod tests {
         inner: Option<Vec<T>>,
     }
 
-    crate::decode_struct!(T { "Count" = 1, "Inner" = 2, "Name" = 0 } { 0 name value, 1 count lenient, 2 inner value });
+    crate::decode_struct!(T seed 0 slots 8 { "Count" = 1, "Inner" = 2, "Name" = 0 } { 0 name value, 1 count lenient, 2 inner value });
 
     #[test]
     fn table_decoding_reads_known_fields_skips_unknown_ones_and_nests() {

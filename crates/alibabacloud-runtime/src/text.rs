@@ -74,9 +74,17 @@ pub fn bounded(s: &str, limit: usize) -> String {
 /// Like [`bounded`] for bytes that may not be UTF-8: invalid sequences become U+FFFD.
 pub fn bounded_lossy(bytes: &[u8], limit: usize) -> String {
     let head = &bytes[..bytes.len().min(limit)];
-    let mut out = match String::from_utf8_lossy(head) {
-        std::borrow::Cow::Owned(owned) if owned.len() <= limit => owned,
-        text => bounded(&text, limit),
+    let mut out = match std::str::from_utf8(head) {
+        // The usual case, valid UTF-8: validated word by word, copied once.
+        Ok(text) => text.to_owned(),
+        // Valid but for a character the limit cut in two: keep the whole characters before it.
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned()
+        }
+        Err(_) => match String::from_utf8_lossy(head) {
+            std::borrow::Cow::Owned(owned) if owned.len() <= limit => owned,
+            text => bounded(&text, limit),
+        },
     };
     if bytes.len() > limit && !out.ends_with('…') {
         out.push('…');
@@ -171,9 +179,12 @@ mod tests {
         assert_eq!(prefix("ééé", 1), "");
         assert_eq!(bounded_lossy(&[b'a', 0xff, b'b'], 10), "a\u{fffd}b");
         assert_eq!(bounded_lossy(&[b'a'; 10], 4), "aaaa…");
-        // A multi-byte character cut by the byte limit is replaced, not split.
+        // A multi-byte character cut by the byte limit is dropped, not split.
         let e = "é".as_bytes();
-        assert!(bounded_lossy(&[b'a', e[0], e[1]], 2).starts_with('a'));
+        assert_eq!(bounded_lossy(&[b'a', e[0], e[1]], 2), "a…");
+        assert_eq!(bounded_lossy("aé".as_bytes(), 3), "aé");
+        // Invalid bytes before the limit are replaced; the text still ends at the limit.
+        assert_eq!(bounded_lossy(&[0xff, b'b', b'c', b'd'], 3), "\u{fffd}…");
     }
 
     #[test]

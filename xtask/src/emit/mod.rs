@@ -11,6 +11,7 @@ pub mod emulator_table;
 pub mod every_operation;
 pub mod extras;
 pub mod operation;
+pub mod perfect_hash;
 pub mod roa;
 pub mod root;
 pub mod types;

@@ -21,7 +21,8 @@ fn read_how(f: &Field) -> syn::Ident {
 }
 
 /// The table-driven decoder of a received structure (`alibabacloud_runtime::decode_struct!`):
-/// the `(wire name, index)` table sorted by wire name, then how each field is read.
+/// the perfect hash's seed and slot count, the `(wire name, index)` table sorted by wire name,
+/// then how each field is read.
 pub fn decode_impl(name: &TokenStream, fields: &[Field]) -> TokenStream {
     let index =
         |i: usize| proc_macro2::Literal::u16_unsuffixed(u16::try_from(i).unwrap_or(u16::MAX));
@@ -31,6 +32,10 @@ pub fn decode_impl(name: &TokenStream, fields: &[Field]) -> TokenStream {
         .map(|(i, f)| (f.wire.as_str(), i))
         .collect();
     table.sort_unstable();
+    let names: Vec<&str> = table.iter().map(|(w, _)| *w).collect();
+    let (seed, slots) = super::perfect_hash::seed_and_slots(&names);
+    let seed = proc_macro2::Literal::u64_unsuffixed(seed);
+    let slots = proc_macro2::Literal::usize_unsuffixed(slots);
     let entries = table.iter().map(|(w, i)| {
         let i = index(*i);
         quote! { #w = #i, }
@@ -42,7 +47,7 @@ pub fn decode_impl(name: &TokenStream, fields: &[Field]) -> TokenStream {
         quote! { #i #id #how, }
     });
     quote! {
-        ::alibabacloud_runtime::decode_struct!(#name { #(#entries)* } { #(#reads)* });
+        ::alibabacloud_runtime::decode_struct!(#name seed #seed slots #slots { #(#entries)* } { #(#reads)* });
     }
 }
 

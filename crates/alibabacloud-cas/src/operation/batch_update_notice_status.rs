@@ -63,7 +63,8 @@ pub struct BatchUpdateNoticeStatusOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BatchUpdateNoticeStatusOutput { "RequestId" = 0, } { 0 request_id value, }
+    BatchUpdateNoticeStatusOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// The documented values of `Lang`: `zh`, `en`.
 ///

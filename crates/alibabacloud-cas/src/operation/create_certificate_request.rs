@@ -90,8 +90,8 @@ pub struct CreateCertificateRequestOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateCertificateRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
-    lenient, 1 request_id value, }
+    CreateCertificateRequestOutput seed 0 slots 4 { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id lenient, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -59,8 +59,8 @@ pub struct CreateContactOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateContactOutput { "ContactId" = 0, "RequestId" = 1, } { 0 contact_id lenient, 1
-    request_id value, }
+    CreateContactOutput seed 1 slots 4 { "ContactId" = 0, "RequestId" = 1, } { 0
+    contact_id lenient, 1 request_id value, }
 );
 /// The errors `CreateContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,8 +100,8 @@ pub struct CreateCsrOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateCsrOutput { "Csr" = 0, "CsrId" = 1, "RequestId" = 2, } { 0 csr value, 1 csr_id
-    lenient, 2 request_id value, }
+    CreateCsrOutput seed 3 slots 8 { "Csr" = 0, "CsrId" = 1, "RequestId" = 2, } { 0 csr
+    value, 1 csr_id lenient, 2 request_id value, }
 );
 /// The errors `CreateCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,8 +50,8 @@ pub struct CreateRollbackTaskOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRollbackTaskOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
-    request_id value, }
+    CreateRollbackTaskOutput seed 0 slots 4 { "Data" = 0, "RequestId" = 1, } { 0 data
+    value, 1 request_id value, }
 );
 /// The errors `CreateRollbackTask` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,8 +53,8 @@ pub struct CreateWarehouseOutput {
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWarehouseOutput { "RequestId" = 0, "WarehouseInstanceId" = 1, } { 0 request_id
-    value, 1 warehouse_instance_id value, }
+    CreateWarehouseOutput seed 0 slots 4 { "RequestId" = 0, "WarehouseInstanceId" = 1, }
+    { 0 request_id value, 1 warehouse_instance_id value, }
 );
 /// The errors `CreateWarehouse` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,9 +133,9 @@ pub struct CreateWHClientCertificateOutput {
     pub x509_certificate: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWHClientCertificateOutput { "CertificateChain" = 0, "Identifier" = 1,
-    "ParentX509Certificate" = 2, "RequestId" = 3, "RootX509Certificate" = 4,
-    "X509Certificate" = 5, } { 0 certificate_chain value, 1 identifier value, 2
+    CreateWHClientCertificateOutput seed 1 slots 16 { "CertificateChain" = 0,
+    "Identifier" = 1, "ParentX509Certificate" = 2, "RequestId" = 3, "RootX509Certificate"
+    = 4, "X509Certificate" = 5, } { 0 certificate_chain value, 1 identifier value, 2
     parent_x509_certificate value, 3 request_id value, 4 root_x509_certificate value, 5
     x509_certificate value, }
 );

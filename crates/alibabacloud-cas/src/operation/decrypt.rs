@@ -80,8 +80,8 @@ pub struct DecryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecryptOutput { "CertIdentifier" = 0, "Plaintext" = 1, "RequestId" = 2, } { 0
-    cert_identifier value, 1 plaintext value, 2 request_id value, }
+    DecryptOutput seed 1 slots 8 { "CertIdentifier" = 0, "Plaintext" = 1, "RequestId" =
+    2, } { 0 cert_identifier value, 1 plaintext value, 2 request_id value, }
 );
 impl ::std::fmt::Debug for DecryptOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

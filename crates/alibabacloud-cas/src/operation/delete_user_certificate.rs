@@ -61,7 +61,8 @@ pub struct DeleteUserCertificateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteUserCertificateOutput { "RequestId" = 0, } { 0 request_id value, }
+    DeleteUserCertificateOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value,
+    }
 );
 /// The errors `DeleteUserCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

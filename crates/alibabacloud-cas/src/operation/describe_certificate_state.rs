@@ -111,12 +111,12 @@ pub struct DescribeCertificateStateOutput {
     pub validate_type: ::std::option::Option<DescribeCertificateStateValidateType>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCertificateStateOutput { "CertId" = 0, "Certificate" = 1, "Content" = 2,
-    "Domain" = 3, "PrivateKey" = 4, "RecordDomain" = 5, "RecordType" = 6, "RecordValue" =
-    7, "RequestId" = 8, "Type" = 9, "Uri" = 10, "ValidateType" = 11, } { 0 cert_id value,
-    1 certificate value, 2 content value, 3 domain value, 4 private_key value, 5
-    record_domain value, 6 record_type value, 7 record_value value, 8 request_id value, 9
-    r#type value, 10 uri value, 11 validate_type value, }
+    DescribeCertificateStateOutput seed 3 slots 32 { "CertId" = 0, "Certificate" = 1,
+    "Content" = 2, "Domain" = 3, "PrivateKey" = 4, "RecordDomain" = 5, "RecordType" = 6,
+    "RecordValue" = 7, "RequestId" = 8, "Type" = 9, "Uri" = 10, "ValidateType" = 11, } {
+    0 cert_id value, 1 certificate value, 2 content value, 3 domain value, 4 private_key
+    value, 5 record_domain value, 6 record_type value, 7 record_value value, 8 request_id
+    value, 9 r#type value, 10 uri value, 11 validate_type value, }
 );
 impl ::std::fmt::Debug for DescribeCertificateStateOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

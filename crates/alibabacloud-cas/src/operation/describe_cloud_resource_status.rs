@@ -62,8 +62,8 @@ pub struct DescribeCloudResourceStatusOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudResourceStatusOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
-    request_id value, }
+    DescribeCloudResourceStatusOutput seed 0 slots 4 { "Data" = 0, "RequestId" = 1, } { 0
+    data value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,8 +77,8 @@ pub struct DescribeCloudResourceStatusDataItem {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudResourceStatusDataItem { "CloudName" = 0, "CloudProduct" = 1,
-    "TotalCount" = 2, } { 0 cloud_name value, 1 cloud_product value, 2 total_count
+    DescribeCloudResourceStatusDataItem seed 0 slots 8 { "CloudName" = 0, "CloudProduct"
+    = 1, "TotalCount" = 2, } { 0 cloud_name value, 1 cloud_product value, 2 total_count
     lenient, }
 );
 /// The errors `DescribeCloudResourceStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -114,15 +114,16 @@ pub struct DescribeDeploymentJobOutput {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentJobOutput { "CasContacts" = 0, "CertDomain" = 1, "CertType" = 2,
-    "Config" = 3, "Del" = 4, "EndTime" = 5, "GmtCreate" = 6, "GmtModified" = 7, "Id" = 8,
-    "InstanceId" = 9, "JobType" = 10, "Name" = 11, "ProductName" = 12, "RequestId" = 13,
-    "Rollback" = 14, "ScheduleTime" = 15, "StartTime" = 16, "Status" = 17, "UserId" = 18,
-    } { 0 cas_contacts value, 1 cert_domain value, 2 cert_type value, 3 config value, 4
-    del lenient, 5 end_time value, 6 gmt_create value, 7 gmt_modified value, 8 id
-    lenient, 9 instance_id value, 10 job_type value, 11 name value, 12 product_name
-    value, 13 request_id value, 14 rollback lenient, 15 schedule_time value, 16
-    start_time value, 17 status value, 18 user_id lenient, }
+    DescribeDeploymentJobOutput seed 48 slots 64 { "CasContacts" = 0, "CertDomain" = 1,
+    "CertType" = 2, "Config" = 3, "Del" = 4, "EndTime" = 5, "GmtCreate" = 6,
+    "GmtModified" = 7, "Id" = 8, "InstanceId" = 9, "JobType" = 10, "Name" = 11,
+    "ProductName" = 12, "RequestId" = 13, "Rollback" = 14, "ScheduleTime" = 15,
+    "StartTime" = 16, "Status" = 17, "UserId" = 18, } { 0 cas_contacts value, 1
+    cert_domain value, 2 cert_type value, 3 config value, 4 del lenient, 5 end_time
+    value, 6 gmt_create value, 7 gmt_modified value, 8 id lenient, 9 instance_id value,
+    10 job_type value, 11 name value, 12 product_name value, 13 request_id value, 14
+    rollback lenient, 15 schedule_time value, 16 start_time value, 17 status value, 18
+    user_id lenient, }
 );
 impl DescribeDeploymentJobOutput {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
@@ -176,8 +177,8 @@ pub struct DescribeDeploymentJobCasContact {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentJobCasContact { "Email" = 0, "Id" = 1, "Mobile" = 2, "Name" = 3, }
-    { 0 email value, 1 id value, 2 mobile value, 3 name value, }
+    DescribeDeploymentJobCasContact seed 0 slots 8 { "Email" = 0, "Id" = 1, "Mobile" = 2,
+    "Name" = 3, } { 0 email value, 1 id value, 2 mobile value, 3 name value, }
 );
 /// The documented values of `CertType`: `upload`, `buy`, `free`.
 ///

@@ -97,9 +97,9 @@ pub struct DescribeDeploymentJobStatusOutput {
     pub worker_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentJobStatusOutput { "BuyCount" = 0, "CertCount" = 1, "CostCount" = 2,
-    "FailedCount" = 3, "MatchWorkerCount" = 4, "ProductWorkerCount" = 5, "RequestId" = 6,
-    "ResourceCount" = 7, "RollbackCount" = 8, "RollbackFailedCount" = 9,
+    DescribeDeploymentJobStatusOutput seed 34 slots 32 { "BuyCount" = 0, "CertCount" = 1,
+    "CostCount" = 2, "FailedCount" = 3, "MatchWorkerCount" = 4, "ProductWorkerCount" = 5,
+    "RequestId" = 6, "ResourceCount" = 7, "RollbackCount" = 8, "RollbackFailedCount" = 9,
     "RollbackSuccessCount" = 10, "SuccessCount" = 11, "UseCount" = 12, "WorkerCount" =
     13, } { 0 buy_count lenient, 1 cert_count lenient, 2 cost_count lenient, 3
     failed_count lenient, 4 match_worker_count lenient, 5 product_worker_count value, 6
@@ -119,8 +119,8 @@ pub struct DescribeDeploymentJobStatusProductWorkerCountItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentJobStatusProductWorkerCountItem { "Count" = 0, "ProductName" = 1, }
-    { 0 count lenient, 1 product_name value, }
+    DescribeDeploymentJobStatusProductWorkerCountItem seed 0 slots 4 { "Count" = 0,
+    "ProductName" = 1, } { 0 count lenient, 1 product_name value, }
 );
 /// The documented values of `ProductWorkerCount[].ProductName`: `SLB`, `LIVE`, `webHosting`, `VOD`, `CR`, `DCDN`, `DDOS`, `CDN`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
 ///

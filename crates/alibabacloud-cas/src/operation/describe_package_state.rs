@@ -63,9 +63,10 @@ pub struct DescribePackageStateOutput {
     pub used_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePackageStateOutput { "IssuedCount" = 0, "ProductCode" = 1, "RequestId" = 2,
-    "TotalCount" = 3, "UsedCount" = 4, } { 0 issued_count lenient, 1 product_code value,
-    2 request_id value, 3 total_count lenient, 4 used_count lenient, }
+    DescribePackageStateOutput seed 0 slots 16 { "IssuedCount" = 0, "ProductCode" = 1,
+    "RequestId" = 2, "TotalCount" = 3, "UsedCount" = 4, } { 0 issued_count lenient, 1
+    product_code value, 2 request_id value, 3 total_count lenient, 4 used_count lenient,
+    }
 );
 /// The documented values of `ProductCode`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
 ///

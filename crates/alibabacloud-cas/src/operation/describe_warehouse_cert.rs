@@ -65,13 +65,14 @@ pub struct DescribeWarehouseCertOutput {
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeWarehouseCertOutput { "CertIdentifier" = 0, "CertStatus" = 1, "CertType" = 2,
-    "CommonName" = 3, "Content" = 4, "Fingerprint" = 5, "Issuer" = 6, "IssuerIdentifier"
-    = 7, "PrivateCaInstanceId" = 8, "PrivateCaRegionId" = 9, "RequestId" = 10,
-    "WarehouseInstanceId" = 11, } { 0 cert_identifier value, 1 cert_status value, 2
-    cert_type value, 3 common_name value, 4 content value, 5 fingerprint value, 6 issuer
-    value, 7 issuer_identifier value, 8 private_ca_instance_id value, 9
-    private_ca_region_id value, 10 request_id value, 11 warehouse_instance_id value, }
+    DescribeWarehouseCertOutput seed 54 slots 32 { "CertIdentifier" = 0, "CertStatus" =
+    1, "CertType" = 2, "CommonName" = 3, "Content" = 4, "Fingerprint" = 5, "Issuer" = 6,
+    "IssuerIdentifier" = 7, "PrivateCaInstanceId" = 8, "PrivateCaRegionId" = 9,
+    "RequestId" = 10, "WarehouseInstanceId" = 11, } { 0 cert_identifier value, 1
+    cert_status value, 2 cert_type value, 3 common_name value, 4 content value, 5
+    fingerprint value, 6 issuer value, 7 issuer_identifier value, 8
+    private_ca_instance_id value, 9 private_ca_region_id value, 10 request_id value, 11
+    warehouse_instance_id value, }
 );
 /// The errors `DescribeWarehouseCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -92,8 +92,9 @@ pub struct EncryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EncryptOutput { "CertIdentifier" = 0, "CiphertextBlob" = 1, "RequestId" = 2, } { 0
-    cert_identifier value, 1 ciphertext_blob value, 2 request_id value, }
+    EncryptOutput seed 1 slots 8 { "CertIdentifier" = 0, "CiphertextBlob" = 1,
+    "RequestId" = 2, } { 0 cert_identifier value, 1 ciphertext_blob value, 2 request_id
+    value, }
 );
 /// The documented values of `Algorithm`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///

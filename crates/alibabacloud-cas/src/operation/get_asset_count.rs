@@ -59,7 +59,7 @@ pub struct GetAssetCountOutput {
     pub upload_certificate_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetAssetCountOutput { "AliyunAssetCount" = 0, "AwsAssetCount" = 1,
+    GetAssetCountOutput seed 0 slots 32 { "AliyunAssetCount" = 0, "AwsAssetCount" = 1,
     "BuyCertificateCount" = 2, "DomainAssetCount" = 3, "FreeCertificateCount" = 4,
     "HuaweiAssetCount" = 5, "LastPoint" = 6, "Point" = 7, "PointRatio" = 8, "PointTime" =
     9, "RequestId" = 10, "TencentAssetCount" = 11, "UploadCertificateCount" = 12, } { 0

@@ -55,9 +55,10 @@ pub struct GetCertWarehouseQuotaOutput {
     pub use_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertWarehouseQuotaOutput { "AppTotalQuota" = 0, "AppUseCount" = 1, "RequestId" =
-    2, "TotalQuota" = 3, "UseCount" = 4, } { 0 app_total_quota lenient, 1 app_use_count
-    lenient, 2 request_id value, 3 total_quota lenient, 4 use_count lenient, }
+    GetCertWarehouseQuotaOutput seed 0 slots 16 { "AppTotalQuota" = 0, "AppUseCount" = 1,
+    "RequestId" = 2, "TotalQuota" = 3, "UseCount" = 4, } { 0 app_total_quota lenient, 1
+    app_use_count lenient, 2 request_id value, 3 total_quota lenient, 4 use_count
+    lenient, }
 );
 /// The errors `GetCertWarehouseQuota` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

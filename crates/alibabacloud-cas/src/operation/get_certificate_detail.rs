@@ -97,7 +97,7 @@ pub struct GetCertificateDetailOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertificateDetailOutput { "Algorithm" = 0, "CertIdentifier" = 1,
+    GetCertificateDetailOutput seed 50 slots 64 { "Algorithm" = 0, "CertIdentifier" = 1,
     "CertificateChainList" = 2, "CertificateId" = 3, "CertificateName" = 4,
     "CertificateSource" = 5, "CertificateStatus" = 6, "CommonName" = 7, "CompanyId" = 8,
     "ContactId" = 9, "Csr" = 10, "DeploymentDesc" = 11, "Domain" = 12, "ExistPrivateKey"
@@ -128,9 +128,9 @@ pub struct GetCertificateDetailCertificateChain {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertificateDetailCertificateChain { "Issuer" = 0, "NotAfter" = 1, "NotBefore" = 2,
-    "RemainDay" = 3, "Subject" = 4, } { 0 issuer value, 1 not_after lenient, 2 not_before
-    lenient, 3 remain_day lenient, 4 subject value, }
+    GetCertificateDetailCertificateChain seed 0 slots 16 { "Issuer" = 0, "NotAfter" = 1,
+    "NotBefore" = 2, "RemainDay" = 3, "Subject" = 4, } { 0 issuer value, 1 not_after
+    lenient, 2 not_before lenient, 3 remain_day lenient, 4 subject value, }
 );
 /// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -142,8 +142,8 @@ pub struct GetCertificateDetailTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertificateDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    GetCertificateDetailTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// The errors `GetCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -47,10 +47,10 @@ pub struct GetCertificatePackageCountOutput {
     pub trustee_count_detail: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertificatePackageCountOutput { "NoticeCountDetail" = 0, "ProductCountList" = 1,
-    "ProxyCountDetail" = 2, "RequestId" = 3, "TotalCountDetail" = 4, "TrusteeCountDetail"
-    = 5, } { 0 notice_count_detail value, 1 product_count_list value, 2
-    proxy_count_detail value, 3 request_id value, 4 total_count_detail value, 5
+    GetCertificatePackageCountOutput seed 0 slots 16 { "NoticeCountDetail" = 0,
+    "ProductCountList" = 1, "ProxyCountDetail" = 2, "RequestId" = 3, "TotalCountDetail" =
+    4, "TrusteeCountDetail" = 5, } { 0 notice_count_detail value, 1 product_count_list
+    value, 2 proxy_count_detail value, 3 request_id value, 4 total_count_detail value, 5
     trustee_count_detail value, }
 );
 /// The errors `GetCertificatePackageCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -65,8 +65,8 @@ pub struct GetCompanyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCompanyOutput { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2,
-    "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6,
+    GetCompanyOutput seed 17 slots 32 { "City" = 0, "CompanyAddress" = 1, "CompanyCode" =
+    2, "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6,
     "CompanyType" = 7, "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11,
     "Province" = 12, "RequestId" = 13, } { 0 city value, 1 company_address value, 2
     company_code value, 3 company_email value, 4 company_id lenient, 5 company_name

@@ -59,11 +59,11 @@ pub struct GetContactOutput {
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetContactOutput { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "IdCard" = 3,
-    "Mobile" = 4, "MobileStatus" = 5, "Name" = 6, "RequestId" = 7, "WebhookList" = 8,
-    "Webhooks" = 9, } { 0 contact_id lenient, 1 email value, 2 email_status lenient, 3
-    id_card value, 4 mobile value, 5 mobile_status lenient, 6 name value, 7 request_id
-    value, 8 webhook_list value, 9 webhooks value, }
+    GetContactOutput seed 3 slots 32 { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2,
+    "IdCard" = 3, "Mobile" = 4, "MobileStatus" = 5, "Name" = 6, "RequestId" = 7,
+    "WebhookList" = 8, "Webhooks" = 9, } { 0 contact_id lenient, 1 email value, 2
+    email_status lenient, 3 id_card value, 4 mobile value, 5 mobile_status lenient, 6
+    name value, 7 request_id value, 8 webhook_list value, 9 webhooks value, }
 );
 /// The errors `GetContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

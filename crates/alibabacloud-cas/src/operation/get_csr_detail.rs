@@ -53,8 +53,8 @@ pub struct GetCsrDetailOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCsrDetailOutput { "Csr" = 0, "PrivateKey" = 1, "RequestId" = 2, } { 0 csr value, 1
-    private_key value, 2 request_id value, }
+    GetCsrDetailOutput seed 0 slots 8 { "Csr" = 0, "PrivateKey" = 1, "RequestId" = 2, } {
+    0 csr value, 1 private_key value, 2 request_id value, }
 );
 impl ::std::fmt::Debug for GetCsrDetailOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -139,8 +139,8 @@ pub struct GetInstanceDetailOutput {
     pub wildcard_domain_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceDetailOutput { "AutoReissue" = 0, "AutoReissueFlag" = 1,
-    "AverageWaitingTime" = 2, "Brand" = 3, "CertIdentifier" = 4, "CertificateId" = 5,
+    GetInstanceDetailOutput seed 300 slots 128 { "AutoReissue" = 0, "AutoReissueFlag" =
+    1, "AverageWaitingTime" = 2, "Brand" = 3, "CertIdentifier" = 4, "CertificateId" = 5,
     "CertificateName" = 6, "CertificateNotAfter" = 7, "CertificateNotBefore" = 8,
     "CertificateRevokeTime" = 9, "CertificateStatus" = 10, "CertificateType" = 11, "City"
     = 12, "CompanyId" = 13, "ContactIdList" = 14, "CountryCode" = 15, "Csr" = 16,
@@ -184,9 +184,10 @@ pub struct GetInstanceDetailDingGroup {
     pub ding_group_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceDetailDingGroup { "DingGroupInstanceId" = 0, "DingGroupName" = 1,
-    "DingGroupType" = 2, "DingGroupUrl" = 3, } { 0 ding_group_instance_id value, 1
-    ding_group_name value, 2 ding_group_type value, 3 ding_group_url value, }
+    GetInstanceDetailDingGroup seed 1 slots 8 { "DingGroupInstanceId" = 0,
+    "DingGroupName" = 1, "DingGroupType" = 2, "DingGroupUrl" = 3, } { 0
+    ding_group_instance_id value, 1 ding_group_name value, 2 ding_group_type value, 3
+    ding_group_url value, }
 );
 /// A structure of the operation's answer, at `DomainValidationList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -208,10 +209,11 @@ pub struct GetInstanceDetailDomainValidation {
     pub validation_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceDetailDomainValidation { "Cname" = 0, "CnameKey" = 1, "Domain" = 2,
-    "RootDomain" = 3, "ValidationKey" = 4, "ValidationType" = 5, "ValidationValue" = 6, }
-    { 0 cname value, 1 cname_key value, 2 domain value, 3 root_domain value, 4
-    validation_key value, 5 validation_type value, 6 validation_value value, }
+    GetInstanceDetailDomainValidation seed 6 slots 16 { "Cname" = 0, "CnameKey" = 1,
+    "Domain" = 2, "RootDomain" = 3, "ValidationKey" = 4, "ValidationType" = 5,
+    "ValidationValue" = 6, } { 0 cname value, 1 cname_key value, 2 domain value, 3
+    root_domain value, 4 validation_key value, 5 validation_type value, 6
+    validation_value value, }
 );
 /// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -223,8 +225,8 @@ pub struct GetInstanceDetailTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
-    value, }
+    GetInstanceDetailTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// The documented values of `CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///

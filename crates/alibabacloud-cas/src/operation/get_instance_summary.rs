@@ -53,10 +53,10 @@ pub struct GetInstanceSummaryOutput {
     pub will_expire_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceSummaryOutput { "AutoReissueCount" = 0, "CertificateCount" = 1,
-    "InactiveCount" = 2, "RequestId" = 3, "TotalCount" = 4, "WillExpireCount" = 5, } { 0
-    auto_reissue_count lenient, 1 certificate_count lenient, 2 inactive_count lenient, 3
-    request_id value, 4 total_count lenient, 5 will_expire_count lenient, }
+    GetInstanceSummaryOutput seed 2 slots 16 { "AutoReissueCount" = 0, "CertificateCount"
+    = 1, "InactiveCount" = 2, "RequestId" = 3, "TotalCount" = 4, "WillExpireCount" = 5, }
+    { 0 auto_reissue_count lenient, 1 certificate_count lenient, 2 inactive_count
+    lenient, 3 request_id value, 4 total_count lenient, 5 will_expire_count lenient, }
 );
 /// The errors `GetInstanceSummary` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

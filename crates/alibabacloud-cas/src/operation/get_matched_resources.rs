@@ -64,8 +64,8 @@ pub struct GetMatchedResourcesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetMatchedResourcesOutput { "Data" = 0, "MaxResults" = 1, "NextToken" = 2,
-    "RequestId" = 3, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
+    GetMatchedResourcesOutput seed 2 slots 8 { "Data" = 0, "MaxResults" = 1, "NextToken"
+    = 2, "RequestId" = 3, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
     request_id value, }
 );
 /// The errors `GetMatchedResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -71,7 +71,7 @@ pub struct GetRiskCountOutput {
     pub upload_certificate_will_expired_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetRiskCountOutput { "AliyunAssetCertificateExpiredCount" = 0,
+    GetRiskCountOutput seed 3 slots 64 { "AliyunAssetCertificateExpiredCount" = 0,
     "AliyunAssetCertificateWillExpiredCount" = 1, "BuyCertificateExpireCount" = 2,
     "BuyCertificateNotDeploymentCount" = 3, "BuyCertificateNotTrusteeCount" = 4,
     "BuyCertificateWillExpiredCount" = 5, "BuyCheckedFailCount" = 6,

@@ -52,8 +52,9 @@ pub struct GetTaskAttributeOutput {
     pub task_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetTaskAttributeOutput { "RequestId" = 0, "TaskMessage" = 1, "TaskStatus" = 2, } { 0
-    request_id value, 1 task_message value, 2 task_status value, }
+    GetTaskAttributeOutput seed 0 slots 8 { "RequestId" = 0, "TaskMessage" = 1,
+    "TaskStatus" = 2, } { 0 request_id value, 1 task_message value, 2 task_status value,
+    }
 );
 /// The errors `GetTaskAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

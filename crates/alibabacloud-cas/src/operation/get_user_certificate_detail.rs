@@ -166,21 +166,22 @@ pub struct GetUserCertificateDetailOutput {
     pub tags: ::std::option::Option<::std::vec::Vec<GetUserCertificateDetailTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserCertificateDetailOutput { "Algorithm" = 0, "BuyInAliyun" = 1, "Cert" = 2,
-    "CertChain" = 3, "CertIdentifier" = 4, "CertSha2" = 5, "City" = 6, "Common" = 7,
-    "Country" = 8, "EncryptCert" = 9, "EncryptPrivateKey" = 10, "EndDate" = 11, "Expired"
-    = 12, "Fingerprint" = 13, "Id" = 14, "InstanceId" = 15, "Issuer" = 16, "Key" = 17,
-    "Name" = 18, "NotAfter" = 19, "NotBefore" = 20, "OrderId" = 21, "OrgName" = 22,
-    "Province" = 23, "RequestId" = 24, "ResourceGroupId" = 25, "Sans" = 26, "SerialNo" =
-    27, "Sha2" = 28, "SignCert" = 29, "SignPrivateKey" = 30, "StartDate" = 31, "Tags" =
-    32, } { 0 algorithm value, 1 buy_in_aliyun lenient, 2 cert value, 3 cert_chain value,
-    4 cert_identifier value, 5 cert_sha2 value, 6 city value, 7 common value, 8 country
-    value, 9 encrypt_cert value, 10 encrypt_private_key value, 11 end_date value, 12
-    expired lenient, 13 fingerprint value, 14 id lenient, 15 instance_id value, 16 issuer
-    value, 17 key value, 18 name value, 19 not_after lenient, 20 not_before lenient, 21
-    order_id lenient, 22 org_name value, 23 province value, 24 request_id value, 25
-    resource_group_id value, 26 sans value, 27 serial_no value, 28 sha2 value, 29
-    sign_cert value, 30 sign_private_key value, 31 start_date value, 32 tags value, }
+    GetUserCertificateDetailOutput seed 31 slots 128 { "Algorithm" = 0, "BuyInAliyun" =
+    1, "Cert" = 2, "CertChain" = 3, "CertIdentifier" = 4, "CertSha2" = 5, "City" = 6,
+    "Common" = 7, "Country" = 8, "EncryptCert" = 9, "EncryptPrivateKey" = 10, "EndDate" =
+    11, "Expired" = 12, "Fingerprint" = 13, "Id" = 14, "InstanceId" = 15, "Issuer" = 16,
+    "Key" = 17, "Name" = 18, "NotAfter" = 19, "NotBefore" = 20, "OrderId" = 21, "OrgName"
+    = 22, "Province" = 23, "RequestId" = 24, "ResourceGroupId" = 25, "Sans" = 26,
+    "SerialNo" = 27, "Sha2" = 28, "SignCert" = 29, "SignPrivateKey" = 30, "StartDate" =
+    31, "Tags" = 32, } { 0 algorithm value, 1 buy_in_aliyun lenient, 2 cert value, 3
+    cert_chain value, 4 cert_identifier value, 5 cert_sha2 value, 6 city value, 7 common
+    value, 8 country value, 9 encrypt_cert value, 10 encrypt_private_key value, 11
+    end_date value, 12 expired lenient, 13 fingerprint value, 14 id lenient, 15
+    instance_id value, 16 issuer value, 17 key value, 18 name value, 19 not_after
+    lenient, 20 not_before lenient, 21 order_id lenient, 22 org_name value, 23 province
+    value, 24 request_id value, 25 resource_group_id value, 26 sans value, 27 serial_no
+    value, 28 sha2 value, 29 sign_cert value, 30 sign_private_key value, 31 start_date
+    value, 32 tags value, }
 );
 impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -237,10 +238,10 @@ pub struct GetUserCertificateDetailCertChainItem {
     pub remain_day: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserCertificateDetailCertChainItem { "CommonName" = 0, "IssuerCommonName" = 1,
-    "NotAfter" = 2, "NotBefore" = 3, "RemainDay" = 4, } { 0 common_name value, 1
-    issuer_common_name value, 2 not_after lenient, 3 not_before lenient, 4 remain_day
-    lenient, }
+    GetUserCertificateDetailCertChainItem seed 1 slots 16 { "CommonName" = 0,
+    "IssuerCommonName" = 1, "NotAfter" = 2, "NotBefore" = 3, "RemainDay" = 4, } { 0
+    common_name value, 1 issuer_common_name value, 2 not_after lenient, 3 not_before
+    lenient, 4 remain_day lenient, }
 );
 /// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -252,8 +253,8 @@ pub struct GetUserCertificateDetailTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserCertificateDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    GetUserCertificateDetailTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// The errors `GetUserCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,9 +66,10 @@ pub struct ListAssetCountOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAssetCountOutput { "AssetCountList" = 0, "CurrentPage" = 1, "RequestId" = 2,
-    "ShowSize" = 3, "TotalCount" = 4, } { 0 asset_count_list value, 1 current_page
-    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+    ListAssetCountOutput seed 3 slots 16 { "AssetCountList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 asset_count_list value, 1
+    current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `AssetCountList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,10 +89,11 @@ pub struct ListAssetCountAssetCount {
     pub points: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAssetCountAssetCount { "AliyunAssetCount" = 0, "CertificateCount" = 1,
-    "CountDate" = 2, "DomainAssetCount" = 3, "MultiCloudAssetCount" = 4, "Points" = 5, }
-    { 0 aliyun_asset_count lenient, 1 certificate_count lenient, 2 count_date lenient, 3
-    domain_asset_count lenient, 4 multi_cloud_asset_count lenient, 5 points lenient, }
+    ListAssetCountAssetCount seed 0 slots 16 { "AliyunAssetCount" = 0, "CertificateCount"
+    = 1, "CountDate" = 2, "DomainAssetCount" = 3, "MultiCloudAssetCount" = 4, "Points" =
+    5, } { 0 aliyun_asset_count lenient, 1 certificate_count lenient, 2 count_date
+    lenient, 3 domain_asset_count lenient, 4 multi_cloud_asset_count lenient, 5 points
+    lenient, }
 );
 /// The errors `ListAssetCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

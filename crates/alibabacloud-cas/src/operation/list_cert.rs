@@ -111,9 +111,9 @@ pub struct ListCertOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertOutput { "CertList" = 0, "CurrentPage" = 1, "RequestId" = 2, "ShowSize" = 3,
-    "TotalCount" = 4, } { 0 cert_list value, 1 current_page lenient, 2 request_id value,
-    3 show_size lenient, 4 total_count lenient, }
+    ListCertOutput seed 3 slots 16 { "CertList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 cert_list value, 1 current_page lenient, 2
+    request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `CertList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -151,14 +151,14 @@ pub struct ListCertCert {
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertCert { "AfterDate" = 0, "Algorithm" = 1, "BeforeDate" = 2, "CertType" = 3,
-    "CommonName" = 4, "ExistPrivateKey" = 5, "Identifier" = 6, "Issuer" = 7, "Sans" = 8,
-    "SerialNo" = 9, "SignAlgorithm" = 10, "SourceType" = 11, "Status" = 12, "WhId" = 13,
-    "WhInstanceId" = 14, } { 0 after_date lenient, 1 algorithm value, 2 before_date
-    lenient, 3 cert_type value, 4 common_name value, 5 exist_private_key lenient, 6
-    identifier value, 7 issuer value, 8 sans value, 9 serial_no value, 10 sign_algorithm
-    value, 11 source_type value, 12 status value, 13 wh_id lenient, 14 wh_instance_id
-    value, }
+    ListCertCert seed 15 slots 32 { "AfterDate" = 0, "Algorithm" = 1, "BeforeDate" = 2,
+    "CertType" = 3, "CommonName" = 4, "ExistPrivateKey" = 5, "Identifier" = 6, "Issuer" =
+    7, "Sans" = 8, "SerialNo" = 9, "SignAlgorithm" = 10, "SourceType" = 11, "Status" =
+    12, "WhId" = 13, "WhInstanceId" = 14, } { 0 after_date lenient, 1 algorithm value, 2
+    before_date lenient, 3 cert_type value, 4 common_name value, 5 exist_private_key
+    lenient, 6 identifier value, 7 issuer value, 8 sans value, 9 serial_no value, 10
+    sign_algorithm value, 11 source_type value, 12 status value, 13 wh_id lenient, 14
+    wh_instance_id value, }
 );
 impl ListCertCert {
     /// `AfterDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

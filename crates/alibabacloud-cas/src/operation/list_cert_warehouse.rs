@@ -96,9 +96,10 @@ pub struct ListCertWarehouseOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertWarehouseOutput { "CertWarehouseList" = 0, "CurrentPage" = 1, "RequestId" =
-    2, "ShowSize" = 3, "TotalCount" = 4, } { 0 cert_warehouse_list value, 1 current_page
-    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+    ListCertWarehouseOutput seed 3 slots 16 { "CertWarehouseList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 cert_warehouse_list value, 1
+    current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `CertWarehouseList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,10 +123,10 @@ pub struct ListCertWarehouseCertWarehouse {
     pub wh_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertWarehouseCertWarehouse { "EndTime" = 0, "InstanceId" = 1, "IsExpired" = 2,
-    "Name" = 3, "PcaInstanceId" = 4, "Qps" = 5, "Type" = 6, "WhId" = 7, } { 0 end_time
-    lenient, 1 instance_id value, 2 is_expired lenient, 3 name value, 4 pca_instance_id
-    value, 5 qps lenient, 6 r#type value, 7 wh_id lenient, }
+    ListCertWarehouseCertWarehouse seed 0 slots 16 { "EndTime" = 0, "InstanceId" = 1,
+    "IsExpired" = 2, "Name" = 3, "PcaInstanceId" = 4, "Qps" = 5, "Type" = 6, "WhId" = 7,
+    } { 0 end_time lenient, 1 instance_id value, 2 is_expired lenient, 3 name value, 4
+    pca_instance_id value, 5 qps lenient, 6 r#type value, 7 wh_id lenient, }
 );
 /// The documented values of `Type`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
 ///

@@ -83,9 +83,10 @@ pub struct ListCertificatesOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertificatesOutput { "CertificateList" = 0, "CurrentPage" = 1, "RequestId" = 2,
-    "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_list value, 1 current_page
-    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+    ListCertificatesOutput seed 6 slots 16 { "CertificateList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_list value, 1
+    current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `CertificateList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,17 +136,18 @@ pub struct ListCertificatesCertificate {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCertificatesCertificate { "Algorithm" = 0, "CertIdentifier" = 1, "CertificateId"
-    = 2, "CertificateName" = 3, "CertificateSource" = 4, "CertificateStatus" = 5,
-    "CommonName" = 6, "DeploymentDesc" = 7, "Domain" = 8, "ExistPrivateKey" = 9,
-    "FingerPrint" = 10, "InstanceId" = 11, "Issuer" = 12, "KeySize" = 13, "NotAfter" =
-    14, "NotBefore" = 15, "Serial" = 16, "SubjectAlternativeNames" = 17,
-    "UsingProductList" = 18, } { 0 algorithm value, 1 cert_identifier value, 2
-    certificate_id value, 3 certificate_name value, 4 certificate_source value, 5
-    certificate_status value, 6 common_name value, 7 deployment_desc value, 8 domain
-    value, 9 exist_private_key lenient, 10 finger_print value, 11 instance_id value, 12
-    issuer value, 13 key_size lenient, 14 not_after lenient, 15 not_before lenient, 16
-    serial value, 17 subject_alternative_names value, 18 using_product_list value, }
+    ListCertificatesCertificate seed 11 slots 64 { "Algorithm" = 0, "CertIdentifier" = 1,
+    "CertificateId" = 2, "CertificateName" = 3, "CertificateSource" = 4,
+    "CertificateStatus" = 5, "CommonName" = 6, "DeploymentDesc" = 7, "Domain" = 8,
+    "ExistPrivateKey" = 9, "FingerPrint" = 10, "InstanceId" = 11, "Issuer" = 12,
+    "KeySize" = 13, "NotAfter" = 14, "NotBefore" = 15, "Serial" = 16,
+    "SubjectAlternativeNames" = 17, "UsingProductList" = 18, } { 0 algorithm value, 1
+    cert_identifier value, 2 certificate_id value, 3 certificate_name value, 4
+    certificate_source value, 5 certificate_status value, 6 common_name value, 7
+    deployment_desc value, 8 domain value, 9 exist_private_key lenient, 10 finger_print
+    value, 11 instance_id value, 12 issuer value, 13 key_size lenient, 14 not_after
+    lenient, 15 not_before lenient, 16 serial value, 17 subject_alternative_names value,
+    18 using_product_list value, }
 );
 /// The documented values of `CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///

@@ -85,9 +85,10 @@ pub struct ListCloudAccessOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCloudAccessOutput { "CloudAccessList" = 0, "CurrentPage" = 1, "RequestId" = 2,
-    "ShowSize" = 3, "TotalCount" = 4, } { 0 cloud_access_list value, 1 current_page
-    lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
+    ListCloudAccessOutput seed 0 slots 16 { "CloudAccessList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 cloud_access_list value, 1
+    current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `CloudAccessList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,9 +104,9 @@ pub struct ListCloudAccessCloudAccess {
     pub service_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCloudAccessCloudAccess { "AccessId" = 0, "CloudName" = 1, "SecretId" = 2,
-    "ServiceStatus" = 3, } { 0 access_id lenient, 1 cloud_name value, 2 secret_id value,
-    3 service_status value, }
+    ListCloudAccessCloudAccess seed 1 slots 8 { "AccessId" = 0, "CloudName" = 1,
+    "SecretId" = 2, "ServiceStatus" = 3, } { 0 access_id lenient, 1 cloud_name value, 2
+    secret_id value, 3 service_status value, }
 );
 /// The errors `ListCloudAccess` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

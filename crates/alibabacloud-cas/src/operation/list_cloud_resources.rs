@@ -117,9 +117,9 @@ pub struct ListCloudResourcesOutput {
     pub total: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCloudResourcesOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
-    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
-    show_size lenient, 4 total lenient, }
+    ListCloudResourcesOutput seed 0 slots 16 { "CurrentPage" = 0, "Data" = 1, "RequestId"
+    = 2, "ShowSize" = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2
+    request_id value, 3 show_size lenient, 4 total lenient, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -169,13 +169,13 @@ pub struct ListCloudResourcesDataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCloudResourcesDataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2,
-    "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6,
-    "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10,
-    "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" =
-    15, "ListenerPort" = 16, "RegionId" = 17, "Status" = 18, "UseSsl" = 19, "UserId" =
-    20, } { 0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3
-    cert_start_time value, 4 cloud_access_id value, 5 cloud_name value, 6 cloud_product
+    ListCloudResourcesDataItem seed 1 slots 64 { "CertEndTime" = 0, "CertId" = 1,
+    "CertName" = 2, "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5,
+    "CloudProduct" = 6, "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9,
+    "EnableHttps" = 10, "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" =
+    14, "ListenerId" = 15, "ListenerPort" = 16, "RegionId" = 17, "Status" = 18, "UseSsl"
+    = 19, "UserId" = 20, } { 0 cert_end_time value, 1 cert_id lenient, 2 cert_name value,
+    3 cert_start_time value, 4 cloud_access_id value, 5 cloud_name value, 6 cloud_product
     value, 7 cloud_region value, 8 default_resource lenient, 9 domain value, 10
     enable_https lenient, 11 gmt_create value, 12 gmt_modified value, 13 id lenient, 14
     instance_id value, 15 listener_id value, 16 listener_port value, 17 region_id value,

@@ -64,9 +64,10 @@ pub struct ListCompaniesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCompaniesOutput { "CompanyList" = 0, "CurrentPage" = 1, "RequestId" = 2,
-    "ShowSize" = 3, "TotalCount" = 4, } { 0 company_list value, 1 current_page lenient, 2
-    request_id value, 3 show_size lenient, 4 total_count lenient, }
+    ListCompaniesOutput seed 0 slots 16 { "CompanyList" = 0, "CurrentPage" = 1,
+    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 company_list value, 1
+    current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `CompanyList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,13 +101,13 @@ pub struct ListCompaniesCompany {
     pub province: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCompaniesCompany { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2,
-    "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6,
-    "CompanyType" = 7, "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11,
-    "Province" = 12, } { 0 city value, 1 company_address value, 2 company_code value, 3
-    company_email value, 4 company_id lenient, 5 company_name value, 6 company_phone
-    value, 7 company_type lenient, 8 country_code value, 9 department value, 10 lang
-    value, 11 post_code value, 12 province value, }
+    ListCompaniesCompany seed 17 slots 32 { "City" = 0, "CompanyAddress" = 1,
+    "CompanyCode" = 2, "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5,
+    "CompanyPhone" = 6, "CompanyType" = 7, "CountryCode" = 8, "Department" = 9, "Lang" =
+    10, "PostCode" = 11, "Province" = 12, } { 0 city value, 1 company_address value, 2
+    company_code value, 3 company_email value, 4 company_id lenient, 5 company_name
+    value, 6 company_phone value, 7 company_type lenient, 8 country_code value, 9
+    department value, 10 lang value, 11 post_code value, 12 province value, }
 );
 /// The errors `ListCompanies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -84,10 +84,10 @@ pub struct ListContactOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListContactOutput { "ContactList" = 0, "CurrentPage" = 1, "Keyword" = 2, "RequestId"
-    = 3, "ShowSize" = 4, "TotalCount" = 5, } { 0 contact_list value, 1 current_page
-    lenient, 2 keyword value, 3 request_id value, 4 show_size lenient, 5 total_count
-    lenient, }
+    ListContactOutput seed 0 slots 16 { "ContactList" = 0, "CurrentPage" = 1, "Keyword" =
+    2, "RequestId" = 3, "ShowSize" = 4, "TotalCount" = 5, } { 0 contact_list value, 1
+    current_page lenient, 2 keyword value, 3 request_id value, 4 show_size lenient, 5
+    total_count lenient, }
 );
 /// A structure of the operation's answer, at `ContactList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,10 +113,10 @@ pub struct ListContactContact {
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListContactContact { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "Mobile" = 3,
-    "MobileStatus" = 4, "Name" = 5, "WebhookList" = 6, "Webhooks" = 7, } { 0 contact_id
-    lenient, 1 email value, 2 email_status lenient, 3 mobile value, 4 mobile_status
-    lenient, 5 name value, 6 webhook_list value, 7 webhooks value, }
+    ListContactContact seed 7 slots 16 { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2,
+    "Mobile" = 3, "MobileStatus" = 4, "Name" = 5, "WebhookList" = 6, "Webhooks" = 7, } {
+    0 contact_id lenient, 1 email value, 2 email_status lenient, 3 mobile value, 4
+    mobile_status lenient, 5 name value, 6 webhook_list value, 7 webhooks value, }
 );
 /// The errors `ListContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

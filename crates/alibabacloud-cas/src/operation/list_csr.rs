@@ -92,9 +92,9 @@ pub struct ListCsrOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCsrOutput { "CsrList" = 0, "CurrentPage" = 1, "RequestId" = 2, "ShowSize" = 3,
-    "TotalCount" = 4, } { 0 csr_list value, 1 current_page lenient, 2 request_id value, 3
-    show_size lenient, 4 total_count lenient, }
+    ListCsrOutput seed 0 slots 16 { "CsrList" = 0, "CurrentPage" = 1, "RequestId" = 2,
+    "ShowSize" = 3, "TotalCount" = 4, } { 0 csr_list value, 1 current_page lenient, 2
+    request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `CsrList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -128,12 +128,13 @@ pub struct ListCsrCsr {
     pub sans: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListCsrCsr { "Algorithm" = 0, "CommonName" = 1, "CorpName" = 2, "CountryCode" = 3,
-    "CsrId" = 4, "Department" = 5, "HasPrivateKey" = 6, "KeySha2" = 7, "KeySize" = 8,
-    "Locality" = 9, "Name" = 10, "Province" = 11, "Sans" = 12, } { 0 algorithm value, 1
-    common_name value, 2 corp_name value, 3 country_code value, 4 csr_id lenient, 5
-    department value, 6 has_private_key lenient, 7 key_sha2 value, 8 key_size lenient, 9
-    locality value, 10 name value, 11 province value, 12 sans value, }
+    ListCsrCsr seed 13 slots 32 { "Algorithm" = 0, "CommonName" = 1, "CorpName" = 2,
+    "CountryCode" = 3, "CsrId" = 4, "Department" = 5, "HasPrivateKey" = 6, "KeySha2" = 7,
+    "KeySize" = 8, "Locality" = 9, "Name" = 10, "Province" = 11, "Sans" = 12, } { 0
+    algorithm value, 1 common_name value, 2 corp_name value, 3 country_code value, 4
+    csr_id lenient, 5 department value, 6 has_private_key lenient, 7 key_sha2 value, 8
+    key_size lenient, 9 locality value, 10 name value, 11 province value, 12 sans value,
+    }
 );
 /// The errors `ListCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

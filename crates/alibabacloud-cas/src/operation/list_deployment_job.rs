@@ -107,9 +107,9 @@ pub struct ListDeploymentJobOutput {
     pub total: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
-    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
-    show_size lenient, 4 total lenient, }
+    ListDeploymentJobOutput seed 0 slots 16 { "CurrentPage" = 0, "Data" = 1, "RequestId"
+    = 2, "ShowSize" = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2
+    request_id value, 3 show_size lenient, 4 total lenient, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -151,14 +151,14 @@ pub struct ListDeploymentJobDataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobDataItem { "CertDomain" = 0, "CertType" = 1, "Certificates" = 2,
-    "Del" = 3, "EndTime" = 4, "GmtCreate" = 5, "GmtModified" = 6, "Id" = 7, "InstanceId"
-    = 8, "JobType" = 9, "Name" = 10, "ProductName" = 11, "Rollback" = 12, "ScheduleTime"
-    = 13, "StartTime" = 14, "Status" = 15, "UserId" = 16, } { 0 cert_domain value, 1
-    cert_type value, 2 certificates value, 3 del lenient, 4 end_time value, 5 gmt_create
-    value, 6 gmt_modified value, 7 id lenient, 8 instance_id value, 9 job_type value, 10
-    name value, 11 product_name value, 12 rollback lenient, 13 schedule_time value, 14
-    start_time value, 15 status value, 16 user_id lenient, }
+    ListDeploymentJobDataItem seed 3 slots 64 { "CertDomain" = 0, "CertType" = 1,
+    "Certificates" = 2, "Del" = 3, "EndTime" = 4, "GmtCreate" = 5, "GmtModified" = 6,
+    "Id" = 7, "InstanceId" = 8, "JobType" = 9, "Name" = 10, "ProductName" = 11,
+    "Rollback" = 12, "ScheduleTime" = 13, "StartTime" = 14, "Status" = 15, "UserId" = 16,
+    } { 0 cert_domain value, 1 cert_type value, 2 certificates value, 3 del lenient, 4
+    end_time value, 5 gmt_create value, 6 gmt_modified value, 7 id lenient, 8 instance_id
+    value, 9 job_type value, 10 name value, 11 product_name value, 12 rollback lenient,
+    13 schedule_time value, 14 start_time value, 15 status value, 16 user_id lenient, }
 );
 impl ListDeploymentJobDataItem {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

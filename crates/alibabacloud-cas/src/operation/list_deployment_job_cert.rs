@@ -73,8 +73,8 @@ pub struct ListDeploymentJobCertOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobCertOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
-    request_id value, }
+    ListDeploymentJobCertOutput seed 0 slots 4 { "Data" = 0, "RequestId" = 1, } { 0 data
+    value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,13 +112,14 @@ pub struct ListDeploymentJobCertDataItem {
     pub status_code: ::std::option::Option<ListDeploymentJobCertDataItemStatusCode>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobCertDataItem { "Algorithm" = 0, "CertId" = 1, "CertInstanceId" = 2,
-    "CertName" = 3, "CertOrderType" = 4, "CertType" = 5, "CommonName" = 6, "IsTrustee" =
-    7, "Month" = 8, "NotAfterTime" = 9, "NotBeforeTime" = 10, "OrderId" = 11, "Sans" =
-    12, "StatusCode" = 13, } { 0 algorithm value, 1 cert_id lenient, 2 cert_instance_id
-    value, 3 cert_name value, 4 cert_order_type value, 5 cert_type value, 6 common_name
-    value, 7 is_trustee lenient, 8 month lenient, 9 not_after_time lenient, 10
-    not_before_time lenient, 11 order_id lenient, 12 sans value, 13 status_code value, }
+    ListDeploymentJobCertDataItem seed 21 slots 32 { "Algorithm" = 0, "CertId" = 1,
+    "CertInstanceId" = 2, "CertName" = 3, "CertOrderType" = 4, "CertType" = 5,
+    "CommonName" = 6, "IsTrustee" = 7, "Month" = 8, "NotAfterTime" = 9, "NotBeforeTime" =
+    10, "OrderId" = 11, "Sans" = 12, "StatusCode" = 13, } { 0 algorithm value, 1 cert_id
+    lenient, 2 cert_instance_id value, 3 cert_name value, 4 cert_order_type value, 5
+    cert_type value, 6 common_name value, 7 is_trustee lenient, 8 month lenient, 9
+    not_after_time lenient, 10 not_before_time lenient, 11 order_id lenient, 12 sans
+    value, 13 status_code value, }
 );
 /// The documented values of `Data[].CertOrderType`: `upload`, `buy`, `free`.
 ///

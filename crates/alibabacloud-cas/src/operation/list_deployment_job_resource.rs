@@ -79,8 +79,8 @@ pub struct ListDeploymentJobResourceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobResourceOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
-    request_id value, }
+    ListDeploymentJobResourceOutput seed 0 slots 4 { "Data" = 0, "RequestId" = 1, } { 0
+    data value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -132,17 +132,18 @@ pub struct ListDeploymentJobResourceDataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListDeploymentJobResourceDataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2,
-    "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6,
-    "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10,
-    "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" =
-    15, "ListenerPort" = 16, "RegionId" = 17, "Remark" = 18, "Status" = 19, "UseSsl" =
-    20, "UserId" = 21, } { 0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3
-    cert_start_time value, 4 cloud_access_id value, 5 cloud_name value, 6 cloud_product
-    value, 7 cloud_region value, 8 default_resource lenient, 9 domain value, 10
-    enable_https lenient, 11 gmt_create value, 12 gmt_modified value, 13 id lenient, 14
-    instance_id value, 15 listener_id value, 16 listener_port value, 17 region_id value,
-    18 remark value, 19 status value, 20 use_ssl lenient, 21 user_id lenient, }
+    ListDeploymentJobResourceDataItem seed 1 slots 64 { "CertEndTime" = 0, "CertId" = 1,
+    "CertName" = 2, "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5,
+    "CloudProduct" = 6, "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9,
+    "EnableHttps" = 10, "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" =
+    14, "ListenerId" = 15, "ListenerPort" = 16, "RegionId" = 17, "Remark" = 18, "Status"
+    = 19, "UseSsl" = 20, "UserId" = 21, } { 0 cert_end_time value, 1 cert_id lenient, 2
+    cert_name value, 3 cert_start_time value, 4 cloud_access_id value, 5 cloud_name
+    value, 6 cloud_product value, 7 cloud_region value, 8 default_resource lenient, 9
+    domain value, 10 enable_https lenient, 11 gmt_create value, 12 gmt_modified value, 13
+    id lenient, 14 instance_id value, 15 listener_id value, 16 listener_port value, 17
+    region_id value, 18 remark value, 19 status value, 20 use_ssl lenient, 21 user_id
+    lenient, }
 );
 impl ListDeploymentJobResourceDataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

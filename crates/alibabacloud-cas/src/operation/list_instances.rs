@@ -108,7 +108,7 @@ pub struct ListInstancesOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListInstancesOutput { "CurrentPage" = 0, "DisableReissueCount" = 1,
+    ListInstancesOutput seed 0 slots 16 { "CurrentPage" = 0, "DisableReissueCount" = 1,
     "EnableReissueCount" = 2, "InstanceList" = 3, "RequestId" = 4, "ShowSize" = 5,
     "TotalCount" = 6, } { 0 current_page lenient, 1 disable_reissue_count lenient, 2
     enable_reissue_count lenient, 3 instance_list value, 4 request_id value, 5 show_size
@@ -178,11 +178,11 @@ pub struct ListInstancesInstance {
     pub wildcard_domain_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListInstancesInstance { "AutoReissue" = 0, "Brand" = 1, "CertIdentifier" = 2,
-    "CertificateDomain" = 3, "CertificateId" = 4, "CertificateName" = 5,
-    "CertificateNotAfter" = 6, "CertificateNotBefore" = 7, "CertificateRevokeTime" = 8,
-    "CertificateStatus" = 9, "CertificateType" = 10, "Domain" = 11, "FullDomainCount" =
-    12, "InstanceEndTime" = 13, "InstanceId" = 14, "InstanceStartTime" = 15,
+    ListInstancesInstance seed 5 slots 64 { "AutoReissue" = 0, "Brand" = 1,
+    "CertIdentifier" = 2, "CertificateDomain" = 3, "CertificateId" = 4, "CertificateName"
+    = 5, "CertificateNotAfter" = 6, "CertificateNotBefore" = 7, "CertificateRevokeTime" =
+    8, "CertificateStatus" = 9, "CertificateType" = 10, "Domain" = 11, "FullDomainCount"
+    = 12, "InstanceEndTime" = 13, "InstanceId" = 14, "InstanceStartTime" = 15,
     "InstanceType" = 16, "KeyAlgorithm" = 17, "OrderEndTime" = 18, "OrderStartTime" = 19,
     "PendingResult" = 20, "ResourceGroupId" = 21, "Spec" = 22, "Status" = 23,
     "UsingProductList" = 24, "VersionType" = 25, "WildcardDomainCount" = 26, } { 0

@@ -83,10 +83,10 @@ pub struct ListTagKeysOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagKeysOutput { "CurrentPage" = 0, "MaxResults" = 1, "NextToken" = 2, "PageSize"
-    = 3, "RequestId" = 4, "TagKeys" = 5, "TotalCount" = 6, } { 0 current_page lenient, 1
-    max_results lenient, 2 next_token value, 3 page_size lenient, 4 request_id value, 5
-    tag_keys value, 6 total_count lenient, }
+    ListTagKeysOutput seed 1 slots 16 { "CurrentPage" = 0, "MaxResults" = 1, "NextToken"
+    = 2, "PageSize" = 3, "RequestId" = 4, "TagKeys" = 5, "TotalCount" = 6, } { 0
+    current_page lenient, 1 max_results lenient, 2 next_token value, 3 page_size lenient,
+    4 request_id value, 5 tag_keys value, 6 total_count lenient, }
 );
 /// A structure of the operation's answer, at `TagKeys[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,8 +98,8 @@ pub struct ListTagKeysTagKey {
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagKeysTagKey { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count lenient, 1 tag_key
-    value, }
+    ListTagKeysTagKey seed 0 slots 4 { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count
+    lenient, 1 tag_key value, }
 );
 /// The errors `ListTagKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

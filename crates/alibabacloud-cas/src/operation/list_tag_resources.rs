@@ -74,9 +74,9 @@ pub struct ListTagResourcesOutput {
     pub tag_resources: ::std::option::Option<ListTagResourcesTagResources>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesOutput { "MaxResults" = 0, "NextToken" = 1, "RequestId" = 2,
-    "TagResources" = 3, } { 0 max_results lenient, 1 next_token value, 2 request_id
-    value, 3 tag_resources value, }
+    ListTagResourcesOutput seed 0 slots 8 { "MaxResults" = 0, "NextToken" = 1,
+    "RequestId" = 2, "TagResources" = 3, } { 0 max_results lenient, 1 next_token value, 2
+    request_id value, 3 tag_resources value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -108,9 +108,9 @@ pub struct ListTagResourcesTagResource {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesTagResource { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2,
-    "TagValue" = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3
-    tag_value value, }
+    ListTagResourcesTagResource seed 2 slots 8 { "ResourceId" = 0, "ResourceType" = 1,
+    "TagKey" = 2, "TagValue" = 3, } { 0 resource_id value, 1 resource_type value, 2
+    tag_key value, 3 tag_value value, }
 );
 /// A structure of the operation's answer, at `TagResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,7 +122,8 @@ pub struct ListTagResourcesTagResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesTagResources { "TagResource" = 0, } { 0 tag_resource value, }
+    ListTagResourcesTagResources seed 0 slots 2 { "TagResource" = 0, } { 0 tag_resource
+    value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,9 +66,10 @@ pub struct ListTrusteeOrderOutput {
     pub trustee_order_list: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTrusteeOrderOutput { "MaxResults" = 0, "NextToken" = 1, "RequestId" = 2,
-    "TotalCount" = 3, "TrusteeOrderList" = 4, } { 0 max_results lenient, 1 next_token
-    value, 2 request_id value, 3 total_count lenient, 4 trustee_order_list value, }
+    ListTrusteeOrderOutput seed 0 slots 16 { "MaxResults" = 0, "NextToken" = 1,
+    "RequestId" = 2, "TotalCount" = 3, "TrusteeOrderList" = 4, } { 0 max_results lenient,
+    1 next_token value, 2 request_id value, 3 total_count lenient, 4 trustee_order_list
+    value, }
 );
 /// The errors `ListTrusteeOrder` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

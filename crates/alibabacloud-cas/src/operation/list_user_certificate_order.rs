@@ -133,10 +133,10 @@ pub struct ListUserCertificateOrderOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUserCertificateOrderOutput { "CertificateOrderList" = 0, "CurrentPage" = 1,
-    "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_order_list
-    value, 1 current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count
-    lenient, }
+    ListUserCertificateOrderOutput seed 5 slots 16 { "CertificateOrderList" = 0,
+    "CurrentPage" = 1, "RequestId" = 2, "ShowSize" = 3, "TotalCount" = 4, } { 0
+    certificate_order_list value, 1 current_page lenient, 2 request_id value, 3 show_size
+    lenient, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `CertificateOrderList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -224,24 +224,24 @@ pub struct ListUserCertificateOrderCertificateOrder {
     pub wild_domain_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUserCertificateOrderCertificateOrder { "Algorithm" = 0, "AliyunOrderId" = 1,
-    "BuyDate" = 2, "CertEndTime" = 3, "CertStartTime" = 4, "CertType" = 5,
-    "CertificateId" = 6, "City" = 7, "CommonName" = 8, "Country" = 9, "Domain" = 10,
-    "DomainCount" = 11, "DomainType" = 12, "EndDate" = 13, "Expired" = 14, "Fingerprint"
-    = 15, "InstanceId" = 16, "Issuer" = 17, "Name" = 18, "OrderId" = 19, "OrgName" = 20,
-    "PartnerOrderId" = 21, "ProductCode" = 22, "ProductName" = 23, "Province" = 24,
-    "ResourceGroupId" = 25, "RootBrand" = 26, "Sans" = 27, "SerialNo" = 28, "Sha2" = 29,
-    "SourceType" = 30, "StartDate" = 31, "Status" = 32, "TrusteeStatus" = 33, "Upload" =
-    34, "WildDomainCount" = 35, } { 0 algorithm value, 1 aliyun_order_id lenient, 2
-    buy_date lenient, 3 cert_end_time lenient, 4 cert_start_time lenient, 5 cert_type
-    value, 6 certificate_id lenient, 7 city value, 8 common_name value, 9 country value,
-    10 domain value, 11 domain_count lenient, 12 domain_type value, 13 end_date value, 14
-    expired lenient, 15 fingerprint value, 16 instance_id value, 17 issuer value, 18 name
-    value, 19 order_id lenient, 20 org_name value, 21 partner_order_id value, 22
-    product_code value, 23 product_name value, 24 province value, 25 resource_group_id
-    value, 26 root_brand value, 27 sans value, 28 serial_no value, 29 sha2 value, 30
-    source_type value, 31 start_date value, 32 status value, 33 trustee_status value, 34
-    upload lenient, 35 wild_domain_count lenient, }
+    ListUserCertificateOrderCertificateOrder seed 109 slots 128 { "Algorithm" = 0,
+    "AliyunOrderId" = 1, "BuyDate" = 2, "CertEndTime" = 3, "CertStartTime" = 4,
+    "CertType" = 5, "CertificateId" = 6, "City" = 7, "CommonName" = 8, "Country" = 9,
+    "Domain" = 10, "DomainCount" = 11, "DomainType" = 12, "EndDate" = 13, "Expired" = 14,
+    "Fingerprint" = 15, "InstanceId" = 16, "Issuer" = 17, "Name" = 18, "OrderId" = 19,
+    "OrgName" = 20, "PartnerOrderId" = 21, "ProductCode" = 22, "ProductName" = 23,
+    "Province" = 24, "ResourceGroupId" = 25, "RootBrand" = 26, "Sans" = 27, "SerialNo" =
+    28, "Sha2" = 29, "SourceType" = 30, "StartDate" = 31, "Status" = 32, "TrusteeStatus"
+    = 33, "Upload" = 34, "WildDomainCount" = 35, } { 0 algorithm value, 1 aliyun_order_id
+    lenient, 2 buy_date lenient, 3 cert_end_time lenient, 4 cert_start_time lenient, 5
+    cert_type value, 6 certificate_id lenient, 7 city value, 8 common_name value, 9
+    country value, 10 domain value, 11 domain_count lenient, 12 domain_type value, 13
+    end_date value, 14 expired lenient, 15 fingerprint value, 16 instance_id value, 17
+    issuer value, 18 name value, 19 order_id lenient, 20 org_name value, 21
+    partner_order_id value, 22 product_code value, 23 product_name value, 24 province
+    value, 25 resource_group_id value, 26 root_brand value, 27 sans value, 28 serial_no
+    value, 29 sha2 value, 30 source_type value, 31 start_date value, 32 status value, 33
+    trustee_status value, 34 upload lenient, 35 wild_domain_count lenient, }
 );
 impl ListUserCertificateOrderCertificateOrder {
     /// `BuyDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

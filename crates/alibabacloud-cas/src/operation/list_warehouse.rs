@@ -66,9 +66,9 @@ pub struct ListWarehouseOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWarehouseOutput { "Data" = 0, "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3,
-    "TotalCount" = 4, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
-    request_id value, 4 total_count lenient, }
+    ListWarehouseOutput seed 1 slots 16 { "Data" = 0, "MaxResults" = 1, "NextToken" = 2,
+    "RequestId" = 3, "TotalCount" = 4, } { 0 data value, 1 max_results lenient, 2
+    next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,8 +82,8 @@ pub struct ListWarehouseDataItem {
     pub warehouse_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWarehouseDataItem { "WarehouseInstanceId" = 0, "WarehouseName" = 1,
-    "WarehouseType" = 2, } { 0 warehouse_instance_id value, 1 warehouse_name value, 2
+    ListWarehouseDataItem seed 0 slots 8 { "WarehouseInstanceId" = 0, "WarehouseName" =
+    1, "WarehouseType" = 2, } { 0 warehouse_instance_id value, 1 warehouse_name value, 2
     warehouse_type value, }
 );
 /// The errors `ListWarehouse` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -109,9 +109,9 @@ pub struct ListWorkerResourceOutput {
     pub total: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWorkerResourceOutput { "CurrentPage" = 0, "Data" = 1, "RequestId" = 2, "ShowSize"
-    = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
-    show_size lenient, 4 total lenient, }
+    ListWorkerResourceOutput seed 0 slots 16 { "CurrentPage" = 0, "Data" = 1, "RequestId"
+    = 2, "ShowSize" = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2
+    request_id value, 3 show_size lenient, 4 total lenient, }
 );
 /// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -165,18 +165,18 @@ pub struct ListWorkerResourceDataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWorkerResourceDataItem { "CertDomain" = 0, "CertId" = 1, "CertInstanceId" = 2,
-    "CertName" = 3, "CloudName" = 4, "CloudProduct" = 5, "CloudRegion" = 6,
-    "DefaultResource" = 7, "GmtCreate" = 8, "GmtModified" = 9, "Id" = 10, "InstanceId" =
-    11, "JobId" = 12, "ListenerId" = 13, "NamespaceId" = 14, "OrderId" = 15, "Port" = 16,
-    "RegionId" = 17, "ResourceCertId" = 18, "ResourceDomain" = 19, "ResourceId" = 20,
-    "Status" = 21, "UserId" = 22, } { 0 cert_domain value, 1 cert_id lenient, 2
-    cert_instance_id value, 3 cert_name value, 4 cloud_name value, 5 cloud_product value,
-    6 cloud_region value, 7 default_resource lenient, 8 gmt_create value, 9 gmt_modified
-    value, 10 id lenient, 11 instance_id value, 12 job_id lenient, 13 listener_id value,
-    14 namespace_id value, 15 order_id lenient, 16 port lenient, 17 region_id value, 18
-    resource_cert_id lenient, 19 resource_domain value, 20 resource_id lenient, 21 status
-    value, 22 user_id lenient, }
+    ListWorkerResourceDataItem seed 40 slots 64 { "CertDomain" = 0, "CertId" = 1,
+    "CertInstanceId" = 2, "CertName" = 3, "CloudName" = 4, "CloudProduct" = 5,
+    "CloudRegion" = 6, "DefaultResource" = 7, "GmtCreate" = 8, "GmtModified" = 9, "Id" =
+    10, "InstanceId" = 11, "JobId" = 12, "ListenerId" = 13, "NamespaceId" = 14, "OrderId"
+    = 15, "Port" = 16, "RegionId" = 17, "ResourceCertId" = 18, "ResourceDomain" = 19,
+    "ResourceId" = 20, "Status" = 21, "UserId" = 22, } { 0 cert_domain value, 1 cert_id
+    lenient, 2 cert_instance_id value, 3 cert_name value, 4 cloud_name value, 5
+    cloud_product value, 6 cloud_region value, 7 default_resource lenient, 8 gmt_create
+    value, 9 gmt_modified value, 10 id lenient, 11 instance_id value, 12 job_id lenient,
+    13 listener_id value, 14 namespace_id value, 15 order_id lenient, 16 port lenient, 17
+    region_id value, 18 resource_cert_id lenient, 19 resource_domain value, 20
+    resource_id lenient, 21 status value, 22 user_id lenient, }
 );
 impl ListWorkerResourceDataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

@@ -77,8 +77,8 @@ pub struct SignOutput {
     pub signature: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SignOutput { "RequestId" = 0, "Signature" = 1, } { 0 request_id value, 1 signature
-    value, }
+    SignOutput seed 1 slots 4 { "RequestId" = 0, "Signature" = 1, } { 0 request_id value,
+    1 signature value, }
 );
 /// The errors `Sign` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -87,8 +87,8 @@ pub struct UpdateCompanyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateCompanyOutput { "CompanyId" = 0, "RequestId" = 1, } { 0 company_id lenient, 1
-    request_id value, }
+    UpdateCompanyOutput seed 0 slots 4 { "CompanyId" = 0, "RequestId" = 1, } { 0
+    company_id lenient, 1 request_id value, }
 );
 /// The errors `UpdateCompany` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -107,7 +107,7 @@ pub struct UpdateInstanceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateInstanceOutput { "RequestId" = 0, } { 0 request_id value, }
+    UpdateInstanceOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

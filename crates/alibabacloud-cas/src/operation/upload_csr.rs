@@ -62,8 +62,8 @@ pub struct UploadCsrOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadCsrOutput { "CsrId" = 0, "RequestId" = 1, } { 0 csr_id lenient, 1 request_id
-    value, }
+    UploadCsrOutput seed 1 slots 4 { "CsrId" = 0, "RequestId" = 1, } { 0 csr_id lenient,
+    1 request_id value, }
 );
 /// The errors `UploadCsr` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

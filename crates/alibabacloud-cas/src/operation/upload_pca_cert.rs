@@ -68,8 +68,8 @@ pub struct UploadPCACertOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadPCACertOutput { "Identifier" = 0, "RequestId" = 1, } { 0 identifier value, 1
-    request_id value, }
+    UploadPCACertOutput seed 0 slots 4 { "Identifier" = 0, "RequestId" = 1, } { 0
+    identifier value, 1 request_id value, }
 );
 /// The errors `UploadPCACert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

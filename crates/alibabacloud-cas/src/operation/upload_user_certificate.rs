@@ -123,8 +123,8 @@ pub struct UploadUserCertificateOutput {
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadUserCertificateOutput { "CertId" = 0, "RequestId" = 1, "ResourceId" = 2, } { 0
-    cert_id lenient, 1 request_id value, 2 resource_id value, }
+    UploadUserCertificateOutput seed 0 slots 8 { "CertId" = 0, "RequestId" = 1,
+    "ResourceId" = 2, } { 0 cert_id lenient, 1 request_id value, 2 resource_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

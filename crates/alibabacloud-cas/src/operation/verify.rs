@@ -82,8 +82,8 @@ pub struct VerifyOutput {
     pub signature_valid: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VerifyOutput { "RequestId" = 0, "SignatureValid" = 1, } { 0 request_id value, 1
-    signature_valid lenient, }
+    VerifyOutput seed 0 slots 4 { "RequestId" = 0, "SignatureValid" = 1, } { 0 request_id
+    value, 1 signature_valid lenient, }
 );
 /// The documented values of `SigningAlgorithm`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
 ///

@@ -126,8 +126,8 @@ pub struct AttachInstancesOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstancesOutput { "list" = 0, "task_id" = 1, } { 0 list value, 1 task_id value,
-    }
+    AttachInstancesOutput seed 0 slots 4 { "list" = 0, "task_id" = 1, } { 0 list value, 1
+    task_id value, }
 );
 /// A structure sent in the operation's parameters, at `runtime`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -173,8 +173,8 @@ pub struct AttachInstancesListItem {
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstancesListItem { "code" = 0, "instanceId" = 1, "message" = 2, } { 0 code
-    value, 1 instance_id value, 2 message value, }
+    AttachInstancesListItem seed 3 slots 8 { "code" = 0, "instanceId" = 1, "message" = 2,
+    } { 0 code value, 1 instance_id value, 2 message value, }
 );
 /// The errors `AttachInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -88,8 +88,8 @@ pub struct AttachInstancesToNodePoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstancesToNodePoolOutput { "request_id" = 0, "task_id" = 1, } { 0 request_id
-    value, 1 task_id value, }
+    AttachInstancesToNodePoolOutput seed 0 slots 4 { "request_id" = 0, "task_id" = 1, } {
+    0 request_id value, 1 task_id value, }
 );
 /// The errors `AttachInstancesToNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

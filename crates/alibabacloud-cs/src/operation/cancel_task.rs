@@ -50,7 +50,7 @@ pub struct CancelTaskOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CancelTaskOutput { "requestId" = 0, } { 0 request_id value, }
+    CancelTaskOutput seed 0 slots 2 { "requestId" = 0, } { 0 request_id value, }
 );
 /// The errors `CancelTask` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,9 +63,9 @@ pub struct CheckControlPlaneLogEnableOutput {
     pub log_ttl: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckControlPlaneLogEnableOutput { "aliuid" = 0, "components" = 1, "log_project" = 2,
-    "log_ttl" = 3, } { 0 aliuid value, 1 components value, 2 log_project value, 3 log_ttl
-    value, }
+    CheckControlPlaneLogEnableOutput seed 4 slots 8 { "aliuid" = 0, "components" = 1,
+    "log_project" = 2, "log_ttl" = 3, } { 0 aliuid value, 1 components value, 2
+    log_project value, 3 log_ttl value, }
 );
 /// The errors `CheckControlPlaneLogEnable` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -58,7 +58,7 @@ pub struct CheckServiceRoleOutput {
     pub roles: ::std::option::Option<::std::vec::Vec<CheckServiceRoleOutputRole>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckServiceRoleOutput { "roles" = 0, } { 0 roles value, }
+    CheckServiceRoleOutput seed 0 slots 2 { "roles" = 0, } { 0 roles value, }
 );
 /// A structure sent in the operation's parameters, at `roles[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
@@ -84,8 +84,8 @@ pub struct CheckServiceRoleOutputRole {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckServiceRoleOutputRole { "granted" = 0, "message" = 1, "name" = 2, } { 0 granted
-    lenient, 1 message value, 2 name value, }
+    CheckServiceRoleOutputRole seed 0 slots 8 { "granted" = 0, "message" = 1, "name" = 2,
+    } { 0 granted lenient, 1 message value, 2 name value, }
 );
 /// The errors `CheckServiceRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

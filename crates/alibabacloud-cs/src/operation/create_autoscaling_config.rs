@@ -132,8 +132,8 @@ pub struct CreateAutoscalingConfigOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoscalingConfigOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, }
-    { 0 cluster_id value, 1 request_id value, 2 task_id value, }
+    CreateAutoscalingConfigOutput seed 0 slots 8 { "cluster_id" = 0, "request_id" = 1,
+    "task_id" = 2, } { 0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
 /// The errors `CreateAutoscalingConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -715,8 +715,8 @@ pub struct CreateClusterOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
-    cluster_id value, 1 request_id value, 2 task_id value, }
+    CreateClusterOutput seed 0 slots 8 { "cluster_id" = 0, "request_id" = 1, "task_id" =
+    2, } { 0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

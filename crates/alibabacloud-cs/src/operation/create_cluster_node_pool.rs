@@ -125,8 +125,8 @@ pub struct CreateClusterNodePoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
-    0 nodepool_id value, 1 request_id value, 2 task_id value, }
+    CreateClusterNodePoolOutput seed 1 slots 8 { "nodepool_id" = 0, "request_id" = 1,
+    "task_id" = 2, } { 0 nodepool_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

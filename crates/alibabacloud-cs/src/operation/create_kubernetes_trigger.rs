@@ -75,9 +75,9 @@ pub struct CreateKubernetesTriggerOutput {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateKubernetesTriggerOutput { "action" = 0, "cluster_id" = 1, "id" = 2,
-    "project_id" = 3, "type" = 4, } { 0 action value, 1 cluster_id value, 2 id value, 3
-    project_id value, 4 r#type value, }
+    CreateKubernetesTriggerOutput seed 0 slots 16 { "action" = 0, "cluster_id" = 1, "id"
+    = 2, "project_id" = 3, "type" = 4, } { 0 action value, 1 cluster_id value, 2 id
+    value, 3 project_id value, 4 r#type value, }
 );
 /// The errors `CreateKubernetesTrigger` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,7 +64,7 @@ pub struct CreateTemplateOutput {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateTemplateOutput { "template_id" = 0, } { 0 template_id value, }
+    CreateTemplateOutput seed 0 slots 2 { "template_id" = 0, } { 0 template_id value, }
 );
 /// The errors `CreateTemplate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,7 +51,7 @@ pub struct DeleteAlertContactOutput {
     pub result: ::std::option::Option<::std::vec::Vec<DeleteAlertContactResultItem>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteAlertContactOutput { "result" = 0, } { 0 result value, }
+    DeleteAlertContactOutput seed 0 slots 2 { "result" = 0, } { 0 result value, }
 );
 /// A structure of the operation's answer, at `result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,8 +65,8 @@ pub struct DeleteAlertContactResultItem {
     pub status: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteAlertContactResultItem { "contact_id" = 0, "msg" = 1, "status" = 2, } { 0
-    contact_id value, 1 msg value, 2 status lenient, }
+    DeleteAlertContactResultItem seed 0 slots 8 { "contact_id" = 0, "msg" = 1, "status" =
+    2, } { 0 contact_id value, 1 msg value, 2 status lenient, }
 );
 /// The errors `DeleteAlertContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

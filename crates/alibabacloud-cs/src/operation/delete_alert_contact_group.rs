@@ -65,8 +65,8 @@ pub struct DeleteAlertContactGroupBodyItem {
     pub status: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteAlertContactGroupBodyItem { "contact_group_id" = 0, "msg" = 1, "status" = 2, }
-    { 0 contact_group_id value, 1 msg value, 2 status lenient, }
+    DeleteAlertContactGroupBodyItem seed 0 slots 8 { "contact_group_id" = 0, "msg" = 1,
+    "status" = 2, } { 0 contact_group_id value, 1 msg value, 2 status lenient, }
 );
 /// The errors `DeleteAlertContactGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

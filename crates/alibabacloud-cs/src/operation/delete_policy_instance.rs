@@ -60,7 +60,7 @@ pub struct DeletePolicyInstanceOutput {
     pub instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeletePolicyInstanceOutput { "instances" = 0, } { 0 instances value, }
+    DeletePolicyInstanceOutput seed 0 slots 2 { "instances" = 0, } { 0 instances value, }
 );
 /// The errors `DeletePolicyInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,11 +109,12 @@ pub struct DescribeAddonOutput {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonOutput { "architecture" = 0, "category" = 1, "config_schema" = 2,
-    "install_by_default" = 3, "managed" = 4, "name" = 5, "newer_versions" = 6,
-    "supported_actions" = 7, "version" = 8, } { 0 architecture value, 1 category value, 2
-    config_schema value, 3 install_by_default lenient, 4 managed lenient, 5 name value, 6
-    newer_versions value, 7 supported_actions value, 8 version value, }
+    DescribeAddonOutput seed 2 slots 32 { "architecture" = 0, "category" = 1,
+    "config_schema" = 2, "install_by_default" = 3, "managed" = 4, "name" = 5,
+    "newer_versions" = 6, "supported_actions" = 7, "version" = 8, } { 0 architecture
+    value, 1 category value, 2 config_schema value, 3 install_by_default lenient, 4
+    managed lenient, 5 name value, 6 newer_versions value, 7 supported_actions value, 8
+    version value, }
 );
 /// A structure of the operation's answer, at `newer_versions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -127,9 +128,9 @@ pub struct DescribeAddonNewerVersion {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonNewerVersion { "minimum_cluster_version" = 0, "upgradable" = 1,
-    "version" = 2, } { 0 minimum_cluster_version value, 1 upgradable lenient, 2 version
-    value, }
+    DescribeAddonNewerVersion seed 1 slots 8 { "minimum_cluster_version" = 0,
+    "upgradable" = 1, "version" = 2, } { 0 minimum_cluster_version value, 1 upgradable
+    lenient, 2 version value, }
 );
 /// The errors `DescribeAddon` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -87,8 +87,8 @@ pub struct DescribeAddonsOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonsOutput { "ComponentGroups" = 0, "StandardComponents" = 1, } { 0
-    component_groups value, 1 standard_components value, }
+    DescribeAddonsOutput seed 0 slots 4 { "ComponentGroups" = 0, "StandardComponents" =
+    1, } { 0 component_groups value, 1 standard_components value, }
 );
 /// A structure of the operation's answer, at `ComponentGroups[].items[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,7 +98,7 @@ pub struct DescribeAddonsComponentGroupItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonsComponentGroupItem { "name" = 0, } { 0 name value, }
+    DescribeAddonsComponentGroupItem seed 0 slots 2 { "name" = 0, } { 0 name value, }
 );
 /// A structure of the operation's answer, at `ComponentGroups[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -110,8 +110,8 @@ pub struct DescribeAddonsComponentGroup {
     pub items: ::std::option::Option<::std::vec::Vec<DescribeAddonsComponentGroupItem>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonsComponentGroup { "group_name" = 0, "items" = 1, } { 0 group_name value,
-    1 items value, }
+    DescribeAddonsComponentGroup seed 0 slots 4 { "group_name" = 0, "items" = 1, } { 0
+    group_name value, 1 items value, }
 );
 /// A structure of the operation's answer, at `StandardComponents.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -129,9 +129,9 @@ pub struct DescribeAddonsStandardComponentsValue {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAddonsStandardComponentsValue { "description" = 0, "disabled" = 1, "name" =
-    2, "required" = 3, "version" = 4, } { 0 description value, 1 disabled lenient, 2 name
-    value, 3 required value, 4 version value, }
+    DescribeAddonsStandardComponentsValue seed 5 slots 16 { "description" = 0, "disabled"
+    = 1, "name" = 2, "required" = 3, "version" = 4, } { 0 description value, 1 disabled
+    lenient, 2 name value, 3 required value, 4 version value, }
 );
 /// The errors `DescribeAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,8 +66,9 @@ pub struct DescribeClusterAddonInstanceOutput {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonInstanceOutput { "config" = 0, "name" = 1, "state" = 2, "version"
-    = 3, } { 0 config value, 1 name value, 2 state value, 3 version value, }
+    DescribeClusterAddonInstanceOutput seed 15 slots 8 { "config" = 0, "name" = 1,
+    "state" = 2, "version" = 3, } { 0 config value, 1 name value, 2 state value, 3
+    version value, }
 );
 /// The documented values of `state`: `initial`, `active`, `unhealthy`, `upgrading`, `updating`, `deleting`, `deleted`.
 ///

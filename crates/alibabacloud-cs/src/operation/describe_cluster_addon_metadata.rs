@@ -66,8 +66,8 @@ pub struct DescribeClusterAddonMetadataOutput {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonMetadataOutput { "config_schema" = 0, "name" = 1, "version" = 2,
-    } { 0 config_schema value, 1 name value, 2 version value, }
+    DescribeClusterAddonMetadataOutput seed 0 slots 8 { "config_schema" = 0, "name" = 1,
+    "version" = 2, } { 0 config_schema value, 1 name value, 2 version value, }
 );
 /// The errors `DescribeClusterAddonMetadata` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,9 +86,9 @@ pub struct DescribeClusterAddonUpgradeStatusBodyValueAddonInfo {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonUpgradeStatusBodyValueAddonInfo { "component_name" = 0,
-    "ready_to_upgrade" = 1, "version" = 2, } { 0 component_name value, 1 ready_to_upgrade
-    value, 2 version value, }
+    DescribeClusterAddonUpgradeStatusBodyValueAddonInfo seed 0 slots 8 { "component_name"
+    = 0, "ready_to_upgrade" = 1, "version" = 2, } { 0 component_name value, 1
+    ready_to_upgrade value, 2 version value, }
 );
 /// A structure of the operation's answer, at `body.<key>.tasks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -104,9 +104,9 @@ pub struct DescribeClusterAddonUpgradeStatusBodyValueTasks {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonUpgradeStatusBodyValueTasks { "created_at" = 0, "finished_at" =
-    1, "is_canceled" = 2, "status" = 3, } { 0 created_at value, 1 finished_at value, 2
-    is_canceled lenient, 3 status value, }
+    DescribeClusterAddonUpgradeStatusBodyValueTasks seed 3 slots 8 { "created_at" = 0,
+    "finished_at" = 1, "is_canceled" = 2, "status" = 3, } { 0 created_at value, 1
+    finished_at value, 2 is_canceled lenient, 3 status value, }
 );
 /// A structure of the operation's answer, at `body.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,8 +120,8 @@ pub struct DescribeClusterAddonUpgradeStatusBodyValue {
     pub tasks: ::std::option::Option<DescribeClusterAddonUpgradeStatusBodyValueTasks>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonUpgradeStatusBodyValue { "addon_info" = 0, "tasks" = 1, } { 0
-    addon_info value, 1 tasks value, }
+    DescribeClusterAddonUpgradeStatusBodyValue seed 0 slots 4 { "addon_info" = 0, "tasks"
+    = 1, } { 0 addon_info value, 1 tasks value, }
 );
 /// The errors `DescribeClusterAddonUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

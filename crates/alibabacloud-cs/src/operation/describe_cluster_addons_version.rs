@@ -99,9 +99,9 @@ pub struct DescribeClusterAddonsVersionBodyValue {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterAddonsVersionBodyValue { "can_upgrade" = 0, "changed" = 1,
-    "component_name" = 2, "exist" = 3, "message" = 4, "next_version" = 5, "policy" = 6,
-    "ready_to_upgrade" = 7, "required" = 8, "value" = 9, "version" = 10, } { 0
+    DescribeClusterAddonsVersionBodyValue seed 1 slots 32 { "can_upgrade" = 0, "changed"
+    = 1, "component_name" = 2, "exist" = 3, "message" = 4, "next_version" = 5, "policy" =
+    6, "ready_to_upgrade" = 7, "required" = 8, "value" = 9, "version" = 10, } { 0
     can_upgrade lenient, 1 changed value, 2 component_name value, 3 exist lenient, 4
     message value, 5 next_version value, 6 policy value, 7 ready_to_upgrade value, 8
     required lenient, 9 value value, 10 version value, }

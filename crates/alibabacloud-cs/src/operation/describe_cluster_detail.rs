@@ -270,8 +270,8 @@ pub struct DescribeClusterDetailOutput {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailOutput { "auto_mode" = 0, "cluster_domain" = 1, "cluster_id" =
-    2, "cluster_spec" = 3, "cluster_type" = 4, "container_cidr" = 5,
+    DescribeClusterDetailOutput seed 2198 slots 128 { "auto_mode" = 0, "cluster_domain" =
+    1, "cluster_id" = 2, "cluster_spec" = 3, "cluster_type" = 4, "container_cidr" = 5,
     "control_plane_config" = 6, "created" = 7, "current_version" = 8,
     "deletion_protection" = 9, "docker_version" = 10, "external_loadbalancer_id" = 11,
     "extra_sans" = 12, "init_version" = 13, "ip_stack" = 14, "maintenance_window" = 15,
@@ -303,7 +303,7 @@ pub struct DescribeClusterDetailAutoMode {
     pub enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailAutoMode { "enable" = 0, } { 0 enable lenient, }
+    DescribeClusterDetailAutoMode seed 0 slots 2 { "enable" = 0, } { 0 enable lenient, }
 );
 /// A structure of the operation's answer, at `control_plane_config.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -315,8 +315,8 @@ pub struct DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions { "http_tokens" = 0, }
-    { 0 http_tokens value, }
+    DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions seed 0 slots 2 {
+    "http_tokens" = 0, } { 0 http_tokens value, }
 );
 /// A structure of the operation's answer, at `control_plane_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -374,12 +374,13 @@ pub struct DescribeClusterDetailControlPlaneConfig {
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailControlPlaneConfig { "auto_renew" = 0, "auto_renew_period" = 1,
-    "charge_type" = 2, "cloud_monitor_flags" = 3, "cpu_policy" = 4, "deploymentset_id" =
-    5, "image_id" = 6, "image_type" = 7, "instance_metadata_options" = 8,
-    "instance_types" = 9, "key_pair" = 10, "node_port_range" = 11, "period" = 12,
-    "period_unit" = 13, "runtime" = 14, "security_hardening_os" = 15, "size" = 16,
-    "soc_enabled" = 17, "system_disk_bursting_enabled" = 18, "system_disk_category" = 19,
+    DescribeClusterDetailControlPlaneConfig seed 72 slots 64 { "auto_renew" = 0,
+    "auto_renew_period" = 1, "charge_type" = 2, "cloud_monitor_flags" = 3, "cpu_policy" =
+    4, "deploymentset_id" = 5, "image_id" = 6, "image_type" = 7,
+    "instance_metadata_options" = 8, "instance_types" = 9, "key_pair" = 10,
+    "node_port_range" = 11, "period" = 12, "period_unit" = 13, "runtime" = 14,
+    "security_hardening_os" = 15, "size" = 16, "soc_enabled" = 17,
+    "system_disk_bursting_enabled" = 18, "system_disk_category" = 19,
     "system_disk_performance_level" = 20, "system_disk_provisioned_iops" = 21,
     "system_disk_size" = 22, "system_disk_snapshot_policy_id" = 23, } { 0 auto_renew
     lenient, 1 auto_renew_period lenient, 2 charge_type value, 3 cloud_monitor_flags
@@ -407,10 +408,10 @@ pub struct DescribeClusterDetailMaintenanceWindow {
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailMaintenanceWindow { "duration" = 0, "enable" = 1,
-    "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration value,
-    1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4 weekly_period
-    value, }
+    DescribeClusterDetailMaintenanceWindow seed 9 slots 16 { "duration" = 0, "enable" =
+    1, "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration
+    value, 1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4
+    weekly_period value, }
 );
 /// A structure of the operation's answer, at `operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -422,8 +423,8 @@ pub struct DescribeClusterDetailOperationPolicyClusterAutoUpgrade {
     pub enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailOperationPolicyClusterAutoUpgrade { "channel" = 0, "enabled" =
-    1, } { 0 channel value, 1 enabled lenient, }
+    DescribeClusterDetailOperationPolicyClusterAutoUpgrade seed 0 slots 4 { "channel" =
+    0, "enabled" = 1, } { 0 channel value, 1 enabled lenient, }
 );
 /// A structure of the operation's answer, at `operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -435,8 +436,8 @@ pub struct DescribeClusterDetailOperationPolicy {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailOperationPolicy { "cluster_auto_upgrade" = 0, } { 0
-    cluster_auto_upgrade value, }
+    DescribeClusterDetailOperationPolicy seed 0 slots 2 { "cluster_auto_upgrade" = 0, } {
+    0 cluster_auto_upgrade value, }
 );
 /// A structure of the operation's answer, at `rrsa_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -460,11 +461,11 @@ pub struct DescribeClusterDetailRrsaConfig {
     pub open_api_configuration_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailRrsaConfig { "audience" = 0, "enabled" = 1, "issuer" = 2,
-    "jwks_url" = 3, "max_oidc_token_expiration" = 4, "oidc_arn" = 5, "oidc_name" = 6,
-    "open_api_configuration_url" = 7, } { 0 audience value, 1 enabled lenient, 2 issuer
-    value, 3 jwks_url value, 4 max_oidc_token_expiration value, 5 oidc_arn value, 6
-    oidc_name value, 7 open_api_configuration_url value, }
+    DescribeClusterDetailRrsaConfig seed 0 slots 16 { "audience" = 0, "enabled" = 1,
+    "issuer" = 2, "jwks_url" = 3, "max_oidc_token_expiration" = 4, "oidc_arn" = 5,
+    "oidc_name" = 6, "open_api_configuration_url" = 7, } { 0 audience value, 1 enabled
+    lenient, 2 issuer value, 3 jwks_url value, 4 max_oidc_token_expiration value, 5
+    oidc_arn value, 6 oidc_name value, 7 open_api_configuration_url value, }
 );
 /// A structure of the operation's answer, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -476,7 +477,8 @@ pub struct DescribeClusterDetailTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterDetailTag { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterDetailTag seed 0 slots 4 { "key" = 0, "value" = 1, } { 0 key value, 1
+    value value, }
 );
 /// The documented values of `control_plane_config.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///

@@ -82,8 +82,8 @@ pub struct DescribeClusterEventsOutput {
     pub page_info: ::std::option::Option<DescribeClusterEventsPageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterEventsOutput { "events" = 0, "page_info" = 1, } { 0 events value, 1
-    page_info value, }
+    DescribeClusterEventsOutput seed 4 slots 4 { "events" = 0, "page_info" = 1, } { 0
+    events value, 1 page_info value, }
 );
 /// A structure of the operation's answer, at `events[].data`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,8 +97,8 @@ pub struct DescribeClusterEventsEventData {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterEventsEventData { "level" = 0, "message" = 1, "reason" = 2, } { 0
-    level value, 1 message value, 2 reason value, }
+    DescribeClusterEventsEventData seed 8 slots 8 { "level" = 0, "message" = 1, "reason"
+    = 2, } { 0 level value, 1 message value, 2 reason value, }
 );
 /// A structure of the operation's answer, at `events[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,9 +120,10 @@ pub struct DescribeClusterEventsEvent {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterEventsEvent { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" =
-    3, "subject" = 4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2
-    event_id value, 3 source value, 4 subject value, 5 time value, 6 r#type value, }
+    DescribeClusterEventsEvent seed 1 slots 16 { "cluster_id" = 0, "data" = 1, "event_id"
+    = 2, "source" = 3, "subject" = 4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1
+    data value, 2 event_id value, 3 source value, 4 subject value, 5 time value, 6 r#type
+    value, }
 );
 /// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -136,8 +137,9 @@ pub struct DescribeClusterEventsPageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterEventsPageInfo { "page_number" = 0, "page_size" = 1, "total_count" =
-    2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterEventsPageInfo seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// The errors `DescribeClusterEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,9 +74,9 @@ pub struct DescribeClusterLogsBodyItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterLogsBodyItem { "ID" = 0, "cluster_id" = 1, "cluster_log" = 2,
-    "created" = 3, "updated" = 4, } { 0 id lenient, 1 cluster_id value, 2 cluster_log
-    value, 3 created value, 4 updated value, }
+    DescribeClusterLogsBodyItem seed 4 slots 16 { "ID" = 0, "cluster_id" = 1,
+    "cluster_log" = 2, "created" = 3, "updated" = 4, } { 0 id lenient, 1 cluster_id
+    value, 2 cluster_log value, 3 created value, 4 updated value, }
 );
 /// The errors `DescribeClusterLogs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -412,15 +412,15 @@ pub struct DescribeClusterNodePoolDetailOutput {
     pub tee_config: ::std::option::Option<DescribeClusterNodePoolDetailTeeConfig>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailOutput { "auto_mode" = 0, "auto_scaling" = 1,
-    "host_network" = 2, "interconnect_config" = 3, "interconnect_mode" = 4, "intranet" =
-    5, "kubernetes_config" = 6, "management" = 7, "max_nodes" = 8, "node_components" = 9,
-    "node_config" = 10, "nodepool_info" = 11, "scaling_group" = 12, "status" = 13,
-    "tee_config" = 14, } { 0 auto_mode value, 1 auto_scaling value, 2 host_network
-    lenient, 3 interconnect_config value, 4 interconnect_mode value, 5 intranet lenient,
-    6 kubernetes_config value, 7 management value, 8 max_nodes lenient, 9 node_components
-    value, 10 node_config value, 11 nodepool_info value, 12 scaling_group value, 13
-    status value, 14 tee_config value, }
+    DescribeClusterNodePoolDetailOutput seed 17 slots 32 { "auto_mode" = 0,
+    "auto_scaling" = 1, "host_network" = 2, "interconnect_config" = 3,
+    "interconnect_mode" = 4, "intranet" = 5, "kubernetes_config" = 6, "management" = 7,
+    "max_nodes" = 8, "node_components" = 9, "node_config" = 10, "nodepool_info" = 11,
+    "scaling_group" = 12, "status" = 13, "tee_config" = 14, } { 0 auto_mode value, 1
+    auto_scaling value, 2 host_network lenient, 3 interconnect_config value, 4
+    interconnect_mode value, 5 intranet lenient, 6 kubernetes_config value, 7 management
+    value, 8 max_nodes lenient, 9 node_components value, 10 node_config value, 11
+    nodepool_info value, 12 scaling_group value, 13 status value, 14 tee_config value, }
 );
 /// A structure of the operation's answer, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -430,7 +430,8 @@ pub struct DescribeClusterNodePoolDetailAutoMode {
     pub enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailAutoMode { "enable" = 0, } { 0 enable lenient, }
+    DescribeClusterNodePoolDetailAutoMode seed 0 slots 2 { "enable" = 0, } { 0 enable
+    lenient, }
 );
 /// A structure of the operation's answer, at `auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -452,7 +453,7 @@ pub struct DescribeClusterNodePoolDetailAutoScaling {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailAutoScaling { "eip_bandwidth" = 0,
+    DescribeClusterNodePoolDetailAutoScaling seed 8 slots 16 { "eip_bandwidth" = 0,
     "eip_internet_charge_type" = 1, "enable" = 2, "is_bond_eip" = 3, "max_instances" = 4,
     "min_instances" = 5, "type" = 6, } { 0 eip_bandwidth lenient, 1
     eip_internet_charge_type value, 2 enable lenient, 3 is_bond_eip lenient, 4
@@ -474,9 +475,10 @@ pub struct DescribeClusterNodePoolDetailInterconnectConfig {
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailInterconnectConfig { "bandwidth" = 0, "ccn_id" = 1,
-    "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0 bandwidth lenient, 1
-    ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4 improved_period value, }
+    DescribeClusterNodePoolDetailInterconnectConfig seed 4 slots 16 { "bandwidth" = 0,
+    "ccn_id" = 1, "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0
+    bandwidth lenient, 1 ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4
+    improved_period value, }
 );
 /// A structure of the operation's answer, at `kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -488,8 +490,8 @@ pub struct DescribeClusterNodePoolDetailKubernetesConfigLabel {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailKubernetesConfigLabel { "key" = 0, "value" = 1, } { 0
-    key value, 1 value value, }
+    DescribeClusterNodePoolDetailKubernetesConfigLabel seed 0 slots 4 { "key" = 0,
+    "value" = 1, } { 0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -503,8 +505,8 @@ pub struct DescribeClusterNodePoolDetailKubernetesConfigTaint {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailKubernetesConfigTaint { "effect" = 0, "key" = 1, "value"
-    = 2, } { 0 effect value, 1 key value, 2 value value, }
+    DescribeClusterNodePoolDetailKubernetesConfigTaint seed 0 slots 8 { "effect" = 0,
+    "key" = 1, "value" = 2, } { 0 effect value, 1 key value, 2 value value, }
 );
 /// A structure of the operation's answer, at `kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -536,9 +538,9 @@ pub struct DescribeClusterNodePoolDetailKubernetesConfig {
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailKubernetesConfig { "cms_enabled" = 0, "cpu_policy" = 1,
-    "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5,
-    "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
+    DescribeClusterNodePoolDetailKubernetesConfig seed 4 slots 32 { "cms_enabled" = 0,
+    "cpu_policy" = 1, "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime"
+    = 5, "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
     cms_enabled lenient, 1 cpu_policy value, 2 labels value, 3 node_name_mode value, 4
     pre_user_data value, 5 runtime value, 6 runtime_version value, 7 taints value, 8
     unschedulable lenient, 9 user_data value, }
@@ -553,8 +555,9 @@ pub struct DescribeClusterNodePoolDetailManagementAutoRepairPolicy {
     pub restart_node: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailManagementAutoRepairPolicy { "approval_required" = 0,
-    "restart_node" = 1, } { 0 approval_required lenient, 1 restart_node lenient, }
+    DescribeClusterNodePoolDetailManagementAutoRepairPolicy seed 0 slots 4 {
+    "approval_required" = 0, "restart_node" = 1, } { 0 approval_required lenient, 1
+    restart_node lenient, }
 );
 /// A structure of the operation's answer, at `management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -564,8 +567,8 @@ pub struct DescribeClusterNodePoolDetailManagementAutoUpgradePolicy {
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailManagementAutoUpgradePolicy { "auto_upgrade_kubelet" =
-    0, } { 0 auto_upgrade_kubelet lenient, }
+    DescribeClusterNodePoolDetailManagementAutoUpgradePolicy seed 0 slots 2 {
+    "auto_upgrade_kubelet" = 0, } { 0 auto_upgrade_kubelet lenient, }
 );
 /// A structure of the operation's answer, at `management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -579,9 +582,9 @@ pub struct DescribeClusterNodePoolDetailManagementAutoVulFixPolicy {
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailManagementAutoVulFixPolicy { "exclude_packages" = 0,
-    "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages value, 1 restart_node
-    lenient, 2 vul_level value, }
+    DescribeClusterNodePoolDetailManagementAutoVulFixPolicy seed 0 slots 8 {
+    "exclude_packages" = 0, "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages
+    value, 1 restart_node lenient, 2 vul_level value, }
 );
 /// A structure of the operation's answer, at `management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -597,8 +600,8 @@ pub struct DescribeClusterNodePoolDetailManagementUpgradeConfig {
     pub surge_percentage: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailManagementUpgradeConfig { "auto_upgrade" = 0,
-    "max_unavailable" = 1, "surge" = 2, "surge_percentage" = 3, } { 0 auto_upgrade
+    DescribeClusterNodePoolDetailManagementUpgradeConfig seed 0 slots 8 { "auto_upgrade"
+    = 0, "max_unavailable" = 1, "surge" = 2, "surge_percentage" = 3, } { 0 auto_upgrade
     lenient, 1 max_unavailable lenient, 2 surge lenient, 3 surge_percentage lenient, }
 );
 /// A structure of the operation's answer, at `management`.
@@ -631,12 +634,12 @@ pub struct DescribeClusterNodePoolDetailManagement {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailManagement { "auto_repair" = 0, "auto_repair_policy" =
-    1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3, "auto_vul_fix" = 4,
-    "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, } { 0 auto_repair
-    lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3 auto_upgrade_policy
-    value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6 enable lenient, 7
-    upgrade_config value, }
+    DescribeClusterNodePoolDetailManagement seed 0 slots 16 { "auto_repair" = 0,
+    "auto_repair_policy" = 1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3,
+    "auto_vul_fix" = 4, "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, }
+    { 0 auto_repair lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3
+    auto_upgrade_policy value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6
+    enable lenient, 7 upgrade_config value, }
 );
 /// A structure of the operation's answer, at `node_components[].config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -648,8 +651,8 @@ pub struct DescribeClusterNodePoolDetailNodeComponentConfig {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodeComponentConfig { "custom_config" = 0, } { 0
-    custom_config value, }
+    DescribeClusterNodePoolDetailNodeComponentConfig seed 0 slots 2 { "custom_config" =
+    0, } { 0 custom_config value, }
 );
 /// A structure of the operation's answer, at `node_components[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -663,8 +666,8 @@ pub struct DescribeClusterNodePoolDetailNodeComponent {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodeComponent { "config" = 0, "name" = 1, "version" = 2,
-    } { 0 config value, 1 name value, 2 version value, }
+    DescribeClusterNodePoolDetailNodeComponent seed 15 slots 8 { "config" = 0, "name" =
+    1, "version" = 2, } { 0 config value, 1 name value, 2 version value, }
 );
 /// A structure of the operation's answer, at `node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -676,8 +679,8 @@ pub struct DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem {
     pub numa_node: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem { "limits" = 0,
-    "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
+    DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem seed 0 slots 4 {
+    "limits" = 0, "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
 );
 /// A structure of the operation's answer, at `node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -689,8 +692,8 @@ pub struct DescribeClusterNodePoolDetailKubeletConfigurationTracing {
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailKubeletConfigurationTracing { "endpoint" = 0,
-    "samplingRatePerMillion" = 1, } { 0 endpoint value, 1 sampling_rate_per_million
+    DescribeClusterNodePoolDetailKubeletConfigurationTracing seed 0 slots 4 { "endpoint"
+    = 0, "samplingRatePerMillion" = 1, } { 0 endpoint value, 1 sampling_rate_per_million
     lenient, }
 );
 /// A structure of the operation's answer, at `node_config.kubelet_configuration`.
@@ -769,22 +772,22 @@ pub struct DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration { "allowedUnsafeSysctls"
-    = 0, "clusterDNS" = 1, "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3,
-    "containerLogMaxWorkers" = 4, "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6,
-    "cpuCFSQuotaPeriod" = 7, "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" =
-    10, "evictionHard" = 11, "evictionSoft" = 12, "evictionSoftGracePeriod" = 13,
-    "featureGates" = 14, "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent"
-    = 16, "kubeAPIBurst" = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20,
-    "memoryManagerPolicy" = 21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst"
-    = 24, "registryPullQPS" = 25, "reservedMemory" = 26, "serializeImagePulls" = 27,
-    "systemReserved" = 28, "topologyManagerPolicy" = 29, "tracing" = 30, } { 0
-    allowed_unsafe_sysctls value, 1 cluster_dns value, 2 container_log_max_files lenient,
-    3 container_log_max_size value, 4 container_log_max_workers lenient, 5
-    container_log_monitor_interval value, 6 cpu_cfs_quota lenient, 7 cpu_cfs_quota_period
-    value, 8 cpu_manager_policy value, 9 event_burst lenient, 10 event_record_qps
-    lenient, 11 eviction_hard value, 12 eviction_soft value, 13
-    eviction_soft_grace_period value, 14 feature_gates value, 15
+    DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration seed 53 slots 128 {
+    "allowedUnsafeSysctls" = 0, "clusterDNS" = 1, "containerLogMaxFiles" = 2,
+    "containerLogMaxSize" = 3, "containerLogMaxWorkers" = 4,
+    "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6, "cpuCFSQuotaPeriod" = 7,
+    "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" = 10, "evictionHard" = 11,
+    "evictionSoft" = 12, "evictionSoftGracePeriod" = 13, "featureGates" = 14,
+    "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent" = 16, "kubeAPIBurst"
+    = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20, "memoryManagerPolicy" =
+    21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst" = 24, "registryPullQPS"
+    = 25, "reservedMemory" = 26, "serializeImagePulls" = 27, "systemReserved" = 28,
+    "topologyManagerPolicy" = 29, "tracing" = 30, } { 0 allowed_unsafe_sysctls value, 1
+    cluster_dns value, 2 container_log_max_files lenient, 3 container_log_max_size value,
+    4 container_log_max_workers lenient, 5 container_log_monitor_interval value, 6
+    cpu_cfs_quota lenient, 7 cpu_cfs_quota_period value, 8 cpu_manager_policy value, 9
+    event_burst lenient, 10 event_record_qps lenient, 11 eviction_hard value, 12
+    eviction_soft value, 13 eviction_soft_grace_period value, 14 feature_gates value, 15
     image_gc_high_threshold_percent lenient, 16 image_gc_low_threshold_percent lenient,
     17 kube_api_burst lenient, 18 kube_apiqps lenient, 19 kube_reserved value, 20
     max_pods lenient, 21 memory_manager_policy value, 22 pod_pids_limit lenient, 23
@@ -800,8 +803,8 @@ pub struct DescribeClusterNodePoolDetailNodeConfigNodeOsConfig {
     pub hugepage: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodeConfigNodeOsConfig { "hugepage" = 0, } { 0 hugepage
-    value, }
+    DescribeClusterNodePoolDetailNodeConfigNodeOsConfig seed 0 slots 2 { "hugepage" = 0,
+    } { 0 hugepage value, }
 );
 /// A structure of the operation's answer, at `node_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -817,7 +820,7 @@ pub struct DescribeClusterNodePoolDetailNodeConfig {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodeConfig { "kubelet_configuration" = 0,
+    DescribeClusterNodePoolDetailNodeConfig seed 0 slots 4 { "kubelet_configuration" = 0,
     "node_os_config" = 1, } { 0 kubelet_configuration value, 1 node_os_config value, }
 );
 /// A structure of the operation's answer, at `nodepool_info`.
@@ -842,10 +845,11 @@ pub struct DescribeClusterNodePoolDetailNodepoolInfo {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailNodepoolInfo { "created" = 0, "is_default" = 1, "name" =
-    2, "nodepool_id" = 3, "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated"
-    = 7, } { 0 created value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4
-    region_id value, 5 resource_group_id value, 6 r#type value, 7 updated value, }
+    DescribeClusterNodePoolDetailNodepoolInfo seed 4 slots 16 { "created" = 0,
+    "is_default" = 1, "name" = 2, "nodepool_id" = 3, "region_id" = 4, "resource_group_id"
+    = 5, "type" = 6, "updated" = 7, } { 0 created value, 1 is_default lenient, 2 name
+    value, 3 nodepool_id value, 4 region_id value, 5 resource_group_id value, 6 r#type
+    value, 7 updated value, }
 );
 /// A structure of the operation's answer, at `scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -881,14 +885,15 @@ pub struct DescribeClusterNodePoolDetailScalingGroupDataDisk {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupDataDisk { "auto_format" = 0,
-    "auto_snapshot_policy_id" = 1, "bursting_enabled" = 2, "category" = 3, "device" = 4,
-    "disk_name" = 5, "encrypted" = 6, "file_system" = 7, "kms_key_id" = 8, "mount_target"
-    = 9, "performance_level" = 10, "provisioned_iops" = 11, "size" = 12, "snapshot_id" =
-    13, } { 0 auto_format lenient, 1 auto_snapshot_policy_id value, 2 bursting_enabled
-    lenient, 3 category value, 4 device value, 5 disk_name value, 6 encrypted value, 7
-    file_system value, 8 kms_key_id value, 9 mount_target value, 10 performance_level
-    value, 11 provisioned_iops lenient, 12 size lenient, 13 snapshot_id value, }
+    DescribeClusterNodePoolDetailScalingGroupDataDisk seed 2 slots 32 { "auto_format" =
+    0, "auto_snapshot_policy_id" = 1, "bursting_enabled" = 2, "category" = 3, "device" =
+    4, "disk_name" = 5, "encrypted" = 6, "file_system" = 7, "kms_key_id" = 8,
+    "mount_target" = 9, "performance_level" = 10, "provisioned_iops" = 11, "size" = 12,
+    "snapshot_id" = 13, } { 0 auto_format lenient, 1 auto_snapshot_policy_id value, 2
+    bursting_enabled lenient, 3 category value, 4 device value, 5 disk_name value, 6
+    encrypted value, 7 file_system value, 8 kms_key_id value, 9 mount_target value, 10
+    performance_level value, 11 provisioned_iops lenient, 12 size lenient, 13 snapshot_id
+    value, }
 );
 /// A structure of the operation's answer, at `scaling_group.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -900,8 +905,8 @@ pub struct DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions { "http_tokens" = 0,
-    } { 0 http_tokens value, }
+    DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions seed 0 slots 2 {
+    "http_tokens" = 0, } { 0 http_tokens value, }
 );
 /// A structure of the operation's answer, at `scaling_group.instance_patterns[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -965,14 +970,14 @@ pub struct DescribeClusterNodePoolDetailScalingGroupInstancePattern {
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupInstancePattern { "architectures" = 0,
-    "burst_performance_option" = 1, "core" = 2, "cores" = 3, "cpu_architectures" = 4,
-    "excluded_instance_types" = 5, "instance_categories" = 6, "instance_family_level" =
-    7, "instance_type_families" = 8, "max_cpu_cores" = 9, "max_memory_size" = 10,
-    "max_price" = 11, "maximum_gpu_amount" = 12, "memory" = 13, "min_cpu_cores" = 14,
-    "min_memory_size" = 15, "minimum_eni_ipv6_address_quantity" = 16,
-    "minimum_eni_private_ip_address_quantity" = 17, "minimum_eni_quantity" = 18, } { 0
-    architectures value, 1 burst_performance_option value, 2 core lenient, 3 cores
+    DescribeClusterNodePoolDetailScalingGroupInstancePattern seed 7 slots 64 {
+    "architectures" = 0, "burst_performance_option" = 1, "core" = 2, "cores" = 3,
+    "cpu_architectures" = 4, "excluded_instance_types" = 5, "instance_categories" = 6,
+    "instance_family_level" = 7, "instance_type_families" = 8, "max_cpu_cores" = 9,
+    "max_memory_size" = 10, "max_price" = 11, "maximum_gpu_amount" = 12, "memory" = 13,
+    "min_cpu_cores" = 14, "min_memory_size" = 15, "minimum_eni_ipv6_address_quantity" =
+    16, "minimum_eni_private_ip_address_quantity" = 17, "minimum_eni_quantity" = 18, } {
+    0 architectures value, 1 burst_performance_option value, 2 core lenient, 3 cores
     lenient, 4 cpu_architectures value, 5 excluded_instance_types value, 6
     instance_categories value, 7 instance_family_level value, 8 instance_type_families
     value, 9 max_cpu_cores lenient, 10 max_memory_size lenient, 11 max_price lenient, 12
@@ -990,8 +995,8 @@ pub struct DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions {
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions { "id" = 0,
-    "match_criteria" = 1, } { 0 id value, 1 match_criteria value, }
+    DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions seed 0 slots 4 { "id" =
+    0, "match_criteria" = 1, } { 0 id value, 1 match_criteria value, }
 );
 /// A structure of the operation's answer, at `scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1005,8 +1010,9 @@ pub struct DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions { "private_pool_ids" =
-    0, "strategy" = 1, } { 0 private_pool_ids value, 1 strategy value, }
+    DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions seed 0 slots 4 {
+    "private_pool_ids" = 0, "strategy" = 1, } { 0 private_pool_ids value, 1 strategy
+    value, }
 );
 /// A structure of the operation's answer, at `scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1018,8 +1024,9 @@ pub struct DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem {
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem { "instance_type" = 0,
-    "price_limit" = 1, } { 0 instance_type value, 1 price_limit value, }
+    DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem seed 3 slots 4 {
+    "instance_type" = 0, "price_limit" = 1, } { 0 instance_type value, 1 price_limit
+    value, }
 );
 /// A structure of the operation's answer, at `scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1031,8 +1038,8 @@ pub struct DescribeClusterNodePoolDetailScalingGroupTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroupTag { "key" = 0, "value" = 1, } { 0 key
-    value, 1 value value, }
+    DescribeClusterNodePoolDetailScalingGroupTag seed 0 slots 4 { "key" = 0, "value" = 1,
+    } { 0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `scaling_group`.
 #[derive(Clone, PartialEq, Default)]
@@ -1163,13 +1170,13 @@ pub struct DescribeClusterNodePoolDetailScalingGroup {
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailScalingGroup { "auto_renew" = 0, "auto_renew_period" =
-    1, "cis_enabled" = 2, "compensate_with_on_demand" = 3, "data_disks" = 4,
-    "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7, "image_type" = 8,
-    "instance_charge_type" = 9, "instance_metadata_options" = 10, "instance_patterns" =
-    11, "instance_types" = 12, "internet_charge_type" = 13, "internet_max_bandwidth_out"
-    = 14, "key_pair" = 15, "login_as_non_root" = 16, "login_password" = 17,
-    "multi_az_policy" = 18, "on_demand_base_capacity" = 19,
+    DescribeClusterNodePoolDetailScalingGroup seed 129 slots 256 { "auto_renew" = 0,
+    "auto_renew_period" = 1, "cis_enabled" = 2, "compensate_with_on_demand" = 3,
+    "data_disks" = 4, "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7,
+    "image_type" = 8, "instance_charge_type" = 9, "instance_metadata_options" = 10,
+    "instance_patterns" = 11, "instance_types" = 12, "internet_charge_type" = 13,
+    "internet_max_bandwidth_out" = 14, "key_pair" = 15, "login_as_non_root" = 16,
+    "login_password" = 17, "multi_az_policy" = 18, "on_demand_base_capacity" = 19,
     "on_demand_percentage_above_base_capacity" = 20, "period" = 21, "period_unit" = 22,
     "platform" = 23, "private_pool_options" = 24, "ram_policy" = 25, "ram_role_name" =
     26, "rds_instances" = 27, "resource_pool_options" = 28, "scaling_group_id" = 29,
@@ -1280,9 +1287,10 @@ pub struct DescribeClusterNodePoolDetailStatusCondition {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailStatusCondition { "last_transition_time" = 0, "message"
-    = 1, "reason" = 2, "status" = 3, "type" = 4, } { 0 last_transition_time value, 1
-    message value, 2 reason value, 3 status value, 4 r#type value, }
+    DescribeClusterNodePoolDetailStatusCondition seed 0 slots 16 { "last_transition_time"
+    = 0, "message" = 1, "reason" = 2, "status" = 3, "type" = 4, } { 0
+    last_transition_time value, 1 message value, 2 reason value, 3 status value, 4 r#type
+    value, }
 );
 /// A structure of the operation's answer, at `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1310,12 +1318,12 @@ pub struct DescribeClusterNodePoolDetailStatus {
     pub total_nodes: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailStatus { "conditions" = 0, "failed_nodes" = 1,
-    "healthy_nodes" = 2, "initial_nodes" = 3, "offline_nodes" = 4, "removing_nodes" = 5,
-    "serving_nodes" = 6, "state" = 7, "total_nodes" = 8, } { 0 conditions value, 1
-    failed_nodes lenient, 2 healthy_nodes lenient, 3 initial_nodes lenient, 4
-    offline_nodes lenient, 5 removing_nodes lenient, 6 serving_nodes lenient, 7 state
-    value, 8 total_nodes lenient, }
+    DescribeClusterNodePoolDetailStatus seed 1 slots 32 { "conditions" = 0,
+    "failed_nodes" = 1, "healthy_nodes" = 2, "initial_nodes" = 3, "offline_nodes" = 4,
+    "removing_nodes" = 5, "serving_nodes" = 6, "state" = 7, "total_nodes" = 8, } { 0
+    conditions value, 1 failed_nodes lenient, 2 healthy_nodes lenient, 3 initial_nodes
+    lenient, 4 offline_nodes lenient, 5 removing_nodes lenient, 6 serving_nodes lenient,
+    7 state value, 8 total_nodes lenient, }
 );
 /// A structure of the operation's answer, at `tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1325,8 +1333,8 @@ pub struct DescribeClusterNodePoolDetailTeeConfig {
     pub tee_enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolDetailTeeConfig { "tee_enable" = 0, } { 0 tee_enable lenient,
-    }
+    DescribeClusterNodePoolDetailTeeConfig seed 0 slots 2 { "tee_enable" = 0, } { 0
+    tee_enable lenient, }
 );
 /// The documented values of `scaling_group.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///

@@ -370,7 +370,8 @@ pub struct DescribeClusterNodePoolsOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsOutput { "nodepools" = 0, } { 0 nodepools value, }
+    DescribeClusterNodePoolsOutput seed 0 slots 2 { "nodepools" = 0, } { 0 nodepools
+    value, }
 );
 /// A structure of the operation's answer, at `nodepools[].auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -380,7 +381,8 @@ pub struct DescribeClusterNodePoolsNodepoolAutoMode {
     pub enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolAutoMode { "enable" = 0, } { 0 enable lenient, }
+    DescribeClusterNodePoolsNodepoolAutoMode seed 0 slots 2 { "enable" = 0, } { 0 enable
+    lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[].auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -402,7 +404,7 @@ pub struct DescribeClusterNodePoolsNodepoolAutoScaling {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolAutoScaling { "eip_bandwidth" = 0,
+    DescribeClusterNodePoolsNodepoolAutoScaling seed 8 slots 16 { "eip_bandwidth" = 0,
     "eip_internet_charge_type" = 1, "enable" = 2, "is_bond_eip" = 3, "max_instances" = 4,
     "min_instances" = 5, "type" = 6, } { 0 eip_bandwidth lenient, 1
     eip_internet_charge_type value, 2 enable lenient, 3 is_bond_eip lenient, 4
@@ -424,9 +426,10 @@ pub struct DescribeClusterNodePoolsNodepoolInterconnectConfig {
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolInterconnectConfig { "bandwidth" = 0, "ccn_id" = 1,
-    "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0 bandwidth lenient, 1
-    ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4 improved_period value, }
+    DescribeClusterNodePoolsNodepoolInterconnectConfig seed 4 slots 16 { "bandwidth" = 0,
+    "ccn_id" = 1, "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0
+    bandwidth lenient, 1 ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4
+    improved_period value, }
 );
 /// A structure of the operation's answer, at `nodepools[].kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -438,8 +441,8 @@ pub struct DescribeClusterNodePoolsKubernetesConfigLabel {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsKubernetesConfigLabel { "key" = 0, "value" = 1, } { 0 key
-    value, 1 value value, }
+    DescribeClusterNodePoolsKubernetesConfigLabel seed 0 slots 4 { "key" = 0, "value" =
+    1, } { 0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `nodepools[].kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -453,8 +456,8 @@ pub struct DescribeClusterNodePoolsKubernetesConfigTaint {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsKubernetesConfigTaint { "effect" = 0, "key" = 1, "value" = 2,
-    } { 0 effect value, 1 key value, 2 value value, }
+    DescribeClusterNodePoolsKubernetesConfigTaint seed 0 slots 8 { "effect" = 0, "key" =
+    1, "value" = 2, } { 0 effect value, 1 key value, 2 value value, }
 );
 /// A structure of the operation's answer, at `nodepools[].kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -486,9 +489,9 @@ pub struct DescribeClusterNodePoolsNodepoolKubernetesConfig {
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolKubernetesConfig { "cms_enabled" = 0, "cpu_policy" =
-    1, "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5,
-    "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
+    DescribeClusterNodePoolsNodepoolKubernetesConfig seed 4 slots 32 { "cms_enabled" = 0,
+    "cpu_policy" = 1, "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime"
+    = 5, "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
     cms_enabled lenient, 1 cpu_policy value, 2 labels value, 3 node_name_mode value, 4
     pre_user_data value, 5 runtime value, 6 runtime_version value, 7 taints value, 8
     unschedulable lenient, 9 user_data value, }
@@ -503,8 +506,9 @@ pub struct DescribeClusterNodePoolsManagementAutoRepairPolicy {
     pub restart_node: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsManagementAutoRepairPolicy { "approval_required" = 0,
-    "restart_node" = 1, } { 0 approval_required lenient, 1 restart_node lenient, }
+    DescribeClusterNodePoolsManagementAutoRepairPolicy seed 0 slots 4 {
+    "approval_required" = 0, "restart_node" = 1, } { 0 approval_required lenient, 1
+    restart_node lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[].management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -514,8 +518,8 @@ pub struct DescribeClusterNodePoolsManagementAutoUpgradePolicy {
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsManagementAutoUpgradePolicy { "auto_upgrade_kubelet" = 0, } {
-    0 auto_upgrade_kubelet lenient, }
+    DescribeClusterNodePoolsManagementAutoUpgradePolicy seed 0 slots 2 {
+    "auto_upgrade_kubelet" = 0, } { 0 auto_upgrade_kubelet lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[].management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -529,9 +533,9 @@ pub struct DescribeClusterNodePoolsManagementAutoVulFixPolicy {
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsManagementAutoVulFixPolicy { "exclude_packages" = 0,
-    "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages value, 1 restart_node
-    lenient, 2 vul_level value, }
+    DescribeClusterNodePoolsManagementAutoVulFixPolicy seed 0 slots 8 {
+    "exclude_packages" = 0, "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages
+    value, 1 restart_node lenient, 2 vul_level value, }
 );
 /// A structure of the operation's answer, at `nodepools[].management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -547,7 +551,7 @@ pub struct DescribeClusterNodePoolsManagementUpgradeConfig {
     pub surge_percentage: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsManagementUpgradeConfig { "auto_upgrade" = 0,
+    DescribeClusterNodePoolsManagementUpgradeConfig seed 0 slots 8 { "auto_upgrade" = 0,
     "max_unavailable" = 1, "surge" = 2, "surge_percentage" = 3, } { 0 auto_upgrade
     lenient, 1 max_unavailable lenient, 2 surge lenient, 3 surge_percentage lenient, }
 );
@@ -581,12 +585,12 @@ pub struct DescribeClusterNodePoolsNodepoolManagement {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolManagement { "auto_repair" = 0, "auto_repair_policy"
-    = 1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3, "auto_vul_fix" = 4,
-    "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, } { 0 auto_repair
-    lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3 auto_upgrade_policy
-    value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6 enable lenient, 7
-    upgrade_config value, }
+    DescribeClusterNodePoolsNodepoolManagement seed 0 slots 16 { "auto_repair" = 0,
+    "auto_repair_policy" = 1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3,
+    "auto_vul_fix" = 4, "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, }
+    { 0 auto_repair lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3
+    auto_upgrade_policy value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6
+    enable lenient, 7 upgrade_config value, }
 );
 /// A structure of the operation's answer, at `nodepools[].node_components[].config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -598,8 +602,8 @@ pub struct DescribeClusterNodePoolsNodeComponentConfig {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodeComponentConfig { "custom_config" = 0, } { 0
-    custom_config value, }
+    DescribeClusterNodePoolsNodeComponentConfig seed 0 slots 2 { "custom_config" = 0, } {
+    0 custom_config value, }
 );
 /// A structure of the operation's answer, at `nodepools[].node_components[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -613,8 +617,8 @@ pub struct DescribeClusterNodePoolsNodepoolNodeComponent {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolNodeComponent { "config" = 0, "name" = 1, "version" =
-    2, } { 0 config value, 1 name value, 2 version value, }
+    DescribeClusterNodePoolsNodepoolNodeComponent seed 15 slots 8 { "config" = 0, "name"
+    = 1, "version" = 2, } { 0 config value, 1 name value, 2 version value, }
 );
 /// A structure of the operation's answer, at `nodepools[].node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -626,8 +630,8 @@ pub struct DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem {
     pub numa_node: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem { "limits" = 0,
-    "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
+    DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem seed 0 slots 4 {
+    "limits" = 0, "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[].node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -639,7 +643,7 @@ pub struct DescribeClusterNodePoolsKubeletConfigurationTracing {
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsKubeletConfigurationTracing { "endpoint" = 0,
+    DescribeClusterNodePoolsKubeletConfigurationTracing seed 0 slots 4 { "endpoint" = 0,
     "samplingRatePerMillion" = 1, } { 0 endpoint value, 1 sampling_rate_per_million
     lenient, }
 );
@@ -717,22 +721,22 @@ pub struct DescribeClusterNodePoolsNodeConfigKubeletConfiguration {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodeConfigKubeletConfiguration { "allowedUnsafeSysctls" = 0,
-    "clusterDNS" = 1, "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3,
-    "containerLogMaxWorkers" = 4, "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6,
-    "cpuCFSQuotaPeriod" = 7, "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" =
-    10, "evictionHard" = 11, "evictionSoft" = 12, "evictionSoftGracePeriod" = 13,
-    "featureGates" = 14, "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent"
-    = 16, "kubeAPIBurst" = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20,
-    "memoryManagerPolicy" = 21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst"
-    = 24, "registryPullQPS" = 25, "reservedMemory" = 26, "serializeImagePulls" = 27,
-    "systemReserved" = 28, "topologyManagerPolicy" = 29, "tracing" = 30, } { 0
-    allowed_unsafe_sysctls value, 1 cluster_dns value, 2 container_log_max_files lenient,
-    3 container_log_max_size value, 4 container_log_max_workers lenient, 5
-    container_log_monitor_interval value, 6 cpu_cfs_quota lenient, 7 cpu_cfs_quota_period
-    value, 8 cpu_manager_policy value, 9 event_burst lenient, 10 event_record_qps
-    lenient, 11 eviction_hard value, 12 eviction_soft value, 13
-    eviction_soft_grace_period value, 14 feature_gates value, 15
+    DescribeClusterNodePoolsNodeConfigKubeletConfiguration seed 53 slots 128 {
+    "allowedUnsafeSysctls" = 0, "clusterDNS" = 1, "containerLogMaxFiles" = 2,
+    "containerLogMaxSize" = 3, "containerLogMaxWorkers" = 4,
+    "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6, "cpuCFSQuotaPeriod" = 7,
+    "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" = 10, "evictionHard" = 11,
+    "evictionSoft" = 12, "evictionSoftGracePeriod" = 13, "featureGates" = 14,
+    "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent" = 16, "kubeAPIBurst"
+    = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20, "memoryManagerPolicy" =
+    21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst" = 24, "registryPullQPS"
+    = 25, "reservedMemory" = 26, "serializeImagePulls" = 27, "systemReserved" = 28,
+    "topologyManagerPolicy" = 29, "tracing" = 30, } { 0 allowed_unsafe_sysctls value, 1
+    cluster_dns value, 2 container_log_max_files lenient, 3 container_log_max_size value,
+    4 container_log_max_workers lenient, 5 container_log_monitor_interval value, 6
+    cpu_cfs_quota lenient, 7 cpu_cfs_quota_period value, 8 cpu_manager_policy value, 9
+    event_burst lenient, 10 event_record_qps lenient, 11 eviction_hard value, 12
+    eviction_soft value, 13 eviction_soft_grace_period value, 14 feature_gates value, 15
     image_gc_high_threshold_percent lenient, 16 image_gc_low_threshold_percent lenient,
     17 kube_api_burst lenient, 18 kube_apiqps lenient, 19 kube_reserved value, 20
     max_pods lenient, 21 memory_manager_policy value, 22 pod_pids_limit lenient, 23
@@ -748,8 +752,8 @@ pub struct DescribeClusterNodePoolsNodeConfigNodeOsConfig {
     pub hugepage: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodeConfigNodeOsConfig { "hugepage" = 0, } { 0 hugepage
-    value, }
+    DescribeClusterNodePoolsNodeConfigNodeOsConfig seed 0 slots 2 { "hugepage" = 0, } { 0
+    hugepage value, }
 );
 /// A structure of the operation's answer, at `nodepools[].node_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -765,8 +769,8 @@ pub struct DescribeClusterNodePoolsNodepoolNodeConfig {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolNodeConfig { "kubelet_configuration" = 0,
-    "node_os_config" = 1, } { 0 kubelet_configuration value, 1 node_os_config value, }
+    DescribeClusterNodePoolsNodepoolNodeConfig seed 0 slots 4 { "kubelet_configuration" =
+    0, "node_os_config" = 1, } { 0 kubelet_configuration value, 1 node_os_config value, }
 );
 /// A structure of the operation's answer, at `nodepools[].nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -790,10 +794,11 @@ pub struct DescribeClusterNodePoolsNodepoolInfo {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolInfo { "created" = 0, "is_default" = 1, "name" = 2,
-    "nodepool_id" = 3, "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated" =
-    7, } { 0 created value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4
-    region_id value, 5 resource_group_id value, 6 r#type value, 7 updated value, }
+    DescribeClusterNodePoolsNodepoolInfo seed 4 slots 16 { "created" = 0, "is_default" =
+    1, "name" = 2, "nodepool_id" = 3, "region_id" = 4, "resource_group_id" = 5, "type" =
+    6, "updated" = 7, } { 0 created value, 1 is_default lenient, 2 name value, 3
+    nodepool_id value, 4 region_id value, 5 resource_group_id value, 6 r#type value, 7
+    updated value, }
 );
 /// A structure of the operation's answer, at `nodepools[].scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -829,7 +834,7 @@ pub struct DescribeClusterNodePoolsScalingGroupDataDisk {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupDataDisk { "auto_format" = 0,
+    DescribeClusterNodePoolsScalingGroupDataDisk seed 2 slots 32 { "auto_format" = 0,
     "auto_snapshot_policy_id" = 1, "bursting_enabled" = 2, "category" = 3, "device" = 4,
     "disk_name" = 5, "encrypted" = 6, "file_system" = 7, "kms_key_id" = 8, "mount_target"
     = 9, "performance_level" = 10, "provisioned_iops" = 11, "size" = 12, "snapshot_id" =
@@ -900,10 +905,10 @@ pub struct DescribeClusterNodePoolsScalingGroupInstancePattern {
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupInstancePattern { "architectures" = 0,
-    "burst_performance_option" = 1, "core" = 2, "cores" = 3, "cpu_architectures" = 4,
-    "excluded_instance_types" = 5, "instance_categories" = 6, "instance_family_level" =
-    7, "instance_type_families" = 8, "max_cpu_cores" = 9, "max_memory_size" = 10,
+    DescribeClusterNodePoolsScalingGroupInstancePattern seed 7 slots 64 { "architectures"
+    = 0, "burst_performance_option" = 1, "core" = 2, "cores" = 3, "cpu_architectures" =
+    4, "excluded_instance_types" = 5, "instance_categories" = 6, "instance_family_level"
+    = 7, "instance_type_families" = 8, "max_cpu_cores" = 9, "max_memory_size" = 10,
     "max_price" = 11, "maximum_gpu_amount" = 12, "memory" = 13, "min_cpu_cores" = 14,
     "min_memory_size" = 15, "minimum_eni_ipv6_address_quantity" = 16,
     "minimum_eni_private_ip_address_quantity" = 17, "minimum_eni_quantity" = 18, } { 0
@@ -925,8 +930,8 @@ pub struct DescribeClusterNodePoolsScalingGroupPrivatePoolOptions {
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupPrivatePoolOptions { "id" = 0, "match_criteria" =
-    1, } { 0 id value, 1 match_criteria value, }
+    DescribeClusterNodePoolsScalingGroupPrivatePoolOptions seed 0 slots 4 { "id" = 0,
+    "match_criteria" = 1, } { 0 id value, 1 match_criteria value, }
 );
 /// A structure of the operation's answer, at `nodepools[].scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -940,8 +945,9 @@ pub struct DescribeClusterNodePoolsScalingGroupResourcePoolOptions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupResourcePoolOptions { "private_pool_ids" = 0,
-    "strategy" = 1, } { 0 private_pool_ids value, 1 strategy value, }
+    DescribeClusterNodePoolsScalingGroupResourcePoolOptions seed 0 slots 4 {
+    "private_pool_ids" = 0, "strategy" = 1, } { 0 private_pool_ids value, 1 strategy
+    value, }
 );
 /// A structure of the operation's answer, at `nodepools[].scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -953,8 +959,9 @@ pub struct DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem {
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem { "instance_type" = 0,
-    "price_limit" = 1, } { 0 instance_type value, 1 price_limit value, }
+    DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem seed 3 slots 4 {
+    "instance_type" = 0, "price_limit" = 1, } { 0 instance_type value, 1 price_limit
+    value, }
 );
 /// A structure of the operation's answer, at `nodepools[].scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -966,8 +973,8 @@ pub struct DescribeClusterNodePoolsScalingGroupTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsScalingGroupTag { "key" = 0, "value" = 1, } { 0 key value, 1
-    value value, }
+    DescribeClusterNodePoolsScalingGroupTag seed 0 slots 4 { "key" = 0, "value" = 1, } {
+    0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `nodepools[].scaling_group`.
 #[derive(Clone, PartialEq, Default)]
@@ -1094,30 +1101,30 @@ pub struct DescribeClusterNodePoolsNodepoolScalingGroup {
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolScalingGroup { "auto_renew" = 0, "auto_renew_period"
-    = 1, "cis_enabled" = 2, "compensate_with_on_demand" = 3, "data_disks" = 4,
-    "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7, "image_type" = 8,
-    "instance_charge_type" = 9, "instance_patterns" = 10, "instance_types" = 11,
-    "internet_charge_type" = 12, "internet_max_bandwidth_out" = 13, "key_pair" = 14,
-    "login_as_non_root" = 15, "login_password" = 16, "multi_az_policy" = 17,
-    "on_demand_base_capacity" = 18, "on_demand_percentage_above_base_capacity" = 19,
-    "period" = 20, "period_unit" = 21, "platform" = 22, "private_pool_options" = 23,
-    "ram_policy" = 24, "ram_role_name" = 25, "rds_instances" = 26,
-    "resource_pool_options" = 27, "scaling_group_id" = 28, "scaling_policy" = 29,
-    "security_group_id" = 30, "security_group_ids" = 31, "security_hardening_os" = 32,
-    "soc_enabled" = 33, "spot_instance_pools" = 34, "spot_instance_remedy" = 35,
-    "spot_price_limit" = 36, "spot_strategy" = 37, "system_disk_bursting_enabled" = 38,
-    "system_disk_categories" = 39, "system_disk_category" = 40,
-    "system_disk_encrypt_algorithm" = 41, "system_disk_encrypted" = 42,
-    "system_disk_kms_key_id" = 43, "system_disk_performance_level" = 44,
-    "system_disk_provisioned_iops" = 45, "system_disk_size" = 46,
-    "system_disk_snapshot_policy_id" = 47, "tags" = 48, "vswitch_ids" = 49, } { 0
-    auto_renew lenient, 1 auto_renew_period lenient, 2 cis_enabled lenient, 3
-    compensate_with_on_demand lenient, 4 data_disks value, 5 deploymentset_id value, 6
-    desired_size lenient, 7 image_id value, 8 image_type value, 9 instance_charge_type
-    value, 10 instance_patterns value, 11 instance_types value, 12 internet_charge_type
-    value, 13 internet_max_bandwidth_out lenient, 14 key_pair value, 15 login_as_non_root
-    lenient, 16 login_password value, 17 multi_az_policy value, 18
+    DescribeClusterNodePoolsNodepoolScalingGroup seed 129 slots 256 { "auto_renew" = 0,
+    "auto_renew_period" = 1, "cis_enabled" = 2, "compensate_with_on_demand" = 3,
+    "data_disks" = 4, "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7,
+    "image_type" = 8, "instance_charge_type" = 9, "instance_patterns" = 10,
+    "instance_types" = 11, "internet_charge_type" = 12, "internet_max_bandwidth_out" =
+    13, "key_pair" = 14, "login_as_non_root" = 15, "login_password" = 16,
+    "multi_az_policy" = 17, "on_demand_base_capacity" = 18,
+    "on_demand_percentage_above_base_capacity" = 19, "period" = 20, "period_unit" = 21,
+    "platform" = 22, "private_pool_options" = 23, "ram_policy" = 24, "ram_role_name" =
+    25, "rds_instances" = 26, "resource_pool_options" = 27, "scaling_group_id" = 28,
+    "scaling_policy" = 29, "security_group_id" = 30, "security_group_ids" = 31,
+    "security_hardening_os" = 32, "soc_enabled" = 33, "spot_instance_pools" = 34,
+    "spot_instance_remedy" = 35, "spot_price_limit" = 36, "spot_strategy" = 37,
+    "system_disk_bursting_enabled" = 38, "system_disk_categories" = 39,
+    "system_disk_category" = 40, "system_disk_encrypt_algorithm" = 41,
+    "system_disk_encrypted" = 42, "system_disk_kms_key_id" = 43,
+    "system_disk_performance_level" = 44, "system_disk_provisioned_iops" = 45,
+    "system_disk_size" = 46, "system_disk_snapshot_policy_id" = 47, "tags" = 48,
+    "vswitch_ids" = 49, } { 0 auto_renew lenient, 1 auto_renew_period lenient, 2
+    cis_enabled lenient, 3 compensate_with_on_demand lenient, 4 data_disks value, 5
+    deploymentset_id value, 6 desired_size lenient, 7 image_id value, 8 image_type value,
+    9 instance_charge_type value, 10 instance_patterns value, 11 instance_types value, 12
+    internet_charge_type value, 13 internet_max_bandwidth_out lenient, 14 key_pair value,
+    15 login_as_non_root lenient, 16 login_password value, 17 multi_az_policy value, 18
     on_demand_base_capacity lenient, 19 on_demand_percentage_above_base_capacity lenient,
     20 period lenient, 21 period_unit value, 22 platform value, 23 private_pool_options
     value, 24 ram_policy value, 25 ram_role_name value, 26 rds_instances value, 27
@@ -1216,11 +1223,12 @@ pub struct DescribeClusterNodePoolsNodepoolStatus {
     pub total_nodes: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolStatus { "failed_nodes" = 0, "healthy_nodes" = 1,
-    "initial_nodes" = 2, "offline_nodes" = 3, "removing_nodes" = 4, "serving_nodes" = 5,
-    "state" = 6, "total_nodes" = 7, } { 0 failed_nodes lenient, 1 healthy_nodes lenient,
-    2 initial_nodes lenient, 3 offline_nodes lenient, 4 removing_nodes lenient, 5
-    serving_nodes lenient, 6 state value, 7 total_nodes lenient, }
+    DescribeClusterNodePoolsNodepoolStatus seed 1 slots 16 { "failed_nodes" = 0,
+    "healthy_nodes" = 1, "initial_nodes" = 2, "offline_nodes" = 3, "removing_nodes" = 4,
+    "serving_nodes" = 5, "state" = 6, "total_nodes" = 7, } { 0 failed_nodes lenient, 1
+    healthy_nodes lenient, 2 initial_nodes lenient, 3 offline_nodes lenient, 4
+    removing_nodes lenient, 5 serving_nodes lenient, 6 state value, 7 total_nodes
+    lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[].tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1230,8 +1238,8 @@ pub struct DescribeClusterNodePoolsNodepoolTeeConfig {
     pub tee_enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepoolTeeConfig { "tee_enable" = 0, } { 0 tee_enable
-    lenient, }
+    DescribeClusterNodePoolsNodepoolTeeConfig seed 0 slots 2 { "tee_enable" = 0, } { 0
+    tee_enable lenient, }
 );
 /// A structure of the operation's answer, at `nodepools[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1273,8 +1281,8 @@ pub struct DescribeClusterNodePoolsNodepool {
     pub tee_config: ::std::option::Option<DescribeClusterNodePoolsNodepoolTeeConfig>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodePoolsNodepool { "auto_mode" = 0, "auto_scaling" = 1,
-    "interconnect_config" = 2, "interconnect_mode" = 3, "kubernetes_config" = 4,
+    DescribeClusterNodePoolsNodepool seed 7 slots 32 { "auto_mode" = 0, "auto_scaling" =
+    1, "interconnect_config" = 2, "interconnect_mode" = 3, "kubernetes_config" = 4,
     "management" = 5, "max_nodes" = 6, "node_components" = 7, "node_config" = 8,
     "nodepool_info" = 9, "scaling_group" = 10, "status" = 11, "tee_config" = 12, } { 0
     auto_mode value, 1 auto_scaling value, 2 interconnect_config value, 3

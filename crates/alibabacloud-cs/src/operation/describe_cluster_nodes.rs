@@ -99,8 +99,8 @@ pub struct DescribeClusterNodesOutput {
     pub page: ::std::option::Option<DescribeClusterNodesPage>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodesOutput { "nodes" = 0, "page" = 1, } { 0 nodes value, 1 page
-    value, }
+    DescribeClusterNodesOutput seed 2 slots 4 { "nodes" = 0, "page" = 1, } { 0 nodes
+    value, 1 page value, }
 );
 /// A structure of the operation's answer, at `nodes[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,18 +148,18 @@ pub struct DescribeClusterNodesNode {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodesNode { "creation_time" = 0, "error_message" = 1, "expired_time" =
-    2, "host_name" = 3, "image_id" = 4, "instance_charge_type" = 5, "instance_id" = 6,
-    "instance_name" = 7, "instance_role" = 8, "instance_status" = 9, "instance_type" =
-    10, "instance_type_family" = 11, "ip_address" = 12, "is_aliyun_node" = 13,
-    "node_name" = 14, "node_status" = 15, "nodepool_id" = 16, "source" = 17,
-    "spot_strategy" = 18, "state" = 19, } { 0 creation_time value, 1 error_message value,
-    2 expired_time value, 3 host_name value, 4 image_id value, 5 instance_charge_type
-    value, 6 instance_id value, 7 instance_name value, 8 instance_role value, 9
-    instance_status value, 10 instance_type value, 11 instance_type_family value, 12
-    ip_address value, 13 is_aliyun_node lenient, 14 node_name value, 15 node_status
-    value, 16 nodepool_id value, 17 source value, 18 spot_strategy value, 19 state value,
-    }
+    DescribeClusterNodesNode seed 27 slots 64 { "creation_time" = 0, "error_message" = 1,
+    "expired_time" = 2, "host_name" = 3, "image_id" = 4, "instance_charge_type" = 5,
+    "instance_id" = 6, "instance_name" = 7, "instance_role" = 8, "instance_status" = 9,
+    "instance_type" = 10, "instance_type_family" = 11, "ip_address" = 12,
+    "is_aliyun_node" = 13, "node_name" = 14, "node_status" = 15, "nodepool_id" = 16,
+    "source" = 17, "spot_strategy" = 18, "state" = 19, } { 0 creation_time value, 1
+    error_message value, 2 expired_time value, 3 host_name value, 4 image_id value, 5
+    instance_charge_type value, 6 instance_id value, 7 instance_name value, 8
+    instance_role value, 9 instance_status value, 10 instance_type value, 11
+    instance_type_family value, 12 ip_address value, 13 is_aliyun_node lenient, 14
+    node_name value, 15 node_status value, 16 nodepool_id value, 17 source value, 18
+    spot_strategy value, 19 state value, }
 );
 /// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -173,8 +173,9 @@ pub struct DescribeClusterNodesPage {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterNodesPage { "page_number" = 0, "page_size" = 1, "total_count" = 2, } {
-    0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterNodesPage seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// The errors `DescribeClusterNodes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,8 +95,8 @@ pub struct DescribeClusterResourcesBodyItemAssociatedObject {
     pub namespace: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterResourcesBodyItemAssociatedObject { "kind" = 0, "name" = 1,
-    "namespace" = 2, } { 0 kind value, 1 name value, 2 namespace value, }
+    DescribeClusterResourcesBodyItemAssociatedObject seed 1 slots 8 { "kind" = 0, "name"
+    = 1, "namespace" = 2, } { 0 kind value, 1 name value, 2 namespace value, }
 );
 /// A structure of the operation's answer, at `body[].delete_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,7 +108,7 @@ pub struct DescribeClusterResourcesBodyItemDeleteBehavior {
     pub delete_by_default: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterResourcesBodyItemDeleteBehavior { "changeable" = 0,
+    DescribeClusterResourcesBodyItemDeleteBehavior seed 0 slots 4 { "changeable" = 0,
     "delete_by_default" = 1, } { 0 changeable lenient, 1 delete_by_default lenient, }
 );
 /// A structure of the operation's answer, at `body[].dependencies[]`.
@@ -123,9 +123,9 @@ pub struct DescribeClusterResourcesBodyItemDependency {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterResourcesBodyItemDependency { "cluster_id" = 0, "instance_id" = 1,
-    "resource_type" = 2, } { 0 cluster_id value, 1 instance_id value, 2 resource_type
-    value, }
+    DescribeClusterResourcesBodyItemDependency seed 0 slots 8 { "cluster_id" = 0,
+    "instance_id" = 1, "resource_type" = 2, } { 0 cluster_id value, 1 instance_id value,
+    2 resource_type value, }
 );
 /// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,13 +163,13 @@ pub struct DescribeClusterResourcesBodyItem {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterResourcesBodyItem { "associated_object" = 0, "auto_create" = 1,
-    "cluster_id" = 2, "created" = 3, "creator_type" = 4, "delete_behavior" = 5,
-    "dependencies" = 6, "extra_info" = 7, "instance_id" = 8, "resource_info" = 9,
-    "resource_type" = 10, "state" = 11, } { 0 associated_object value, 1 auto_create
-    lenient, 2 cluster_id value, 3 created value, 4 creator_type value, 5 delete_behavior
-    value, 6 dependencies value, 7 extra_info value, 8 instance_id value, 9 resource_info
-    value, 10 resource_type value, 11 state value, }
+    DescribeClusterResourcesBodyItem seed 2 slots 32 { "associated_object" = 0,
+    "auto_create" = 1, "cluster_id" = 2, "created" = 3, "creator_type" = 4,
+    "delete_behavior" = 5, "dependencies" = 6, "extra_info" = 7, "instance_id" = 8,
+    "resource_info" = 9, "resource_type" = 10, "state" = 11, } { 0 associated_object
+    value, 1 auto_create lenient, 2 cluster_id value, 3 created value, 4 creator_type
+    value, 5 delete_behavior value, 6 dependencies value, 7 extra_info value, 8
+    instance_id value, 9 resource_info value, 10 resource_type value, 11 state value, }
 );
 /// The documented values of `body[].creator_type`: `user`, `system`, `addon`.
 ///

@@ -80,8 +80,8 @@ pub struct DescribeClusterTasksOutput {
     pub tasks: ::std::option::Option<::std::vec::Vec<DescribeClusterTasksTask>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterTasksOutput { "page_info" = 0, "requestId" = 1, "tasks" = 2, } { 0
-    page_info value, 1 request_id value, 2 tasks value, }
+    DescribeClusterTasksOutput seed 0 slots 8 { "page_info" = 0, "requestId" = 1, "tasks"
+    = 2, } { 0 page_info value, 1 request_id value, 2 tasks value, }
 );
 /// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,8 +95,9 @@ pub struct DescribeClusterTasksPageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterTasksPageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2,
-    } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterTasksPageInfo seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `tasks[].error`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +109,8 @@ pub struct DescribeClusterTasksTaskError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterTasksTaskError { "code" = 0, "message" = 1, } { 0 code value, 1
-    message value, }
+    DescribeClusterTasksTaskError seed 0 slots 4 { "code" = 0, "message" = 1, } { 0 code
+    value, 1 message value, }
 );
 /// A structure of the operation's answer, at `tasks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -129,9 +130,9 @@ pub struct DescribeClusterTasksTask {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterTasksTask { "created" = 0, "error" = 1, "state" = 2, "task_id" = 3,
-    "task_type" = 4, "updated" = 5, } { 0 created value, 1 error value, 2 state value, 3
-    task_id value, 4 task_type value, 5 updated value, }
+    DescribeClusterTasksTask seed 0 slots 16 { "created" = 0, "error" = 1, "state" = 2,
+    "task_id" = 3, "task_type" = 4, "updated" = 5, } { 0 created value, 1 error value, 2
+    state value, 3 task_id value, 4 task_type value, 5 updated value, }
 );
 /// The errors `DescribeClusterTasks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

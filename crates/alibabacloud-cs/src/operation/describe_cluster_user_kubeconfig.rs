@@ -61,8 +61,8 @@ pub struct DescribeClusterUserKubeconfigOutput {
     pub expiration: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterUserKubeconfigOutput { "config" = 0, "expiration" = 1, } { 0 config
-    value, 1 expiration value, }
+    DescribeClusterUserKubeconfigOutput seed 1 slots 4 { "config" = 0, "expiration" = 1,
+    } { 0 config value, 1 expiration value, }
 );
 /// The errors `DescribeClusterUserKubeconfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

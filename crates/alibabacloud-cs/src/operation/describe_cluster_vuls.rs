@@ -67,7 +67,8 @@ pub struct DescribeClusterVulsOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterVulsOutput { "vul_records" = 0, } { 0 vul_records value, }
+    DescribeClusterVulsOutput seed 0 slots 2 { "vul_records" = 0, } { 0 vul_records
+    value, }
 );
 /// A structure of the operation's answer, at `vul_records[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,11 +92,11 @@ pub struct DescribeClusterVulsVulRecord {
     pub vul_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClusterVulsVulRecord { "cve_list" = 0, "necessity" = 1, "node_count" = 2,
-    "nodepool_id" = 3, "nodepool_name" = 4, "vul_alias_name" = 5, "vul_name" = 6,
-    "vul_type" = 7, } { 0 cve_list value, 1 necessity value, 2 node_count lenient, 3
-    nodepool_id value, 4 nodepool_name value, 5 vul_alias_name value, 6 vul_name value, 7
-    vul_type value, }
+    DescribeClusterVulsVulRecord seed 5 slots 16 { "cve_list" = 0, "necessity" = 1,
+    "node_count" = 2, "nodepool_id" = 3, "nodepool_name" = 4, "vul_alias_name" = 5,
+    "vul_name" = 6, "vul_type" = 7, } { 0 cve_list value, 1 necessity value, 2 node_count
+    lenient, 3 nodepool_id value, 4 nodepool_name value, 5 vul_alias_name value, 6
+    vul_name value, 7 vul_type value, }
 );
 /// The errors `DescribeClusterVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

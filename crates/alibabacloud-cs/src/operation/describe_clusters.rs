@@ -94,8 +94,8 @@ pub struct DescribeClustersBodyItemTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersBodyItemTag { "key" = 0, "value" = 1, } { 0 key value, 1 value value,
-    }
+    DescribeClustersBodyItemTag seed 0 slots 4 { "key" = 0, "value" = 1, } { 0 key value,
+    1 value value, }
 );
 /// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -161,8 +161,8 @@ pub struct DescribeClustersBodyItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersBodyItem { "cluster_id" = 0, "cluster_type" = 1, "created" = 2,
-    "current_version" = 3, "data_disk_category" = 4, "data_disk_size" = 5,
+    DescribeClustersBodyItem seed 945 slots 64 { "cluster_id" = 0, "cluster_type" = 1,
+    "created" = 2, "current_version" = 3, "data_disk_category" = 4, "data_disk_size" = 5,
     "deletion_protection" = 6, "docker_version" = 7, "external_loadbalancer_id" = 8,
     "init_version" = 9, "master_url" = 10, "meta_data" = 11, "name" = 12, "network_mode"
     = 13, "private_zone" = 14, "profile" = 15, "region_id" = 16, "resource_group_id" =

@@ -117,8 +117,8 @@ pub struct DescribeClustersForRegionOutput {
     pub page_info: ::std::option::Option<DescribeClustersForRegionPageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersForRegionOutput { "clusters" = 0, "page_info" = 1, } { 0 clusters
-    value, 1 page_info value, }
+    DescribeClustersForRegionOutput seed 0 slots 4 { "clusters" = 0, "page_info" = 1, } {
+    0 clusters value, 1 page_info value, }
 );
 /// A structure of the operation's answer, at `clusters[].tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -130,8 +130,8 @@ pub struct DescribeClustersForRegionClusterTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersForRegionClusterTag { "key" = 0, "value" = 1, } { 0 key value, 1
-    value value, }
+    DescribeClustersForRegionClusterTag seed 0 slots 4 { "key" = 0, "value" = 1, } { 0
+    key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `clusters[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -191,14 +191,14 @@ pub struct DescribeClustersForRegionCluster {
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersForRegionCluster { "cluster_domain" = 0, "cluster_id" = 1,
-    "cluster_spec" = 2, "cluster_type" = 3, "container_cidr" = 4, "created" = 5,
-    "current_version" = 6, "deletion_protection" = 7, "init_version" = 8, "ip_stack" = 9,
-    "name" = 10, "next_version" = 11, "profile" = 12, "proxy_mode" = 13, "region_id" =
-    14, "resource_group_id" = 15, "security_group_id" = 16, "service_cidr" = 17, "size" =
-    18, "state" = 19, "tags" = 20, "timezone" = 21, "updated" = 22, "vpc_id" = 23,
-    "vswitch_ids" = 24, } { 0 cluster_domain value, 1 cluster_id value, 2 cluster_spec
-    value, 3 cluster_type value, 4 container_cidr value, 5 created value, 6
+    DescribeClustersForRegionCluster seed 334 slots 64 { "cluster_domain" = 0,
+    "cluster_id" = 1, "cluster_spec" = 2, "cluster_type" = 3, "container_cidr" = 4,
+    "created" = 5, "current_version" = 6, "deletion_protection" = 7, "init_version" = 8,
+    "ip_stack" = 9, "name" = 10, "next_version" = 11, "profile" = 12, "proxy_mode" = 13,
+    "region_id" = 14, "resource_group_id" = 15, "security_group_id" = 16, "service_cidr"
+    = 17, "size" = 18, "state" = 19, "tags" = 20, "timezone" = 21, "updated" = 22,
+    "vpc_id" = 23, "vswitch_ids" = 24, } { 0 cluster_domain value, 1 cluster_id value, 2
+    cluster_spec value, 3 cluster_type value, 4 container_cidr value, 5 created value, 6
     current_version value, 7 deletion_protection lenient, 8 init_version value, 9
     ip_stack value, 10 name value, 11 next_version value, 12 profile value, 13 proxy_mode
     value, 14 region_id value, 15 resource_group_id value, 16 security_group_id value, 17
@@ -217,8 +217,9 @@ pub struct DescribeClustersForRegionPageInfo {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersForRegionPageInfo { "page_number" = 0, "page_size" = 1, "total_count"
-    = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClustersForRegionPageInfo seed 1 slots 8 { "page_number" = 0, "page_size" =
+    1, "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// The documented values of `clusters[].ip_stack`: `ipv4`, `dual`.
 ///

@@ -132,8 +132,8 @@ pub struct DescribeClustersV1Output {
     pub page_info: ::std::option::Option<DescribeClustersV1PageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1Output { "clusters" = 0, "page_info" = 1, } { 0 clusters value, 1
-    page_info value, }
+    DescribeClustersV1Output seed 0 slots 4 { "clusters" = 0, "page_info" = 1, } { 0
+    clusters value, 1 page_info value, }
 );
 /// A structure of the operation's answer, at `clusters[].maintenance_window`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -151,10 +151,10 @@ pub struct DescribeClustersV1ClusterMaintenanceWindow {
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1ClusterMaintenanceWindow { "duration" = 0, "enable" = 1,
-    "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration value,
-    1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4 weekly_period
-    value, }
+    DescribeClustersV1ClusterMaintenanceWindow seed 9 slots 16 { "duration" = 0, "enable"
+    = 1, "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration
+    value, 1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4
+    weekly_period value, }
 );
 /// A structure of the operation's answer, at `clusters[].operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -166,8 +166,8 @@ pub struct DescribeClustersV1OperationPolicyClusterAutoUpgrade {
     pub enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1OperationPolicyClusterAutoUpgrade { "channel" = 0, "enabled" = 1, }
-    { 0 channel value, 1 enabled lenient, }
+    DescribeClustersV1OperationPolicyClusterAutoUpgrade seed 0 slots 4 { "channel" = 0,
+    "enabled" = 1, } { 0 channel value, 1 enabled lenient, }
 );
 /// A structure of the operation's answer, at `clusters[].operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -179,8 +179,8 @@ pub struct DescribeClustersV1ClusterOperationPolicy {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1ClusterOperationPolicy { "cluster_auto_upgrade" = 0, } { 0
-    cluster_auto_upgrade value, }
+    DescribeClustersV1ClusterOperationPolicy seed 0 slots 2 { "cluster_auto_upgrade" = 0,
+    } { 0 cluster_auto_upgrade value, }
 );
 /// A structure of the operation's answer, at `clusters[].tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -192,8 +192,8 @@ pub struct DescribeClustersV1ClusterTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1ClusterTag { "key" = 0, "value" = 1, } { 0 key value, 1 value
-    value, }
+    DescribeClustersV1ClusterTag seed 0 slots 4 { "key" = 0, "value" = 1, } { 0 key
+    value, 1 value value, }
 );
 /// A structure of the operation's answer, at `clusters[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -303,26 +303,27 @@ pub struct DescribeClustersV1Cluster {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1Cluster { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" =
-    2, "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
-    "deletion_protection" = 7, "docker_version" = 8, "external_loadbalancer_id" = 9,
-    "init_version" = 10, "ip_stack" = 11, "maintenance_window" = 12, "master_url" = 13,
-    "meta_data" = 14, "name" = 15, "network_mode" = 16, "next_version" = 17,
-    "operation_policy" = 18, "private_zone" = 19, "profile" = 20, "proxy_mode" = 21,
-    "region_id" = 22, "resource_group_id" = 23, "security_group_id" = 24, "service_cidr"
-    = 25, "size" = 26, "state" = 27, "subnet_cidr" = 28, "tags" = 29, "timezone" = 30,
-    "updated" = 31, "vpc_id" = 32, "vswitch_id" = 33, "vswitch_ids" = 34,
-    "worker_ram_role_name" = 35, "zone_id" = 36, } { 0 cluster_domain value, 1 cluster_id
-    value, 2 cluster_spec value, 3 cluster_type value, 4 container_cidr value, 5 created
-    value, 6 current_version value, 7 deletion_protection lenient, 8 docker_version
-    value, 9 external_loadbalancer_id value, 10 init_version value, 11 ip_stack value, 12
-    maintenance_window value, 13 master_url value, 14 meta_data value, 15 name value, 16
-    network_mode value, 17 next_version value, 18 operation_policy value, 19 private_zone
-    lenient, 20 profile value, 21 proxy_mode value, 22 region_id value, 23
-    resource_group_id value, 24 security_group_id value, 25 service_cidr value, 26 size
-    lenient, 27 state value, 28 subnet_cidr value, 29 tags value, 30 timezone value, 31
-    updated value, 32 vpc_id value, 33 vswitch_id value, 34 vswitch_ids value, 35
-    worker_ram_role_name value, 36 zone_id value, }
+    DescribeClustersV1Cluster seed 148 slots 128 { "cluster_domain" = 0, "cluster_id" =
+    1, "cluster_spec" = 2, "cluster_type" = 3, "container_cidr" = 4, "created" = 5,
+    "current_version" = 6, "deletion_protection" = 7, "docker_version" = 8,
+    "external_loadbalancer_id" = 9, "init_version" = 10, "ip_stack" = 11,
+    "maintenance_window" = 12, "master_url" = 13, "meta_data" = 14, "name" = 15,
+    "network_mode" = 16, "next_version" = 17, "operation_policy" = 18, "private_zone" =
+    19, "profile" = 20, "proxy_mode" = 21, "region_id" = 22, "resource_group_id" = 23,
+    "security_group_id" = 24, "service_cidr" = 25, "size" = 26, "state" = 27,
+    "subnet_cidr" = 28, "tags" = 29, "timezone" = 30, "updated" = 31, "vpc_id" = 32,
+    "vswitch_id" = 33, "vswitch_ids" = 34, "worker_ram_role_name" = 35, "zone_id" = 36, }
+    { 0 cluster_domain value, 1 cluster_id value, 2 cluster_spec value, 3 cluster_type
+    value, 4 container_cidr value, 5 created value, 6 current_version value, 7
+    deletion_protection lenient, 8 docker_version value, 9 external_loadbalancer_id
+    value, 10 init_version value, 11 ip_stack value, 12 maintenance_window value, 13
+    master_url value, 14 meta_data value, 15 name value, 16 network_mode value, 17
+    next_version value, 18 operation_policy value, 19 private_zone lenient, 20 profile
+    value, 21 proxy_mode value, 22 region_id value, 23 resource_group_id value, 24
+    security_group_id value, 25 service_cidr value, 26 size lenient, 27 state value, 28
+    subnet_cidr value, 29 tags value, 30 timezone value, 31 updated value, 32 vpc_id
+    value, 33 vswitch_id value, 34 vswitch_ids value, 35 worker_ram_role_name value, 36
+    zone_id value, }
 );
 /// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -336,8 +337,9 @@ pub struct DescribeClustersV1PageInfo {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersV1PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, }
-    { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClustersV1PageInfo seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// The documented values of `clusters[].ip_stack`: `ipv4`, `dual`.
 ///

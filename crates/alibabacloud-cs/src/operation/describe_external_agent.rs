@@ -60,7 +60,7 @@ pub struct DescribeExternalAgentOutput {
     pub config: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeExternalAgentOutput { "config" = 0, } { 0 config value, }
+    DescribeExternalAgentOutput seed 0 slots 2 { "config" = 0, } { 0 config value, }
 );
 /// The errors `DescribeExternalAgent` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -123,11 +123,11 @@ pub struct DescribeKubernetesVersionMetadataBodyItemImage {
     pub platform: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKubernetesVersionMetadataBodyItemImage { "architecture" = 0, "image_category"
-    = 1, "image_id" = 2, "image_name" = 3, "image_type" = 4, "os_type" = 5, "os_version"
-    = 6, "platform" = 7, } { 0 architecture value, 1 image_category value, 2 image_id
-    value, 3 image_name value, 4 image_type value, 5 os_type value, 6 os_version value, 7
-    platform value, }
+    DescribeKubernetesVersionMetadataBodyItemImage seed 0 slots 16 { "architecture" = 0,
+    "image_category" = 1, "image_id" = 2, "image_name" = 3, "image_type" = 4, "os_type" =
+    5, "os_version" = 6, "platform" = 7, } { 0 architecture value, 1 image_category
+    value, 2 image_id value, 3 image_name value, 4 image_type value, 5 os_type value, 6
+    os_version value, 7 platform value, }
 );
 /// A structure of the operation's answer, at `body[].runtimes[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,8 +139,8 @@ pub struct DescribeKubernetesVersionMetadataBodyItemRuntime {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKubernetesVersionMetadataBodyItemRuntime { "name" = 0, "version" = 1, } { 0
-    name value, 1 version value, }
+    DescribeKubernetesVersionMetadataBodyItemRuntime seed 0 slots 4 { "name" = 0,
+    "version" = 1, } { 0 name value, 1 version value, }
 );
 /// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -172,11 +172,12 @@ pub struct DescribeKubernetesVersionMetadataBodyItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKubernetesVersionMetadataBodyItem { "capabilities" = 0, "creatable" = 1,
-    "expiration_date" = 2, "images" = 3, "meta_data" = 4, "release_date" = 5, "runtimes"
-    = 6, "upgradable_versions" = 7, "version" = 8, } { 0 capabilities value, 1 creatable
-    lenient, 2 expiration_date value, 3 images value, 4 meta_data value, 5 release_date
-    value, 6 runtimes value, 7 upgradable_versions value, 8 version value, }
+    DescribeKubernetesVersionMetadataBodyItem seed 0 slots 32 { "capabilities" = 0,
+    "creatable" = 1, "expiration_date" = 2, "images" = 3, "meta_data" = 4, "release_date"
+    = 5, "runtimes" = 6, "upgradable_versions" = 7, "version" = 8, } { 0 capabilities
+    value, 1 creatable lenient, 2 expiration_date value, 3 images value, 4 meta_data
+    value, 5 release_date value, 6 runtimes value, 7 upgradable_versions value, 8 version
+    value, }
 );
 /// The errors `DescribeKubernetesVersionMetadata` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

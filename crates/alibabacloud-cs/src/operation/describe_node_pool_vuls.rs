@@ -84,8 +84,9 @@ pub struct DescribeNodePoolVulsOutput {
     pub vuls_fix_service_purchased: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNodePoolVulsOutput { "vul_records" = 0, "vuls_fix_service_purchased" = 1, } {
-    0 vul_records value, 1 vuls_fix_service_purchased lenient, }
+    DescribeNodePoolVulsOutput seed 2 slots 4 { "vul_records" = 0,
+    "vuls_fix_service_purchased" = 1, } { 0 vul_records value, 1
+    vuls_fix_service_purchased lenient, }
 );
 /// A structure of the operation's answer, at `vul_records[].vul_list[].package_list[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,7 +96,7 @@ pub struct DescribeNodePoolVulsVulPackage {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNodePoolVulsVulPackage { "name" = 0, } { 0 name value, }
+    DescribeNodePoolVulsVulPackage seed 0 slots 2 { "name" = 0, } { 0 name value, }
 );
 /// A structure of the operation's answer, at `vul_records[].vul_list[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -117,9 +118,9 @@ pub struct DescribeNodePoolVulsVulRecordVul {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNodePoolVulsVulRecordVul { "alias_name" = 0, "cve_list" = 1, "name" = 2,
-    "necessity" = 3, "need_reboot" = 4, "package_list" = 5, } { 0 alias_name value, 1
-    cve_list value, 2 name value, 3 necessity value, 4 need_reboot lenient, 5
+    DescribeNodePoolVulsVulRecordVul seed 3 slots 16 { "alias_name" = 0, "cve_list" = 1,
+    "name" = 2, "necessity" = 3, "need_reboot" = 4, "package_list" = 5, } { 0 alias_name
+    value, 1 cve_list value, 2 name value, 3 necessity value, 4 need_reboot lenient, 5
     package_list value, }
 );
 /// A structure of the operation's answer, at `vul_records[]`.
@@ -136,8 +137,8 @@ pub struct DescribeNodePoolVulsVulRecord {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNodePoolVulsVulRecord { "instance_id" = 0, "node_name" = 1, "vul_list" = 2, }
-    { 0 instance_id value, 1 node_name value, 2 vul_list value, }
+    DescribeNodePoolVulsVulRecord seed 0 slots 8 { "instance_id" = 0, "node_name" = 1,
+    "vul_list" = 2, } { 0 instance_id value, 1 node_name value, 2 vul_list value, }
 );
 /// The errors `DescribeNodePoolVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,10 +73,11 @@ pub struct DescribePolicyDetailsOutput {
     pub template: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyDetailsOutput { "action" = 0, "category" = 1, "description" = 2,
-    "is_deleted" = 3, "name" = 4, "no_config" = 5, "severity" = 6, "template" = 7, } { 0
-    action value, 1 category value, 2 description value, 3 is_deleted lenient, 4 name
-    value, 5 no_config lenient, 6 severity value, 7 template value, }
+    DescribePolicyDetailsOutput seed 20 slots 16 { "action" = 0, "category" = 1,
+    "description" = 2, "is_deleted" = 3, "name" = 4, "no_config" = 5, "severity" = 6,
+    "template" = 7, } { 0 action value, 1 category value, 2 description value, 3
+    is_deleted lenient, 4 name value, 5 no_config lenient, 6 severity value, 7 template
+    value, }
 );
 /// The errors `DescribePolicyDetails` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

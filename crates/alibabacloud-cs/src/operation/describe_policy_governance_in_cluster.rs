@@ -123,8 +123,8 @@ pub struct DescribePolicyGovernanceInClusterOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterOutput { "Violation" = 0, "admit_log" = 1,
-    "on_state" = 2, } { 0 violation value, 1 admit_log value, 2 on_state value, }
+    DescribePolicyGovernanceInClusterOutput seed 1 slots 8 { "Violation" = 0, "admit_log"
+    = 1, "on_state" = 2, } { 0 violation value, 1 admit_log value, 2 on_state value, }
 );
 /// A structure of the operation's answer, at `Violation.totalViolations.deny[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -136,8 +136,8 @@ pub struct DescribePolicyGovernanceInClusterTotalViolationsDenyItem {
     pub violations: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterTotalViolationsDenyItem { "severity" = 0,
-    "violations" = 1, } { 0 severity value, 1 violations value, }
+    DescribePolicyGovernanceInClusterTotalViolationsDenyItem seed 0 slots 4 { "severity"
+    = 0, "violations" = 1, } { 0 severity value, 1 violations value, }
 );
 /// A structure of the operation's answer, at `Violation.totalViolations.warn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,8 +149,8 @@ pub struct DescribePolicyGovernanceInClusterTotalViolationsWarnItem {
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterTotalViolationsWarnItem { "severity" = 0,
-    "violations" = 1, } { 0 severity value, 1 violations lenient, }
+    DescribePolicyGovernanceInClusterTotalViolationsWarnItem seed 0 slots 4 { "severity"
+    = 0, "violations" = 1, } { 0 severity value, 1 violations lenient, }
 );
 /// A structure of the operation's answer, at `Violation.totalViolations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -166,8 +166,8 @@ pub struct DescribePolicyGovernanceInClusterViolationTotalViolations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterViolationTotalViolations { "deny" = 0, "warn" = 1, }
-    { 0 deny value, 1 warn value, }
+    DescribePolicyGovernanceInClusterViolationTotalViolations seed 5 slots 4 { "deny" =
+    0, "warn" = 1, } { 0 deny value, 1 warn value, }
 );
 /// A structure of the operation's answer, at `Violation.violations.deny[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -183,9 +183,10 @@ pub struct DescribePolicyGovernanceInClusterViolationsDenyItem {
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterViolationsDenyItem { "policyDescription" = 0,
-    "policyName" = 1, "severity" = 2, "violations" = 3, } { 0 policy_description value, 1
-    policy_name value, 2 severity value, 3 violations lenient, }
+    DescribePolicyGovernanceInClusterViolationsDenyItem seed 1 slots 8 {
+    "policyDescription" = 0, "policyName" = 1, "severity" = 2, "violations" = 3, } { 0
+    policy_description value, 1 policy_name value, 2 severity value, 3 violations
+    lenient, }
 );
 /// A structure of the operation's answer, at `Violation.violations.warn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,9 +202,10 @@ pub struct DescribePolicyGovernanceInClusterViolationsWarnItem {
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterViolationsWarnItem { "policyDescription" = 0,
-    "policyName" = 1, "severity" = 2, "violations" = 3, } { 0 policy_description value, 1
-    policy_name value, 2 severity value, 3 violations lenient, }
+    DescribePolicyGovernanceInClusterViolationsWarnItem seed 1 slots 8 {
+    "policyDescription" = 0, "policyName" = 1, "severity" = 2, "violations" = 3, } { 0
+    policy_description value, 1 policy_name value, 2 severity value, 3 violations
+    lenient, }
 );
 /// A structure of the operation's answer, at `Violation.violations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -219,8 +221,8 @@ pub struct DescribePolicyGovernanceInClusterViolationViolations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterViolationViolations { "deny" = 0, "warn" = 1, } { 0
-    deny value, 1 warn value, }
+    DescribePolicyGovernanceInClusterViolationViolations seed 5 slots 4 { "deny" = 0,
+    "warn" = 1, } { 0 deny value, 1 warn value, }
 );
 /// A structure of the operation's answer, at `Violation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -236,8 +238,8 @@ pub struct DescribePolicyGovernanceInClusterViolation {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterViolation { "totalViolations" = 0, "violations" = 1,
-    } { 0 total_violations value, 1 violations value, }
+    DescribePolicyGovernanceInClusterViolation seed 0 slots 4 { "totalViolations" = 0,
+    "violations" = 1, } { 0 total_violations value, 1 violations value, }
 );
 /// A structure of the operation's answer, at `admit_log.logs[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -275,15 +277,15 @@ pub struct DescribePolicyGovernanceInClusterAdmitLogLog {
     pub time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterAdmitLogLog { "cluster_id" = 0, "constraint_action"
-    = 1, "constraint_api_version" = 2, "constraint_category" = 3, "constraint_group" = 4,
-    "constraint_kind" = 5, "constraint_name" = 6, "event_msg" = 7, "event_type" = 8,
-    "request_uid" = 9, "request_userinfo" = 10, "request_username" = 11, "resource_kind"
-    = 12, "resource_name" = 13, "time" = 14, } { 0 cluster_id value, 1 constraint_action
-    value, 2 constraint_api_version value, 3 constraint_category value, 4
-    constraint_group value, 5 constraint_kind value, 6 constraint_name value, 7 event_msg
-    value, 8 event_type value, 9 request_uid value, 10 request_userinfo value, 11
-    request_username value, 12 resource_kind value, 13 resource_name value, 14 time
+    DescribePolicyGovernanceInClusterAdmitLogLog seed 5 slots 32 { "cluster_id" = 0,
+    "constraint_action" = 1, "constraint_api_version" = 2, "constraint_category" = 3,
+    "constraint_group" = 4, "constraint_kind" = 5, "constraint_name" = 6, "event_msg" =
+    7, "event_type" = 8, "request_uid" = 9, "request_userinfo" = 10, "request_username" =
+    11, "resource_kind" = 12, "resource_name" = 13, "time" = 14, } { 0 cluster_id value,
+    1 constraint_action value, 2 constraint_api_version value, 3 constraint_category
+    value, 4 constraint_group value, 5 constraint_kind value, 6 constraint_name value, 7
+    event_msg value, 8 event_type value, 9 request_uid value, 10 request_userinfo value,
+    11 request_username value, 12 resource_kind value, 13 resource_name value, 14 time
     value, }
 );
 /// A structure of the operation's answer, at `admit_log`.
@@ -304,9 +306,9 @@ pub struct DescribePolicyGovernanceInClusterAdmitLog {
     pub progress: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterAdmitLog { "count" = 0, "log_project" = 1,
-    "log_store" = 2, "logs" = 3, "progress" = 4, } { 0 count lenient, 1 log_project
-    value, 2 log_store value, 3 logs value, 4 progress value, }
+    DescribePolicyGovernanceInClusterAdmitLog seed 0 slots 16 { "count" = 0,
+    "log_project" = 1, "log_store" = 2, "logs" = 3, "progress" = 4, } { 0 count lenient,
+    1 log_project value, 2 log_store value, 3 logs value, 4 progress value, }
 );
 /// A structure of the operation's answer, at `on_state[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -320,8 +322,9 @@ pub struct DescribePolicyGovernanceInClusterOnStateItem {
     pub total: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyGovernanceInClusterOnStateItem { "enabled_count" = 0, "severity" = 1,
-    "total" = 2, } { 0 enabled_count lenient, 1 severity value, 2 total lenient, }
+    DescribePolicyGovernanceInClusterOnStateItem seed 1 slots 8 { "enabled_count" = 0,
+    "severity" = 1, "total" = 2, } { 0 enabled_count lenient, 1 severity value, 2 total
+    lenient, }
 );
 /// The errors `DescribePolicyGovernanceInCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

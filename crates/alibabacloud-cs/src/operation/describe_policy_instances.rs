@@ -125,15 +125,15 @@ pub struct DescribePolicyInstancesBodyItem {
     pub total_violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyInstancesBodyItem { "Created" = 0, "Updated" = 1, "ali_uid" = 2,
-    "cluster_id" = 3, "instance_name" = 4, "is_deleted" = 5, "policy_action" = 6,
-    "policy_category" = 7, "policy_description" = 8, "policy_name" = 9,
-    "policy_parameters" = 10, "policy_scope" = 11, "policy_severity" = 12, "resource_id"
-    = 13, "total_violations" = 14, } { 0 created value, 1 updated value, 2 ali_uid value,
-    3 cluster_id value, 4 instance_name value, 5 is_deleted lenient, 6 policy_action
-    value, 7 policy_category value, 8 policy_description value, 9 policy_name value, 10
-    policy_parameters value, 11 policy_scope value, 12 policy_severity value, 13
-    resource_id value, 14 total_violations lenient, }
+    DescribePolicyInstancesBodyItem seed 178 slots 32 { "Created" = 0, "Updated" = 1,
+    "ali_uid" = 2, "cluster_id" = 3, "instance_name" = 4, "is_deleted" = 5,
+    "policy_action" = 6, "policy_category" = 7, "policy_description" = 8, "policy_name" =
+    9, "policy_parameters" = 10, "policy_scope" = 11, "policy_severity" = 12,
+    "resource_id" = 13, "total_violations" = 14, } { 0 created value, 1 updated value, 2
+    ali_uid value, 3 cluster_id value, 4 instance_name value, 5 is_deleted lenient, 6
+    policy_action value, 7 policy_category value, 8 policy_description value, 9
+    policy_name value, 10 policy_parameters value, 11 policy_scope value, 12
+    policy_severity value, 13 resource_id value, 14 total_violations lenient, }
 );
 /// The errors `DescribePolicyInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,7 +68,7 @@ pub struct DescribePolicyInstancesStatusOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyInstancesStatusOutput { "instances_severity_count" = 0,
+    DescribePolicyInstancesStatusOutput seed 0 slots 4 { "instances_severity_count" = 0,
     "policy_instances" = 1, } { 0 instances_severity_count value, 1 policy_instances
     value, }
 );
@@ -88,7 +88,7 @@ pub struct DescribePolicyInstancesStatusPolicyInstance {
     pub policy_severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePolicyInstancesStatusPolicyInstance { "policy_category" = 0,
+    DescribePolicyInstancesStatusPolicyInstance seed 2 slots 16 { "policy_category" = 0,
     "policy_description" = 1, "policy_instances_count" = 2, "policy_name" = 3,
     "policy_severity" = 4, } { 0 policy_category value, 1 policy_description value, 2
     policy_instances_count lenient, 3 policy_name value, 4 policy_severity value, }

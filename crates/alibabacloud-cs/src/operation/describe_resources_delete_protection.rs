@@ -82,9 +82,9 @@ pub struct DescribeResourcesDeleteProtectionBodyItem {
     pub resource: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesDeleteProtectionBodyItem { "name" = 0, "namespace" = 1, "protection"
-    = 2, "resource" = 3, } { 0 name value, 1 namespace value, 2 protection lenient, 3
-    resource value, }
+    DescribeResourcesDeleteProtectionBodyItem seed 0 slots 8 { "name" = 0, "namespace" =
+    1, "protection" = 2, "resource" = 3, } { 0 name value, 1 namespace value, 2
+    protection lenient, 3 resource value, }
 );
 /// The documented values of `ResourceType`: `namespaces`, `services`.
 ///

@@ -124,12 +124,13 @@ pub struct DescribeTaskInfoOutput {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoOutput { "cluster_id" = 0, "created" = 1, "current_stage" = 2,
-    "error" = 3, "events" = 4, "parameters" = 5, "stages" = 6, "state" = 7, "target" = 8,
-    "task_id" = 9, "task_result" = 10, "task_type" = 11, "updated" = 12, } { 0 cluster_id
-    value, 1 created value, 2 current_stage value, 3 error value, 4 events value, 5
-    parameters value, 6 stages value, 7 state value, 8 target value, 9 task_id value, 10
-    task_result value, 11 task_type value, 12 updated value, }
+    DescribeTaskInfoOutput seed 2 slots 32 { "cluster_id" = 0, "created" = 1,
+    "current_stage" = 2, "error" = 3, "events" = 4, "parameters" = 5, "stages" = 6,
+    "state" = 7, "target" = 8, "task_id" = 9, "task_result" = 10, "task_type" = 11,
+    "updated" = 12, } { 0 cluster_id value, 1 created value, 2 current_stage value, 3
+    error value, 4 events value, 5 parameters value, 6 stages value, 7 state value, 8
+    target value, 9 task_id value, 10 task_result value, 11 task_type value, 12 updated
+    value, }
 );
 /// A structure of the operation's answer, at `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -141,8 +142,8 @@ pub struct DescribeTaskInfoOutputError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoOutputError { "code" = 0, "message" = 1, } { 0 code value, 1 message
-    value, }
+    DescribeTaskInfoOutputError seed 0 slots 4 { "code" = 0, "message" = 1, } { 0 code
+    value, 1 message value, }
 );
 /// A structure of the operation's answer, at `events[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -162,9 +163,9 @@ pub struct DescribeTaskInfoEvent {
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoEvent { "action" = 0, "level" = 1, "message" = 2, "reason" = 3,
-    "source" = 4, "timestamp" = 5, } { 0 action value, 1 level value, 2 message value, 3
-    reason value, 4 source value, 5 timestamp value, }
+    DescribeTaskInfoEvent seed 2 slots 16 { "action" = 0, "level" = 1, "message" = 2,
+    "reason" = 3, "source" = 4, "timestamp" = 5, } { 0 action value, 1 level value, 2
+    message value, 3 reason value, 4 source value, 5 timestamp value, }
 );
 /// A structure of the operation's answer, at `stages[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,9 +183,9 @@ pub struct DescribeTaskInfoStage {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoStage { "end_time" = 0, "message" = 1, "outputs" = 2, "start_time" =
-    3, "state" = 4, } { 0 end_time value, 1 message value, 2 outputs value, 3 start_time
-    value, 4 state value, }
+    DescribeTaskInfoStage seed 1 slots 16 { "end_time" = 0, "message" = 1, "outputs" = 2,
+    "start_time" = 3, "state" = 4, } { 0 end_time value, 1 message value, 2 outputs
+    value, 3 start_time value, 4 state value, }
 );
 /// A structure of the operation's answer, at `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -196,7 +197,8 @@ pub struct DescribeTaskInfoTarget {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoTarget { "id" = 0, "type" = 1, } { 0 id value, 1 r#type value, }
+    DescribeTaskInfoTarget seed 0 slots 4 { "id" = 0, "type" = 1, } { 0 id value, 1
+    r#type value, }
 );
 /// A structure of the operation's answer, at `task_result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -208,8 +210,8 @@ pub struct DescribeTaskInfoTaskResultItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskInfoTaskResultItem { "data" = 0, "status" = 1, } { 0 data value, 1 status
-    value, }
+    DescribeTaskInfoTaskResultItem seed 1 slots 4 { "data" = 0, "status" = 1, } { 0 data
+    value, 1 status value, }
 );
 /// The errors `DescribeTaskInfo` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

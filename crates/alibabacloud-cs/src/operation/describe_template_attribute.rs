@@ -92,9 +92,9 @@ pub struct DescribeTemplateAttributeBodyItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTemplateAttributeBodyItem { "acl" = 0, "created" = 1, "description" = 2, "id"
-    = 3, "name" = 4, "tags" = 5, "template" = 6, "template_type" = 7,
-    "template_with_hist_id" = 8, "updated" = 9, } { 0 acl value, 1 created value, 2
+    DescribeTemplateAttributeBodyItem seed 0 slots 32 { "acl" = 0, "created" = 1,
+    "description" = 2, "id" = 3, "name" = 4, "tags" = 5, "template" = 6, "template_type"
+    = 7, "template_with_hist_id" = 8, "updated" = 9, } { 0 acl value, 1 created value, 2
     description value, 3 id value, 4 name value, 5 tags value, 6 template value, 7
     template_type value, 8 template_with_hist_id value, 9 updated value, }
 );

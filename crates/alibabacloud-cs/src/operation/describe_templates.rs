@@ -72,8 +72,8 @@ pub struct DescribeTemplatesOutput {
     pub templates: ::std::option::Option<::std::vec::Vec<DescribeTemplatesTemplate>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTemplatesOutput { "page_info" = 0, "templates" = 1, } { 0 page_info value, 1
-    templates value, }
+    DescribeTemplatesOutput seed 0 slots 4 { "page_info" = 0, "templates" = 1, } { 0
+    page_info value, 1 templates value, }
 );
 /// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,8 +87,9 @@ pub struct DescribeTemplatesPageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTemplatesPageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, }
-    { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeTemplatesPageInfo seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `templates[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,11 +117,11 @@ pub struct DescribeTemplatesTemplate {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTemplatesTemplate { "acl" = 0, "created" = 1, "description" = 2, "id" = 3,
-    "name" = 4, "tags" = 5, "template" = 6, "template_type" = 7, "template_with_hist_id"
-    = 8, "updated" = 9, } { 0 acl value, 1 created value, 2 description value, 3 id
-    value, 4 name value, 5 tags value, 6 template value, 7 template_type value, 8
-    template_with_hist_id value, 9 updated value, }
+    DescribeTemplatesTemplate seed 0 slots 32 { "acl" = 0, "created" = 1, "description" =
+    2, "id" = 3, "name" = 4, "tags" = 5, "template" = 6, "template_type" = 7,
+    "template_with_hist_id" = 8, "updated" = 9, } { 0 acl value, 1 created value, 2
+    description value, 3 id value, 4 name value, 5 tags value, 6 template value, 7
+    template_type value, 8 template_with_hist_id value, 9 updated value, }
 );
 /// The errors `DescribeTemplates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,10 +77,10 @@ pub struct DescribeUserPermissionBodyItem {
     pub role_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeUserPermissionBodyItem { "is_owner" = 0, "is_ram_role" = 1, "resource_id" =
-    2, "resource_type" = 3, "role_name" = 4, "role_type" = 5, } { 0 is_owner lenient, 1
-    is_ram_role lenient, 2 resource_id value, 3 resource_type value, 4 role_name value, 5
-    role_type value, }
+    DescribeUserPermissionBodyItem seed 4 slots 16 { "is_owner" = 0, "is_ram_role" = 1,
+    "resource_id" = 2, "resource_type" = 3, "role_name" = 4, "role_type" = 5, } { 0
+    is_owner lenient, 1 is_ram_role lenient, 2 resource_id value, 3 resource_type value,
+    4 role_name value, 5 role_type value, }
 );
 /// The errors `DescribeUserPermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,10 +71,11 @@ pub struct DescribeUserQuotaOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeUserQuotaOutput { "amk_cluster_quota" = 0, "ask_cluster_quota" = 1,
-    "cluster_nodepool_quota" = 2, "cluster_quota" = 3, "node_quota" = 4, "quotas" = 5, }
-    { 0 amk_cluster_quota lenient, 1 ask_cluster_quota lenient, 2 cluster_nodepool_quota
-    lenient, 3 cluster_quota lenient, 4 node_quota lenient, 5 quotas value, }
+    DescribeUserQuotaOutput seed 3 slots 16 { "amk_cluster_quota" = 0,
+    "ask_cluster_quota" = 1, "cluster_nodepool_quota" = 2, "cluster_quota" = 3,
+    "node_quota" = 4, "quotas" = 5, } { 0 amk_cluster_quota lenient, 1 ask_cluster_quota
+    lenient, 2 cluster_nodepool_quota lenient, 3 cluster_quota lenient, 4 node_quota
+    lenient, 5 quotas value, }
 );
 /// A structure of the operation's answer, at `quotas.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,9 +91,9 @@ pub struct DescribeUserQuotaQuotasValue {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeUserQuotaQuotasValue { "adjustable" = 0, "operation_code" = 1, "quota" = 2,
-    "unit" = 3, } { 0 adjustable lenient, 1 operation_code value, 2 quota value, 3 unit
-    value, }
+    DescribeUserQuotaQuotasValue seed 1 slots 8 { "adjustable" = 0, "operation_code" = 1,
+    "quota" = 2, "unit" = 3, } { 0 adjustable lenient, 1 operation_code value, 2 quota
+    value, 3 unit value, }
 );
 /// The errors `DescribeUserQuota` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,7 +73,7 @@ pub struct FixNodePoolVulsOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    FixNodePoolVulsOutput { "task_id" = 0, } { 0 task_id value, }
+    FixNodePoolVulsOutput seed 0 slots 2 { "task_id" = 0, } { 0 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `rollout_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

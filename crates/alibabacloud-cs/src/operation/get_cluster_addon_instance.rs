@@ -72,9 +72,9 @@ pub struct GetClusterAddonInstanceOutput {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterAddonInstanceOutput { "config" = 0, "logging" = 1, "name" = 2, "state" = 3,
-    "version" = 4, } { 0 config value, 1 logging value, 2 name value, 3 state value, 4
-    version value, }
+    GetClusterAddonInstanceOutput seed 0 slots 16 { "config" = 0, "logging" = 1, "name" =
+    2, "state" = 3, "version" = 4, } { 0 config value, 1 logging value, 2 name value, 3
+    state value, 4 version value, }
 );
 /// A structure of the operation's answer, at `logging`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,9 +90,9 @@ pub struct GetClusterAddonInstanceLogging {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterAddonInstanceLogging { "capable" = 0, "enabled" = 1, "log_project" = 2,
-    "logstore" = 3, } { 0 capable lenient, 1 enabled lenient, 2 log_project value, 3
-    logstore value, }
+    GetClusterAddonInstanceLogging seed 0 slots 8 { "capable" = 0, "enabled" = 1,
+    "log_project" = 2, "logstore" = 3, } { 0 capable lenient, 1 enabled lenient, 2
+    log_project value, 3 logstore value, }
 );
 /// The errors `GetClusterAddonInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -55,8 +55,8 @@ pub struct GetClusterAuditProjectOutput {
     pub sls_project_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterAuditProjectOutput { "audit_enabled" = 0, "sls_project_name" = 1, } { 0
-    audit_enabled lenient, 1 sls_project_name value, }
+    GetClusterAuditProjectOutput seed 0 slots 4 { "audit_enabled" = 0, "sls_project_name"
+    = 1, } { 0 audit_enabled lenient, 1 sls_project_name value, }
 );
 /// The errors `GetClusterAuditProject` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,10 +85,10 @@ pub struct GetClusterCheckOutput {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterCheckOutput { "check_id" = 0, "check_items" = 1, "created_at" = 2,
-    "finished_at" = 3, "message" = 4, "status" = 5, "type" = 6, } { 0 check_id value, 1
-    check_items value, 2 created_at value, 3 finished_at value, 4 message value, 5 status
-    value, 6 r#type value, }
+    GetClusterCheckOutput seed 5 slots 16 { "check_id" = 0, "check_items" = 1,
+    "created_at" = 2, "finished_at" = 3, "message" = 4, "status" = 5, "type" = 6, } { 0
+    check_id value, 1 check_items value, 2 created_at value, 3 finished_at value, 4
+    message value, 5 status value, 6 r#type value, }
 );
 /// The errors `GetClusterCheck` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

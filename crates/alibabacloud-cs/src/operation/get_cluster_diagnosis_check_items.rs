@@ -80,9 +80,9 @@ pub struct GetClusterDiagnosisCheckItemsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterDiagnosisCheckItemsOutput { "check_items" = 0, "code" = 1, "is_success" =
-    2, "request_id" = 3, } { 0 check_items value, 1 code value, 2 is_success lenient, 3
-    request_id value, }
+    GetClusterDiagnosisCheckItemsOutput seed 0 slots 8 { "check_items" = 0, "code" = 1,
+    "is_success" = 2, "request_id" = 3, } { 0 check_items value, 1 code value, 2
+    is_success lenient, 3 request_id value, }
 );
 /// A structure of the operation's answer, at `check_items[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,10 +106,10 @@ pub struct GetClusterDiagnosisCheckItemsCheckItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterDiagnosisCheckItemsCheckItem { "desc" = 0, "display" = 1, "group" = 2,
-    "level" = 3, "message" = 4, "name" = 5, "refer" = 6, "value" = 7, } { 0 desc value, 1
-    display value, 2 group value, 3 level value, 4 message value, 5 name value, 6 refer
-    value, 7 value value, }
+    GetClusterDiagnosisCheckItemsCheckItem seed 8 slots 16 { "desc" = 0, "display" = 1,
+    "group" = 2, "level" = 3, "message" = 4, "name" = 5, "refer" = 6, "value" = 7, } { 0
+    desc value, 1 display value, 2 group value, 3 level value, 4 message value, 5 name
+    value, 6 refer value, 7 value value, }
 );
 /// The errors `GetClusterDiagnosisCheckItems` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

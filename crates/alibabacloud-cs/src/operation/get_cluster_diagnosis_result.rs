@@ -82,10 +82,11 @@ pub struct GetClusterDiagnosisResultOutput {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterDiagnosisResultOutput { "code" = 0, "created" = 1, "diagnosis_id" = 2,
-    "finished" = 3, "message" = 4, "result" = 5, "status" = 6, "target" = 7, "type" = 8,
-    } { 0 code lenient, 1 created value, 2 diagnosis_id value, 3 finished value, 4
-    message value, 5 result value, 6 status lenient, 7 target value, 8 r#type value, }
+    GetClusterDiagnosisResultOutput seed 3 slots 32 { "code" = 0, "created" = 1,
+    "diagnosis_id" = 2, "finished" = 3, "message" = 4, "result" = 5, "status" = 6,
+    "target" = 7, "type" = 8, } { 0 code lenient, 1 created value, 2 diagnosis_id value,
+    3 finished value, 4 message value, 5 result value, 6 status lenient, 7 target value,
+    8 r#type value, }
 );
 /// The errors `GetClusterDiagnosisResult` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

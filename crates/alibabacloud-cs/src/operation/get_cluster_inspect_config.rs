@@ -65,9 +65,9 @@ pub struct GetClusterInspectConfigOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterInspectConfigOutput { "disabledCheckItems" = 0, "enabled" = 1, "recurrence"
-    = 2, "requestId" = 3, } { 0 disabled_check_items value, 1 enabled lenient, 2
-    recurrence value, 3 request_id value, }
+    GetClusterInspectConfigOutput seed 4 slots 8 { "disabledCheckItems" = 0, "enabled" =
+    1, "recurrence" = 2, "requestId" = 3, } { 0 disabled_check_items value, 1 enabled
+    lenient, 2 recurrence value, 3 request_id value, }
 );
 /// The errors `GetClusterInspectConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

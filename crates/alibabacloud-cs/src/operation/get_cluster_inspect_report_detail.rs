@@ -119,11 +119,11 @@ pub struct GetClusterInspectReportDetailOutput {
     pub summary: ::std::option::Option<GetClusterInspectReportDetailSummary>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterInspectReportDetailOutput { "checkItemResults" = 0, "endTime" = 1,
-    "nextToken" = 2, "reportId" = 3, "requestId" = 4, "startTime" = 5, "status" = 6,
-    "summary" = 7, } { 0 check_item_results value, 1 end_time value, 2 next_token value,
-    3 report_id value, 4 request_id value, 5 start_time value, 6 status value, 7 summary
-    value, }
+    GetClusterInspectReportDetailOutput seed 8 slots 16 { "checkItemResults" = 0,
+    "endTime" = 1, "nextToken" = 2, "reportId" = 3, "requestId" = 4, "startTime" = 5,
+    "status" = 6, "summary" = 7, } { 0 check_item_results value, 1 end_time value, 2
+    next_token value, 3 report_id value, 4 request_id value, 5 start_time value, 6 status
+    value, 7 summary value, }
 );
 /// A structure of the operation's answer, at `checkItemResults[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,11 +149,11 @@ pub struct GetClusterInspectReportDetailCheckItemResult {
     pub targets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterInspectReportDetailCheckItemResult { "category" = 0, "checkItemUid" = 1,
-    "description" = 2, "fix" = 3, "level" = 4, "name" = 5, "result" = 6, "targetType" =
-    7, "targets" = 8, } { 0 category value, 1 check_item_uid value, 2 description value,
-    3 fix value, 4 level value, 5 name value, 6 result value, 7 target_type value, 8
-    targets value, }
+    GetClusterInspectReportDetailCheckItemResult seed 3 slots 32 { "category" = 0,
+    "checkItemUid" = 1, "description" = 2, "fix" = 3, "level" = 4, "name" = 5, "result" =
+    6, "targetType" = 7, "targets" = 8, } { 0 category value, 1 check_item_uid value, 2
+    description value, 3 fix value, 4 level value, 5 name value, 6 result value, 7
+    target_type value, 8 targets value, }
 );
 /// A structure of the operation's answer, at `summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -171,9 +171,9 @@ pub struct GetClusterInspectReportDetailSummary {
     pub warn_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClusterInspectReportDetailSummary { "adviceCount" = 0, "code" = 1, "errorCount" =
-    2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2
-    error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
+    GetClusterInspectReportDetailSummary seed 0 slots 16 { "adviceCount" = 0, "code" = 1,
+    "errorCount" = 2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient, 1
+    code value, 2 error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
 );
 /// The errors `GetClusterInspectReportDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

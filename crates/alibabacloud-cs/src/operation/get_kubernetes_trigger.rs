@@ -94,9 +94,10 @@ pub struct GetKubernetesTriggerBodyItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKubernetesTriggerBodyItem { "action" = 0, "cluster_id" = 1, "id" = 2, "name" = 3,
-    "project_id" = 4, "token" = 5, "type" = 6, } { 0 action value, 1 cluster_id value, 2
-    id value, 3 name value, 4 project_id value, 5 token value, 6 r#type value, }
+    GetKubernetesTriggerBodyItem seed 7 slots 16 { "action" = 0, "cluster_id" = 1, "id" =
+    2, "name" = 3, "project_id" = 4, "token" = 5, "type" = 6, } { 0 action value, 1
+    cluster_id value, 2 id value, 3 name value, 4 project_id value, 5 token value, 6
+    r#type value, }
 );
 /// The errors `GetKubernetesTrigger` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -69,8 +69,8 @@ pub struct GetUpgradeStatusOutput {
     pub upgrade_task: ::std::option::Option<GetUpgradeStatusUpgradeTask>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUpgradeStatusOutput { "error_message" = 0, "precheck_report_id" = 1, "status" = 2,
-    "upgrade_step" = 3, "upgrade_task" = 4, } { 0 error_message value, 1
+    GetUpgradeStatusOutput seed 4 slots 16 { "error_message" = 0, "precheck_report_id" =
+    1, "status" = 2, "upgrade_step" = 3, "upgrade_task" = 4, } { 0 error_message value, 1
     precheck_report_id value, 2 status value, 3 upgrade_step value, 4 upgrade_task value,
     }
 );
@@ -84,8 +84,8 @@ pub struct GetUpgradeStatusUpgradeTask {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUpgradeStatusUpgradeTask { "message" = 0, "status" = 1, } { 0 message value, 1
-    status value, }
+    GetUpgradeStatusUpgradeTask seed 0 slots 4 { "message" = 0, "status" = 1, } { 0
+    message value, 1 status value, }
 );
 /// The errors `GetUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

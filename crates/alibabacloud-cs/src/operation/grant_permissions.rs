@@ -55,7 +55,7 @@ impl ::alibabacloud_runtime::Operation for GrantPermissionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GrantPermissionsOutput {}
-::alibabacloud_runtime::decode_struct!(GrantPermissionsOutput {} {});
+::alibabacloud_runtime::decode_struct!(GrantPermissionsOutput seed 0 slots 1 {} {});
 /// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct GrantPermissionsBodyItem {

@@ -67,8 +67,8 @@ pub struct InstallClusterAddonsOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstallClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
-    cluster_id value, 1 request_id value, 2 task_id value, }
+    InstallClusterAddonsOutput seed 0 slots 8 { "cluster_id" = 0, "request_id" = 1,
+    "task_id" = 2, } { 0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]

@@ -76,7 +76,7 @@ pub struct ListAddonsOutput {
     pub addons: ::std::option::Option<::std::vec::Vec<ListAddonsAddon>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAddonsOutput { "addons" = 0, } { 0 addons value, }
+    ListAddonsOutput seed 0 slots 2 { "addons" = 0, } { 0 addons value, }
 );
 /// A structure of the operation's answer, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,8 +100,8 @@ pub struct ListAddonsAddon {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAddonsAddon { "architecture" = 0, "category" = 1, "config_schema" = 2,
-    "install_by_default" = 3, "managed" = 4, "name" = 5, "supported_actions" = 6,
+    ListAddonsAddon seed 2 slots 16 { "architecture" = 0, "category" = 1, "config_schema"
+    = 2, "install_by_default" = 3, "managed" = 4, "name" = 5, "supported_actions" = 6,
     "version" = 7, } { 0 architecture value, 1 category value, 2 config_schema value, 3
     install_by_default lenient, 4 managed lenient, 5 name value, 6 supported_actions
     value, 7 version value, }

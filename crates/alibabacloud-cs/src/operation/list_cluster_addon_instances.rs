@@ -58,7 +58,7 @@ pub struct ListClusterAddonInstancesOutput {
     pub addons: ::std::option::Option<::std::vec::Vec<ListClusterAddonInstancesAddon>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterAddonInstancesOutput { "addons" = 0, } { 0 addons value, }
+    ListClusterAddonInstancesOutput seed 0 slots 2 { "addons" = 0, } { 0 addons value, }
 );
 /// A structure of the operation's answer, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,8 +72,8 @@ pub struct ListClusterAddonInstancesAddon {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterAddonInstancesAddon { "name" = 0, "state" = 1, "version" = 2, } { 0 name
-    value, 1 state value, 2 version value, }
+    ListClusterAddonInstancesAddon seed 0 slots 8 { "name" = 0, "state" = 1, "version" =
+    2, } { 0 name value, 1 state value, 2 version value, }
 );
 /// The errors `ListClusterAddonInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

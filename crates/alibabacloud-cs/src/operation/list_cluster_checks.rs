@@ -67,7 +67,7 @@ pub struct ListClusterChecksOutput {
     pub checks: ::std::option::Option<::std::vec::Vec<ListClusterChecksCheck>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterChecksOutput { "checks" = 0, } { 0 checks value, }
+    ListClusterChecksOutput seed 0 slots 2 { "checks" = 0, } { 0 checks value, }
 );
 /// A structure of the operation's answer, at `checks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,9 +87,10 @@ pub struct ListClusterChecksCheck {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterChecksCheck { "check_id" = 0, "created_at" = 1, "finished_at" = 2,
-    "message" = 3, "status" = 4, "type" = 5, } { 0 check_id value, 1 created_at value, 2
-    finished_at value, 3 message value, 4 status value, 5 r#type value, }
+    ListClusterChecksCheck seed 5 slots 16 { "check_id" = 0, "created_at" = 1,
+    "finished_at" = 2, "message" = 3, "status" = 4, "type" = 5, } { 0 check_id value, 1
+    created_at value, 2 finished_at value, 3 message value, 4 status value, 5 r#type
+    value, }
 );
 /// The errors `ListClusterChecks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

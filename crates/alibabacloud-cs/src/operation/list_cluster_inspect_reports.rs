@@ -78,8 +78,8 @@ pub struct ListClusterInspectReportsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterInspectReportsOutput { "nextToken" = 0, "reports" = 1, "requestId" = 2, }
-    { 0 next_token value, 1 reports value, 2 request_id value, }
+    ListClusterInspectReportsOutput seed 0 slots 8 { "nextToken" = 0, "reports" = 1,
+    "requestId" = 2, } { 0 next_token value, 1 reports value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `reports[].summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,9 +97,9 @@ pub struct ListClusterInspectReportsReportSummary {
     pub warn_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterInspectReportsReportSummary { "adviceCount" = 0, "code" = 1, "errorCount"
-    = 2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2
-    error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
+    ListClusterInspectReportsReportSummary seed 0 slots 16 { "adviceCount" = 0, "code" =
+    1, "errorCount" = 2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient,
+    1 code value, 2 error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
 );
 /// A structure of the operation's answer, at `reports[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -117,9 +117,9 @@ pub struct ListClusterInspectReportsReport {
     pub summary: ::std::option::Option<ListClusterInspectReportsReportSummary>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterInspectReportsReport { "endTime" = 0, "reportId" = 1, "startTime" = 2,
-    "status" = 3, "summary" = 4, } { 0 end_time value, 1 report_id value, 2 start_time
-    value, 3 status value, 4 summary value, }
+    ListClusterInspectReportsReport seed 2 slots 16 { "endTime" = 0, "reportId" = 1,
+    "startTime" = 2, "status" = 3, "summary" = 4, } { 0 end_time value, 1 report_id
+    value, 2 start_time value, 3 status value, 4 summary value, }
 );
 /// The errors `ListClusterInspectReports` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,8 +76,8 @@ pub struct ListClusterKubeconfigStatesOutput {
     pub states: ::std::option::Option<::std::vec::Vec<ListClusterKubeconfigStatesState>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterKubeconfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1
-    states value, }
+    ListClusterKubeconfigStatesOutput seed 0 slots 4 { "page" = 0, "states" = 1, } { 0
+    page value, 1 states value, }
 );
 /// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,8 +91,9 @@ pub struct ListClusterKubeconfigStatesPage {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterKubeconfigStatesPage { "page_number" = 0, "page_size" = 1, "total_count" =
-    2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    ListClusterKubeconfigStatesPage seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `states[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,11 +117,12 @@ pub struct ListClusterKubeconfigStatesState {
     pub revokable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClusterKubeconfigStatesState { "account_display_name" = 0, "account_id" = 1,
-    "account_name" = 2, "account_state" = 3, "account_type" = 4, "cert_expire_time" = 5,
-    "cert_state" = 6, "revokable" = 7, } { 0 account_display_name value, 1 account_id
-    value, 2 account_name value, 3 account_state value, 4 account_type value, 5
-    cert_expire_time value, 6 cert_state value, 7 revokable lenient, }
+    ListClusterKubeconfigStatesState seed 3 slots 16 { "account_display_name" = 0,
+    "account_id" = 1, "account_name" = 2, "account_state" = 3, "account_type" = 4,
+    "cert_expire_time" = 5, "cert_state" = 6, "revokable" = 7, } { 0 account_display_name
+    value, 1 account_id value, 2 account_name value, 3 account_state value, 4
+    account_type value, 5 cert_expire_time value, 6 cert_state value, 7 revokable
+    lenient, }
 );
 /// The errors `ListClusterKubeconfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

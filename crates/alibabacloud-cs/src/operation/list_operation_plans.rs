@@ -62,7 +62,7 @@ pub struct ListOperationPlansOutput {
     pub plans: ::std::option::Option<::std::vec::Vec<ListOperationPlansPlan>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListOperationPlansOutput { "plans" = 0, } { 0 plans value, }
+    ListOperationPlansOutput seed 0 slots 2 { "plans" = 0, } { 0 plans value, }
 );
 /// A structure of the operation's answer, at `plans[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,11 +90,11 @@ pub struct ListOperationPlansPlan {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListOperationPlansPlan { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" =
-    3, "start_time" = 4, "state" = 5, "target_id" = 6, "target_type" = 7, "task_id" = 8,
-    "type" = 9, } { 0 cluster_id value, 1 created value, 2 end_time value, 3 plan_id
-    value, 4 start_time value, 5 state value, 6 target_id value, 7 target_type value, 8
-    task_id value, 9 r#type value, }
+    ListOperationPlansPlan seed 0 slots 32 { "cluster_id" = 0, "created" = 1, "end_time"
+    = 2, "plan_id" = 3, "start_time" = 4, "state" = 5, "target_id" = 6, "target_type" =
+    7, "task_id" = 8, "type" = 9, } { 0 cluster_id value, 1 created value, 2 end_time
+    value, 3 plan_id value, 4 start_time value, 5 state value, 6 target_id value, 7
+    target_type value, 8 task_id value, 9 r#type value, }
 );
 /// The errors `ListOperationPlans` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,7 +78,7 @@ pub struct ListOperationPlansForRegionOutput {
     pub plans: ::std::option::Option<::std::vec::Vec<ListOperationPlansForRegionPlan>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListOperationPlansForRegionOutput { "plans" = 0, } { 0 plans value, }
+    ListOperationPlansForRegionOutput seed 0 slots 2 { "plans" = 0, } { 0 plans value, }
 );
 /// A structure of the operation's answer, at `plans[].state_reason`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,8 +90,8 @@ pub struct ListOperationPlansForRegionPlanStateReason {
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListOperationPlansForRegionPlanStateReason { "code" = 0, "message" = 1, } { 0 code
-    value, 1 message value, }
+    ListOperationPlansForRegionPlanStateReason seed 0 slots 4 { "code" = 0, "message" =
+    1, } { 0 code value, 1 message value, }
 );
 /// A structure of the operation's answer, at `plans[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -121,12 +121,12 @@ pub struct ListOperationPlansForRegionPlan {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListOperationPlansForRegionPlan { "cluster_id" = 0, "created" = 1, "end_time" = 2,
-    "plan_id" = 3, "start_time" = 4, "state" = 5, "state_reason" = 6, "target_id" = 7,
-    "target_type" = 8, "task_id" = 9, "type" = 10, } { 0 cluster_id value, 1 created
-    value, 2 end_time value, 3 plan_id value, 4 start_time value, 5 state value, 6
-    state_reason value, 7 target_id value, 8 target_type value, 9 task_id value, 10
-    r#type value, }
+    ListOperationPlansForRegionPlan seed 18 slots 32 { "cluster_id" = 0, "created" = 1,
+    "end_time" = 2, "plan_id" = 3, "start_time" = 4, "state" = 5, "state_reason" = 6,
+    "target_id" = 7, "target_type" = 8, "task_id" = 9, "type" = 10, } { 0 cluster_id
+    value, 1 created value, 2 end_time value, 3 plan_id value, 4 start_time value, 5
+    state value, 6 state_reason value, 7 target_id value, 8 target_type value, 9 task_id
+    value, 10 r#type value, }
 );
 /// The errors `ListOperationPlansForRegion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,8 +73,9 @@ pub struct ListTagResourcesOutput {
     pub tag_resources: ::std::option::Option<ListTagResourcesTagResources>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesOutput { "next_token" = 0, "request_id" = 1, "tag_resources" = 2, } {
-    0 next_token value, 1 request_id value, 2 tag_resources value, }
+    ListTagResourcesOutput seed 0 slots 8 { "next_token" = 0, "request_id" = 1,
+    "tag_resources" = 2, } { 0 next_token value, 1 request_id value, 2 tag_resources
+    value, }
 );
 /// A structure sent in the operation's parameters, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -106,9 +107,9 @@ pub struct ListTagResourcesTagResource {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesTagResource { "resource_id" = 0, "resource_type" = 1, "tag_key" = 2,
-    "tag_value" = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3
-    tag_value value, }
+    ListTagResourcesTagResource seed 4 slots 8 { "resource_id" = 0, "resource_type" = 1,
+    "tag_key" = 2, "tag_value" = 3, } { 0 resource_id value, 1 resource_type value, 2
+    tag_key value, 3 tag_value value, }
 );
 /// A structure of the operation's answer, at `tag_resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,7 +121,8 @@ pub struct ListTagResourcesTagResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTagResourcesTagResources { "tag_resource" = 0, } { 0 tag_resource value, }
+    ListTagResourcesTagResources seed 0 slots 2 { "tag_resource" = 0, } { 0 tag_resource
+    value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

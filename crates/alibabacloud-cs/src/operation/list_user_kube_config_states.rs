@@ -73,8 +73,8 @@ pub struct ListUserKubeConfigStatesOutput {
     pub states: ::std::option::Option<::std::vec::Vec<ListUserKubeConfigStatesState>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUserKubeConfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1 states
-    value, }
+    ListUserKubeConfigStatesOutput seed 0 slots 4 { "page" = 0, "states" = 1, } { 0 page
+    value, 1 states value, }
 );
 /// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,8 +88,9 @@ pub struct ListUserKubeConfigStatesPage {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUserKubeConfigStatesPage { "page_number" = 0, "page_size" = 1, "total_count" = 2,
-    } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
+    ListUserKubeConfigStatesPage seed 1 slots 8 { "page_number" = 0, "page_size" = 1,
+    "total_count" = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `states[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -107,10 +108,10 @@ pub struct ListUserKubeConfigStatesState {
     pub cluster_state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUserKubeConfigStatesState { "cert_expire_time" = 0, "cert_state" = 1,
-    "cluster_id" = 2, "cluster_name" = 3, "cluster_state" = 4, } { 0 cert_expire_time
-    value, 1 cert_state value, 2 cluster_id value, 3 cluster_name value, 4 cluster_state
-    value, }
+    ListUserKubeConfigStatesState seed 0 slots 16 { "cert_expire_time" = 0, "cert_state"
+    = 1, "cluster_id" = 2, "cluster_name" = 3, "cluster_state" = 4, } { 0
+    cert_expire_time value, 1 cert_state value, 2 cluster_id value, 3 cluster_name value,
+    4 cluster_state value, }
 );
 /// The errors `ListUserKubeConfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,8 +91,8 @@ pub struct ModifyClusterNodePoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
-    0 nodepool_id value, 1 request_id value, 2 task_id value, }
+    ModifyClusterNodePoolOutput seed 1 slots 8 { "nodepool_id" = 0, "request_id" = 1,
+    "task_id" = 2, } { 0 nodepool_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -55,7 +55,7 @@ impl ::alibabacloud_runtime::Operation for ModifyClusterTagsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyClusterTagsOutput {}
-::alibabacloud_runtime::decode_struct!(ModifyClusterTagsOutput {} {});
+::alibabacloud_runtime::decode_struct!(ModifyClusterTagsOutput seed 0 slots 1 {} {});
 /// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct ModifyClusterTagsBodyItem {

@@ -75,7 +75,7 @@ pub struct ModifyPolicyInstanceOutput {
     pub instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyPolicyInstanceOutput { "instances" = 0, } { 0 instances value, }
+    ModifyPolicyInstanceOutput seed 0 slots 2 { "instances" = 0, } { 0 instances value, }
 );
 /// The errors `ModifyPolicyInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

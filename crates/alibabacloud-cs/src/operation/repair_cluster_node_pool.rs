@@ -78,8 +78,8 @@ pub struct RepairClusterNodePoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RepairClusterNodePoolOutput { "request_id" = 0, "task_id" = 1, } { 0 request_id
-    value, 1 task_id value, }
+    RepairClusterNodePoolOutput seed 0 slots 4 { "request_id" = 0, "task_id" = 1, } { 0
+    request_id value, 1 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `operations[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -46,7 +46,9 @@ impl ::alibabacloud_runtime::Operation for RevokeK8sClusterKubeConfigInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RevokeK8sClusterKubeConfigOutput {}
-::alibabacloud_runtime::decode_struct!(RevokeK8sClusterKubeConfigOutput {} {});
+::alibabacloud_runtime::decode_struct!(
+    RevokeK8sClusterKubeConfigOutput seed 0 slots 1 {} {}
+);
 /// The errors `RevokeK8sClusterKubeConfig` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

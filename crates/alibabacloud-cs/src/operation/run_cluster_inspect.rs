@@ -67,8 +67,8 @@ pub struct RunClusterInspectOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RunClusterInspectOutput { "reportId" = 0, "requestId" = 1, "taskId" = 2, } { 0
-    report_id value, 1 request_id value, 2 task_id value, }
+    RunClusterInspectOutput seed 0 slots 8 { "reportId" = 0, "requestId" = 1, "taskId" =
+    2, } { 0 report_id value, 1 request_id value, 2 task_id value, }
 );
 /// The errors `RunClusterInspect` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,7 +64,7 @@ pub struct ScaleClusterNodePoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ScaleClusterNodePoolOutput { "task_id" = 0, } { 0 task_id value, }
+    ScaleClusterNodePoolOutput seed 0 slots 2 { "task_id" = 0, } { 0 task_id value, }
 );
 /// The errors `ScaleClusterNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,7 +67,8 @@ pub struct StartAlertOutput {
     pub status: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartAlertOutput { "msg" = 0, "status" = 1, } { 0 msg value, 1 status lenient, }
+    StartAlertOutput seed 0 slots 4 { "msg" = 0, "status" = 1, } { 0 msg value, 1 status
+    lenient, }
 );
 /// The errors `StartAlert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

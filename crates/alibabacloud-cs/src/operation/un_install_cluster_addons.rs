@@ -67,8 +67,8 @@ pub struct UnInstallClusterAddonsOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UnInstallClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } {
-    0 cluster_id value, 1 request_id value, 2 task_id value, }
+    UnInstallClusterAddonsOutput seed 0 slots 8 { "cluster_id" = 0, "request_id" = 1,
+    "task_id" = 2, } { 0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -84,8 +84,8 @@ pub struct UpdateResourcesDeleteProtectionOutput {
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateResourcesDeleteProtectionOutput { "namespace" = 0, "protection" = 1,
-    "requestId" = 2, "resource_type" = 3, "resources" = 4, } { 0 namespace value, 1
+    UpdateResourcesDeleteProtectionOutput seed 2 slots 16 { "namespace" = 0, "protection"
+    = 1, "requestId" = 2, "resource_type" = 3, "resources" = 4, } { 0 namespace value, 1
     protection value, 2 request_id value, 3 resource_type value, 4 resources value, }
 );
 /// The documented values of `resource_type`: `services`, `namespaces`.

@@ -58,7 +58,7 @@ impl ::alibabacloud_runtime::Operation for UpdateUserPermissionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserPermissionsOutput {}
-::alibabacloud_runtime::decode_struct!(UpdateUserPermissionsOutput {} {});
+::alibabacloud_runtime::decode_struct!(UpdateUserPermissionsOutput seed 0 slots 1 {} {});
 /// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
 pub struct UpdateUserPermissionsBodyItem {

@@ -88,8 +88,8 @@ pub struct UpgradeClusterOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpgradeClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
-    cluster_id value, 1 request_id value, 2 task_id value, }
+    UpgradeClusterOutput seed 0 slots 8 { "cluster_id" = 0, "request_id" = 1, "task_id" =
+    2, } { 0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `rolling_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -90,8 +90,8 @@ pub struct UpgradeClusterNodepoolOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpgradeClusterNodepoolOutput { "RequestId" = 0, "task_id" = 1, } { 0 request_id
-    value, 1 task_id value, }
+    UpgradeClusterNodepoolOutput seed 0 slots 4 { "RequestId" = 0, "task_id" = 1, } { 0
+    request_id value, 1 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `rolling_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

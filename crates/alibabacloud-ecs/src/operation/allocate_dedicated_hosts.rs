@@ -130,8 +130,9 @@ pub struct AllocateDedicatedHostsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocateDedicatedHostsOutput { "DedicatedHostIdSets" = 0, "OrderId" = 1, "RequestId"
-    = 2, } { 0 dedicated_host_id_sets value, 1 order_id value, 2 request_id value, }
+    AllocateDedicatedHostsOutput seed 2 slots 8 { "DedicatedHostIdSets" = 0, "OrderId" =
+    1, "RequestId" = 2, } { 0 dedicated_host_id_sets value, 1 order_id value, 2
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -157,8 +158,8 @@ pub struct AllocateDedicatedHostsDedicatedHostIdSets {
     pub dedicated_host_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocateDedicatedHostsDedicatedHostIdSets { "DedicatedHostId" = 0, } { 0
-    dedicated_host_id value, }
+    AllocateDedicatedHostsDedicatedHostIdSets seed 0 slots 2 { "DedicatedHostId" = 0, } {
+    0 dedicated_host_id value, }
 );
 /// The errors `AllocateDedicatedHosts` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -75,8 +75,9 @@ pub struct AllocateEipAddressOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocateEipAddressOutput { "AllocationId" = 0, "EipAddress" = 1, "RequestId" = 2, } {
-    0 allocation_id value, 1 eip_address value, 2 request_id value, }
+    AllocateEipAddressOutput seed 0 slots 8 { "AllocationId" = 0, "EipAddress" = 1,
+    "RequestId" = 2, } { 0 allocation_id value, 1 eip_address value, 2 request_id value,
+    }
 );
 /// The errors `AllocateEipAddress` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,8 +56,8 @@ pub struct AllocatePublicIpAddressOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocatePublicIpAddressOutput { "IpAddress" = 0, "RequestId" = 1, } { 0 ip_address
-    value, 1 request_id value, }
+    AllocatePublicIpAddressOutput seed 1 slots 4 { "IpAddress" = 0, "RequestId" = 1, } {
+    0 ip_address value, 1 request_id value, }
 );
 /// The errors `AllocatePublicIpAddress` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -87,7 +87,7 @@ pub struct AssignIpv6AddressesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignIpv6AddressesOutput { "Ipv6PrefixSets" = 0, "Ipv6Sets" = 1,
+    AssignIpv6AddressesOutput seed 1 slots 8 { "Ipv6PrefixSets" = 0, "Ipv6Sets" = 1,
     "NetworkInterfaceId" = 2, "RequestId" = 3, } { 0 ipv6_prefix_sets value, 1 ipv6_sets
     value, 2 network_interface_id value, 3 request_id value, }
 );
@@ -99,7 +99,8 @@ pub struct AssignIpv6AddressesIpv6PrefixSets {
     pub ipv6_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignIpv6AddressesIpv6PrefixSets { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    AssignIpv6AddressesIpv6PrefixSets seed 0 slots 2 { "Ipv6Prefix" = 0, } { 0
+    ipv6_prefix value, }
 );
 /// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -109,7 +110,8 @@ pub struct AssignIpv6AddressesIpv6Sets {
     pub ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignIpv6AddressesIpv6Sets { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    AssignIpv6AddressesIpv6Sets seed 0 slots 2 { "Ipv6Address" = 0, } { 0 ipv6_address
+    value, }
 );
 /// The errors `AssignIpv6Addresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

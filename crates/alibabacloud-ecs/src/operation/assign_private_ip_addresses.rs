@@ -92,8 +92,8 @@ pub struct AssignPrivateIpAddressesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignPrivateIpAddressesOutput { "AssignedPrivateIpAddressesSet" = 0, "RequestId" =
-    1, } { 0 assigned_private_ip_addresses_set value, 1 request_id value, }
+    AssignPrivateIpAddressesOutput seed 1 slots 4 { "AssignedPrivateIpAddressesSet" = 0,
+    "RequestId" = 1, } { 0 assigned_private_ip_addresses_set value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet.Ipv4PrefixSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,8 +103,8 @@ pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet {
     pub ipv4_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet { "Ipv4Prefixes" =
-    0, } { 0 ipv4_prefixes value, }
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet seed 0 slots 2 {
+    "Ipv4Prefixes" = 0, } { 0 ipv4_prefixes value, }
 );
 /// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet.PrivateIpSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,7 +116,7 @@ pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet {
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet seed 0 slots 2 {
     "PrivateIpAddress" = 0, } { 0 private_ip_address value, }
 );
 /// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet`.
@@ -135,9 +135,9 @@ pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignPrivateIpAddressesAssignedPrivateIpAddressesSet { "Ipv4PrefixSet" = 0,
-    "NetworkInterfaceId" = 1, "PrivateIpSet" = 2, } { 0 ipv4_prefix_set value, 1
-    network_interface_id value, 2 private_ip_set value, }
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSet seed 5 slots 8 {
+    "Ipv4PrefixSet" = 0, "NetworkInterfaceId" = 1, "PrivateIpSet" = 2, } { 0
+    ipv4_prefix_set value, 1 network_interface_id value, 2 private_ip_set value, }
 );
 /// The errors `AssignPrivateIpAddresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -79,8 +79,8 @@ pub struct AttachInstanceRamRoleOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstanceRamRoleOutput { "AttachInstanceRamRoleResults" = 0, "FailCount" = 1,
-    "RamRoleName" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    AttachInstanceRamRoleOutput seed 0 slots 16 { "AttachInstanceRamRoleResults" = 0,
+    "FailCount" = 1, "RamRoleName" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     attach_instance_ram_role_results value, 1 fail_count lenient, 2 ram_role_name value,
     3 request_id value, 4 total_count lenient, }
 );
@@ -98,9 +98,9 @@ pub struct AttachInstanceRamRoleAttachInstanceRamRoleResult {
     pub success: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstanceRamRoleAttachInstanceRamRoleResult { "Code" = 0, "InstanceId" = 1,
-    "Message" = 2, "Success" = 3, } { 0 code value, 1 instance_id value, 2 message value,
-    3 success lenient, }
+    AttachInstanceRamRoleAttachInstanceRamRoleResult seed 0 slots 8 { "Code" = 0,
+    "InstanceId" = 1, "Message" = 2, "Success" = 3, } { 0 code value, 1 instance_id
+    value, 2 message value, 3 success lenient, }
 );
 /// A structure of the operation's answer, at `AttachInstanceRamRoleResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,8 +112,8 @@ pub struct AttachInstanceRamRoleAttachInstanceRamRoleResults {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstanceRamRoleAttachInstanceRamRoleResults { "AttachInstanceRamRoleResult" =
-    0, } { 0 attach_instance_ram_role_result value, }
+    AttachInstanceRamRoleAttachInstanceRamRoleResults seed 0 slots 2 {
+    "AttachInstanceRamRoleResult" = 0, } { 0 attach_instance_ram_role_result value, }
 );
 /// The errors `AttachInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

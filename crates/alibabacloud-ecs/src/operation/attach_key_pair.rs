@@ -72,9 +72,9 @@ pub struct AttachKeyPairOutput {
     pub total_count: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachKeyPairOutput { "FailCount" = 0, "KeyPairName" = 1, "RequestId" = 2, "Results"
-    = 3, "TotalCount" = 4, } { 0 fail_count value, 1 key_pair_name value, 2 request_id
-    value, 3 results value, 4 total_count value, }
+    AttachKeyPairOutput seed 0 slots 16 { "FailCount" = 0, "KeyPairName" = 1, "RequestId"
+    = 2, "Results" = 3, "TotalCount" = 4, } { 0 fail_count value, 1 key_pair_name value,
+    2 request_id value, 3 results value, 4 total_count value, }
 );
 /// A structure of the operation's answer, at `Results.Result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,8 +90,9 @@ pub struct AttachKeyPairResult {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachKeyPairResult { "Code" = 0, "InstanceId" = 1, "Message" = 2, "Success" = 3, } {
-    0 code value, 1 instance_id value, 2 message value, 3 success value, }
+    AttachKeyPairResult seed 0 slots 8 { "Code" = 0, "InstanceId" = 1, "Message" = 2,
+    "Success" = 3, } { 0 code value, 1 instance_id value, 2 message value, 3 success
+    value, }
 );
 /// A structure of the operation's answer, at `Results`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -101,7 +102,7 @@ pub struct AttachKeyPairResults {
     pub result: ::std::option::Option<::std::vec::Vec<AttachKeyPairResult>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachKeyPairResults { "Result" = 0, } { 0 result value, }
+    AttachKeyPairResults seed 0 slots 2 { "Result" = 0, } { 0 result value, }
 );
 /// The errors `AttachKeyPair` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -153,7 +153,8 @@ pub struct AuthorizeSecurityGroupEgressOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AuthorizeSecurityGroupEgressOutput { "RequestId" = 0, } { 0 request_id value, }
+    AuthorizeSecurityGroupEgressOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Permissions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -55,7 +55,8 @@ pub struct CancelImagePipelineExecutionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CancelImagePipelineExecutionOutput { "RequestId" = 0, } { 0 request_id value, }
+    CancelImagePipelineExecutionOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -86,8 +86,8 @@ pub struct CopyImageOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CopyImageOutput { "ImageId" = 0, "RequestId" = 1, } { 0 image_id value, 1 request_id
-    value, }
+    CopyImageOutput seed 0 slots 4 { "ImageId" = 0, "RequestId" = 1, } { 0 image_id
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -74,8 +74,9 @@ pub struct CreateActivationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateActivationOutput { "ActivationCode" = 0, "ActivationId" = 1, "RequestId" = 2, }
-    { 0 activation_code value, 1 activation_id value, 2 request_id value, }
+    CreateActivationOutput seed 0 slots 8 { "ActivationCode" = 0, "ActivationId" = 1,
+    "RequestId" = 2, } { 0 activation_code value, 1 activation_id value, 2 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -561,9 +561,9 @@ pub struct CreateAutoProvisioningGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoProvisioningGroupOutput { "AutoProvisioningGroupId" = 0, "LaunchResults" =
-    1, "RequestId" = 2, } { 0 auto_provisioning_group_id value, 1 launch_results value, 2
-    request_id value, }
+    CreateAutoProvisioningGroupOutput seed 1 slots 8 { "AutoProvisioningGroupId" = 0,
+    "LaunchResults" = 1, "RequestId" = 2, } { 0 auto_provisioning_group_id value, 1
+    launch_results value, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `LaunchTemplateConfig[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -1113,8 +1113,8 @@ pub struct CreateAutoProvisioningGroupLaunchResultInstanceIds {
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoProvisioningGroupLaunchResultInstanceIds { "InstanceId" = 0, } { 0
-    instance_id value, }
+    CreateAutoProvisioningGroupLaunchResultInstanceIds seed 0 slots 2 { "InstanceId" = 0,
+    } { 0 instance_id value, }
 );
 /// A structure of the operation's answer, at `LaunchResults.LaunchResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1138,10 +1138,10 @@ pub struct CreateAutoProvisioningGroupLaunchResult {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoProvisioningGroupLaunchResult { "Amount" = 0, "ErrorCode" = 1, "ErrorMsg" =
-    2, "InstanceIds" = 3, "InstanceType" = 4, "SpotStrategy" = 5, "ZoneId" = 6, } { 0
-    amount lenient, 1 error_code value, 2 error_msg value, 3 instance_ids value, 4
-    instance_type value, 5 spot_strategy value, 6 zone_id value, }
+    CreateAutoProvisioningGroupLaunchResult seed 3 slots 16 { "Amount" = 0, "ErrorCode" =
+    1, "ErrorMsg" = 2, "InstanceIds" = 3, "InstanceType" = 4, "SpotStrategy" = 5,
+    "ZoneId" = 6, } { 0 amount lenient, 1 error_code value, 2 error_msg value, 3
+    instance_ids value, 4 instance_type value, 5 spot_strategy value, 6 zone_id value, }
 );
 /// A structure of the operation's answer, at `LaunchResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1153,8 +1153,8 @@ pub struct CreateAutoProvisioningGroupLaunchResults {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoProvisioningGroupLaunchResults { "LaunchResult" = 0, } { 0 launch_result
-    value, }
+    CreateAutoProvisioningGroupLaunchResults seed 0 slots 2 { "LaunchResult" = 0, } { 0
+    launch_result value, }
 );
 /// The errors `CreateAutoProvisioningGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

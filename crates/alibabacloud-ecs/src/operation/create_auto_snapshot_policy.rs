@@ -85,8 +85,8 @@ pub struct CreateAutoSnapshotPolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAutoSnapshotPolicyOutput { "AutoSnapshotPolicyId" = 0, "RequestId" = 1, } { 0
-    auto_snapshot_policy_id value, 1 request_id value, }
+    CreateAutoSnapshotPolicyOutput seed 1 slots 4 { "AutoSnapshotPolicyId" = 0,
+    "RequestId" = 1, } { 0 auto_snapshot_policy_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

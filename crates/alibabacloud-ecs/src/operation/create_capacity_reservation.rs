@@ -99,8 +99,8 @@ pub struct CreateCapacityReservationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateCapacityReservationOutput { "PrivatePoolOptionsId" = 0, "RequestId" = 1, } { 0
-    private_pool_options_id value, 1 request_id value, }
+    CreateCapacityReservationOutput seed 3 slots 4 { "PrivatePoolOptionsId" = 0,
+    "RequestId" = 1, } { 0 private_pool_options_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

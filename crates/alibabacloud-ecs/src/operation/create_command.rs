@@ -81,8 +81,8 @@ pub struct CreateCommandOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateCommandOutput { "CommandId" = 0, "RequestId" = 1, } { 0 command_id value, 1
-    request_id value, }
+    CreateCommandOutput seed 0 slots 4 { "CommandId" = 0, "RequestId" = 1, } { 0
+    command_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -68,8 +68,8 @@ pub struct CreateDedicatedHostClusterOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDedicatedHostClusterOutput { "DedicatedHostClusterId" = 0, "RequestId" = 1, } {
-    0 dedicated_host_cluster_id value, 1 request_id value, }
+    CreateDedicatedHostClusterOutput seed 0 slots 4 { "DedicatedHostClusterId" = 0,
+    "RequestId" = 1, } { 0 dedicated_host_cluster_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -84,8 +84,8 @@ pub struct CreateDeploymentSetOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDeploymentSetOutput { "DeploymentSetId" = 0, "RequestId" = 1, } { 0
-    deployment_set_id value, 1 request_id value, }
+    CreateDeploymentSetOutput seed 1 slots 4 { "DeploymentSetId" = 0, "RequestId" = 1, }
+    { 0 deployment_set_id value, 1 request_id value, }
 );
 /// The errors `CreateDeploymentSet` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct CreateDiagnosticMetricSetOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDiagnosticMetricSetOutput { "MetricSetId" = 0, "RequestId" = 1, } { 0
-    metric_set_id value, 1 request_id value, }
+    CreateDiagnosticMetricSetOutput seed 0 slots 4 { "MetricSetId" = 0, "RequestId" = 1,
+    } { 0 metric_set_id value, 1 request_id value, }
 );
 /// The documented values of `ResourceType`: `instance`, `account`.
 ///

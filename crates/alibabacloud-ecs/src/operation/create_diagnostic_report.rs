@@ -62,8 +62,8 @@ pub struct CreateDiagnosticReportOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDiagnosticReportOutput { "ReportId" = 0, "RequestId" = 1, } { 0 report_id
-    value, 1 request_id value, }
+    CreateDiagnosticReportOutput seed 2 slots 4 { "ReportId" = 0, "RequestId" = 1, } { 0
+    report_id value, 1 request_id value, }
 );
 /// The errors `CreateDiagnosticReport` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -122,8 +122,8 @@ pub struct CreateDiskOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDiskOutput { "DiskId" = 0, "OrderId" = 1, "RequestId" = 2, } { 0 disk_id value,
-    1 order_id value, 2 request_id value, }
+    CreateDiskOutput seed 0 slots 8 { "DiskId" = 0, "OrderId" = 1, "RequestId" = 2, } { 0
+    disk_id value, 1 order_id value, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -116,9 +116,9 @@ pub struct CreateElasticityAssuranceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateElasticityAssuranceOutput { "OrderId" = 0, "PrivatePoolOptionsId" = 1,
-    "RequestId" = 2, } { 0 order_id value, 1 private_pool_options_id value, 2 request_id
-    value, }
+    CreateElasticityAssuranceOutput seed 3 slots 8 { "OrderId" = 0,
+    "PrivatePoolOptionsId" = 1, "RequestId" = 2, } { 0 order_id value, 1
+    private_pool_options_id value, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -61,8 +61,8 @@ pub struct CreateForwardEntryOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateForwardEntryOutput { "ForwardEntryId" = 0, "RequestId" = 1, } { 0
-    forward_entry_id value, 1 request_id value, }
+    CreateForwardEntryOutput seed 1 slots 4 { "ForwardEntryId" = 0, "RequestId" = 1, } {
+    0 forward_entry_id value, 1 request_id value, }
 );
 /// The errors `CreateForwardEntry` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

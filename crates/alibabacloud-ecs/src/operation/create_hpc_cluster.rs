@@ -64,8 +64,8 @@ pub struct CreateHpcClusterOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateHpcClusterOutput { "HpcClusterId" = 0, "RequestId" = 1, } { 0 hpc_cluster_id
-    value, 1 request_id value, }
+    CreateHpcClusterOutput seed 0 slots 4 { "HpcClusterId" = 0, "RequestId" = 1, } { 0
+    hpc_cluster_id value, 1 request_id value, }
 );
 /// The errors `CreateHpcCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

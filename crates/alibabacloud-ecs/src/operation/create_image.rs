@@ -103,8 +103,8 @@ pub struct CreateImageOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateImageOutput { "ImageId" = 0, "RequestId" = 1, } { 0 image_id value, 1
-    request_id value, }
+    CreateImageOutput seed 0 slots 4 { "ImageId" = 0, "RequestId" = 1, } { 0 image_id
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

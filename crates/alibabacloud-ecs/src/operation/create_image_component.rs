@@ -82,8 +82,8 @@ pub struct CreateImageComponentOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateImageComponentOutput { "ImageComponentId" = 0, "RequestId" = 1, } { 0
-    image_component_id value, 1 request_id value, }
+    CreateImageComponentOutput seed 0 slots 4 { "ImageComponentId" = 0, "RequestId" = 1,
+    } { 0 image_component_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

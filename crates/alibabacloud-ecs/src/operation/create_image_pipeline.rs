@@ -135,8 +135,8 @@ pub struct CreateImagePipelineOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateImagePipelineOutput { "ImagePipelineId" = 0, "RequestId" = 1, } { 0
-    image_pipeline_id value, 1 request_id value, }
+    CreateImagePipelineOutput seed 1 slots 4 { "ImagePipelineId" = 0, "RequestId" = 1, }
+    { 0 image_pipeline_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -325,9 +325,9 @@ pub struct CreateInstanceOutput {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateInstanceOutput { "InstanceId" = 0, "OrderId" = 1, "RequestId" = 2, "TradePrice"
-    = 3, } { 0 instance_id value, 1 order_id value, 2 request_id value, 3 trade_price
-    lenient, }
+    CreateInstanceOutput seed 1 slots 8 { "InstanceId" = 0, "OrderId" = 1, "RequestId" =
+    2, "TradePrice" = 3, } { 0 instance_id value, 1 order_id value, 2 request_id value, 3
+    trade_price lenient, }
 );
 /// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -66,10 +66,10 @@ pub struct CreateKeyPairOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateKeyPairOutput { "KeyPairFingerPrint" = 0, "KeyPairId" = 1, "KeyPairName" = 2,
-    "PrivateKeyBody" = 3, "RequestId" = 4, } { 0 key_pair_finger_print value, 1
-    key_pair_id value, 2 key_pair_name value, 3 private_key_body value, 4 request_id
-    value, }
+    CreateKeyPairOutput seed 3 slots 16 { "KeyPairFingerPrint" = 0, "KeyPairId" = 1,
+    "KeyPairName" = 2, "PrivateKeyBody" = 3, "RequestId" = 4, } { 0 key_pair_finger_print
+    value, 1 key_pair_id value, 2 key_pair_name value, 3 private_key_body value, 4
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

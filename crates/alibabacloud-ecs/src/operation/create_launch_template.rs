@@ -252,9 +252,9 @@ pub struct CreateLaunchTemplateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLaunchTemplateOutput { "LaunchTemplateId" = 0, "LaunchTemplateVersionNumber" =
-    1, "RequestId" = 2, } { 0 launch_template_id value, 1 launch_template_version_number
-    lenient, 2 request_id value, }
+    CreateLaunchTemplateOutput seed 0 slots 8 { "LaunchTemplateId" = 0,
+    "LaunchTemplateVersionNumber" = 1, "RequestId" = 2, } { 0 launch_template_id value, 1
+    launch_template_version_number lenient, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

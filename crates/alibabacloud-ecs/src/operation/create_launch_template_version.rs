@@ -249,7 +249,7 @@ pub struct CreateLaunchTemplateVersionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLaunchTemplateVersionOutput { "LaunchTemplateId" = 0,
+    CreateLaunchTemplateVersionOutput seed 0 slots 8 { "LaunchTemplateId" = 0,
     "LaunchTemplateVersionNumber" = 1, "RequestId" = 2, } { 0 launch_template_id value, 1
     launch_template_version_number lenient, 2 request_id value, }
 );

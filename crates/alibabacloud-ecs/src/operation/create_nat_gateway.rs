@@ -69,8 +69,8 @@ pub struct CreateNatGatewayOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNatGatewayOutput { "BandwidthPackageIds" = 0, "ForwardTableIds" = 1,
-    "NatGatewayId" = 2, "RequestId" = 3, } { 0 bandwidth_package_ids value, 1
+    CreateNatGatewayOutput seed 1 slots 8 { "BandwidthPackageIds" = 0, "ForwardTableIds"
+    = 1, "NatGatewayId" = 2, "RequestId" = 3, } { 0 bandwidth_package_ids value, 1
     forward_table_ids value, 2 nat_gateway_id value, 3 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `BandwidthPackage[]`.
@@ -106,7 +106,7 @@ pub struct CreateNatGatewayBandwidthPackageIds {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNatGatewayBandwidthPackageIds { "BandwidthPackageId" = 0, } { 0
+    CreateNatGatewayBandwidthPackageIds seed 0 slots 2 { "BandwidthPackageId" = 0, } { 0
     bandwidth_package_id value, }
 );
 /// A structure of the operation's answer, at `ForwardTableIds`.
@@ -117,8 +117,8 @@ pub struct CreateNatGatewayForwardTableIds {
     pub forward_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNatGatewayForwardTableIds { "ForwardTableId" = 0, } { 0 forward_table_id value,
-    }
+    CreateNatGatewayForwardTableIds seed 0 slots 2 { "ForwardTableId" = 0, } { 0
+    forward_table_id value, }
 );
 /// The errors `CreateNatGateway` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -260,8 +260,8 @@ pub struct CreateNetworkInterfaceOutput {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceOutput { "Description" = 0, "Ipv4PrefixSets" = 1,
-    "Ipv6PrefixSets" = 2, "Ipv6Sets" = 3, "MacAddress" = 4, "NetworkInterfaceId" = 5,
+    CreateNetworkInterfaceOutput seed 18 slots 64 { "Description" = 0, "Ipv4PrefixSets" =
+    1, "Ipv6PrefixSets" = 2, "Ipv6Sets" = 3, "MacAddress" = 4, "NetworkInterfaceId" = 5,
     "NetworkInterfaceName" = 6, "OwnerId" = 7, "PrivateIpAddress" = 8, "PrivateIpSets" =
     9, "RequestId" = 10, "ResourceGroupId" = 11, "SecurityGroupIds" = 12, "ServiceID" =
     13, "ServiceManaged" = 14, "SourceDestCheck" = 15, "Status" = 16, "Tags" = 17, "Type"
@@ -423,7 +423,8 @@ pub struct CreateNetworkInterfaceIpv4PrefixSet {
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
+    CreateNetworkInterfaceIpv4PrefixSet seed 0 slots 2 { "Ipv4Prefix" = 0, } { 0
+    ipv4_prefix value, }
 );
 /// A structure of the operation's answer, at `Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -435,8 +436,8 @@ pub struct CreateNetworkInterfaceIpv4PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set
-    value, }
+    CreateNetworkInterfaceIpv4PrefixSets seed 0 slots 2 { "Ipv4PrefixSet" = 0, } { 0
+    ipv4_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -446,7 +447,8 @@ pub struct CreateNetworkInterfaceIpv6PrefixSet {
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    CreateNetworkInterfaceIpv6PrefixSet seed 0 slots 2 { "Ipv6Prefix" = 0, } { 0
+    ipv6_prefix value, }
 );
 /// A structure of the operation's answer, at `Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -458,8 +460,8 @@ pub struct CreateNetworkInterfaceIpv6PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set
-    value, }
+    CreateNetworkInterfaceIpv6PrefixSets seed 0 slots 2 { "Ipv6PrefixSet" = 0, } { 0
+    ipv6_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -469,7 +471,8 @@ pub struct CreateNetworkInterfaceIpv6Set {
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    CreateNetworkInterfaceIpv6Set seed 0 slots 2 { "Ipv6Address" = 0, } { 0 ipv6_address
+    value, }
 );
 /// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -479,7 +482,8 @@ pub struct CreateNetworkInterfaceIpv6Sets {
     pub ipv6_set: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceIpv6Set>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    CreateNetworkInterfaceIpv6Sets seed 0 slots 2 { "Ipv6Set" = 0, } { 0 ipv6_set value,
+    }
 );
 /// A structure of the operation's answer, at `PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -491,8 +495,8 @@ pub struct CreateNetworkInterfacePrivateIpSet {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfacePrivateIpSet { "Primary" = 0, "PrivateIpAddress" = 1, } { 0
-    primary lenient, 1 private_ip_address value, }
+    CreateNetworkInterfacePrivateIpSet seed 0 slots 4 { "Primary" = 0, "PrivateIpAddress"
+    = 1, } { 0 primary lenient, 1 private_ip_address value, }
 );
 /// A structure of the operation's answer, at `PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -504,8 +508,8 @@ pub struct CreateNetworkInterfacePrivateIpSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfacePrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value,
-    }
+    CreateNetworkInterfacePrivateIpSets seed 0 slots 2 { "PrivateIpSet" = 0, } { 0
+    private_ip_set value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -515,7 +519,7 @@ pub struct CreateNetworkInterfaceSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceSecurityGroupIds { "SecurityGroupId" = 0, } { 0
+    CreateNetworkInterfaceSecurityGroupIds seed 0 slots 2 { "SecurityGroupId" = 0, } { 0
     security_group_id value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
@@ -528,8 +532,8 @@ pub struct CreateNetworkInterfaceTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    CreateNetworkInterfaceTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -539,7 +543,7 @@ pub struct CreateNetworkInterfaceTags {
     pub tag: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfaceTags { "Tag" = 0, } { 0 tag value, }
+    CreateNetworkInterfaceTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `CreateNetworkInterface` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

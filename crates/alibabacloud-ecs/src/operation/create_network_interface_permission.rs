@@ -68,8 +68,8 @@ pub struct CreateNetworkInterfacePermissionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfacePermissionOutput { "NetworkInterfacePermission" = 0,
-    "RequestId" = 1, } { 0 network_interface_permission value, 1 request_id value, }
+    CreateNetworkInterfacePermissionOutput seed 0 slots 4 { "NetworkInterfacePermission"
+    = 0, "RequestId" = 1, } { 0 network_interface_permission value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfacePermission`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,10 +89,10 @@ pub struct CreateNetworkInterfacePermissionNetworkInterfacePermission {
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkInterfacePermissionNetworkInterfacePermission { "AccountId" = 0,
-    "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2, "Permission" = 3,
-    "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient, 1
-    network_interface_id value, 2 network_interface_permission_id value, 3 permission
+    CreateNetworkInterfacePermissionNetworkInterfacePermission seed 1 slots 16 {
+    "AccountId" = 0, "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2,
+    "Permission" = 3, "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient,
+    1 network_interface_id value, 2 network_interface_permission_id value, 3 permission
     value, 4 permission_state value, 5 service_name value, }
 );
 /// The errors `CreateNetworkInterfacePermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

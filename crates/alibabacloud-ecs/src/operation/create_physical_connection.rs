@@ -82,8 +82,8 @@ pub struct CreatePhysicalConnectionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePhysicalConnectionOutput { "PhysicalConnectionId" = 0, "RequestId" = 1, } { 0
-    physical_connection_id value, 1 request_id value, }
+    CreatePhysicalConnectionOutput seed 0 slots 4 { "PhysicalConnectionId" = 0,
+    "RequestId" = 1, } { 0 physical_connection_id value, 1 request_id value, }
 );
 /// The errors `CreatePhysicalConnection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,8 +76,8 @@ pub struct CreatePortRangeListOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePortRangeListOutput { "PortRangeListId" = 0, "RequestId" = 1, } { 0
-    port_range_list_id value, 1 request_id value, }
+    CreatePortRangeListOutput seed 0 slots 4 { "PortRangeListId" = 0, "RequestId" = 1, }
+    { 0 port_range_list_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

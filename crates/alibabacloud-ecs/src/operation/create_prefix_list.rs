@@ -79,8 +79,8 @@ pub struct CreatePrefixListOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePrefixListOutput { "PrefixListId" = 0, "RequestId" = 1, } { 0 prefix_list_id
-    value, 1 request_id value, }
+    CreatePrefixListOutput seed 0 slots 4 { "PrefixListId" = 0, "RequestId" = 1, } { 0
+    prefix_list_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]

@@ -64,7 +64,7 @@ pub struct CreateRouteEntryOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRouteEntryOutput { "RequestId" = 0, } { 0 request_id value, }
+    CreateRouteEntryOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `NextHopList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -113,8 +113,9 @@ pub struct CreateRouterInterfaceOutput {
     pub router_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRouterInterfaceOutput { "OrderId" = 0, "RequestId" = 1, "RouterInterfaceId" =
-    2, } { 0 order_id lenient, 1 request_id value, 2 router_interface_id value, }
+    CreateRouterInterfaceOutput seed 0 slots 8 { "OrderId" = 0, "RequestId" = 1,
+    "RouterInterfaceId" = 2, } { 0 order_id lenient, 1 request_id value, 2
+    router_interface_id value, }
 );
 /// The errors `CreateRouterInterface` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -79,8 +79,8 @@ pub struct CreateSecurityGroupOutput {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSecurityGroupOutput { "RequestId" = 0, "SecurityGroupId" = 1, } { 0 request_id
-    value, 1 security_group_id value, }
+    CreateSecurityGroupOutput seed 0 slots 4 { "RequestId" = 0, "SecurityGroupId" = 1, }
+    { 0 request_id value, 1 security_group_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -63,8 +63,8 @@ pub struct CreateSimulatedSystemEventsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSimulatedSystemEventsOutput { "EventIdSet" = 0, "RequestId" = 1, } { 0
-    event_id_set value, 1 request_id value, }
+    CreateSimulatedSystemEventsOutput seed 0 slots 4 { "EventIdSet" = 0, "RequestId" = 1,
+    } { 0 event_id_set value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `EventIdSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -74,7 +74,8 @@ pub struct CreateSimulatedSystemEventsEventIdSet {
     pub event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSimulatedSystemEventsEventIdSet { "EventId" = 0, } { 0 event_id value, }
+    CreateSimulatedSystemEventsEventIdSet seed 0 slots 2 { "EventId" = 0, } { 0 event_id
+    value, }
 );
 /// The errors `CreateSimulatedSystemEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,8 +83,8 @@ pub struct CreateSnapshotOutput {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSnapshotOutput { "RequestId" = 0, "SnapshotId" = 1, } { 0 request_id value, 1
-    snapshot_id value, }
+    CreateSnapshotOutput seed 0 slots 4 { "RequestId" = 0, "SnapshotId" = 1, } { 0
+    request_id value, 1 snapshot_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -88,8 +88,8 @@ pub struct CreateSnapshotGroupOutput {
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSnapshotGroupOutput { "RequestId" = 0, "SnapshotGroupId" = 1, } { 0 request_id
-    value, 1 snapshot_group_id value, }
+    CreateSnapshotGroupOutput seed 0 slots 4 { "RequestId" = 0, "SnapshotGroupId" = 1, }
+    { 0 request_id value, 1 snapshot_group_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

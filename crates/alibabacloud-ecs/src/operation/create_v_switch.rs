@@ -64,8 +64,8 @@ pub struct CreateVSwitchOutput {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVSwitchOutput { "RequestId" = 0, "VSwitchId" = 1, } { 0 request_id value, 1
-    v_switch_id value, }
+    CreateVSwitchOutput seed 0 slots 4 { "RequestId" = 0, "VSwitchId" = 1, } { 0
+    request_id value, 1 v_switch_id value, }
 );
 /// The errors `CreateVSwitch` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

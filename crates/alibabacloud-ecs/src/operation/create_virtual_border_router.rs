@@ -76,8 +76,8 @@ pub struct CreateVirtualBorderRouterOutput {
     pub vbr_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVirtualBorderRouterOutput { "RequestId" = 0, "VbrId" = 1, } { 0 request_id
-    value, 1 vbr_id value, }
+    CreateVirtualBorderRouterOutput seed 0 slots 4 { "RequestId" = 0, "VbrId" = 1, } { 0
+    request_id value, 1 vbr_id value, }
 );
 /// The errors `CreateVirtualBorderRouter` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,9 +65,9 @@ pub struct CreateVpcOutput {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVpcOutput { "RequestId" = 0, "RouteTableId" = 1, "VRouterId" = 2, "VpcId" = 3,
-    } { 0 request_id value, 1 route_table_id value, 2 v_router_id value, 3 vpc_id value,
-    }
+    CreateVpcOutput seed 0 slots 8 { "RequestId" = 0, "RouteTableId" = 1, "VRouterId" =
+    2, "VpcId" = 3, } { 0 request_id value, 1 route_table_id value, 2 v_router_id value,
+    3 vpc_id value, }
 );
 /// The errors `CreateVpc` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,8 +63,8 @@ pub struct DeleteActivationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteActivationOutput { "Activation" = 0, "RequestId" = 1, } { 0 activation value, 1
-    request_id value, }
+    DeleteActivationOutput seed 0 slots 4 { "Activation" = 0, "RequestId" = 1, } { 0
+    activation value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,7 +90,7 @@ pub struct DeleteActivationActivation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteActivationActivation { "ActivationId" = 0, "CreationTime" = 1,
+    DeleteActivationActivation seed 0 slots 32 { "ActivationId" = 0, "CreationTime" = 1,
     "DeregisteredCount" = 2, "Description" = 3, "InstanceCount" = 4, "InstanceName" = 5,
     "IpAddressRange" = 6, "RegisteredCount" = 7, "TimeToLiveInHours" = 8, } { 0
     activation_id value, 1 creation_time value, 2 deregistered_count lenient, 3

@@ -65,9 +65,9 @@ pub struct DeleteLaunchTemplateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteLaunchTemplateOutput { "LaunchTemplateId" = 0, "LaunchTemplateVersionNumbers" =
-    1, "RequestId" = 2, } { 0 launch_template_id value, 1 launch_template_version_numbers
-    value, 2 request_id value, }
+    DeleteLaunchTemplateOutput seed 0 slots 8 { "LaunchTemplateId" = 0,
+    "LaunchTemplateVersionNumbers" = 1, "RequestId" = 2, } { 0 launch_template_id value,
+    1 launch_template_version_numbers value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionNumbers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,8 +77,8 @@ pub struct DeleteLaunchTemplateLaunchTemplateVersionNumbers {
     pub version_numbers: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteLaunchTemplateLaunchTemplateVersionNumbers { "versionNumbers" = 0, } { 0
-    version_numbers lenient_list, }
+    DeleteLaunchTemplateLaunchTemplateVersionNumbers seed 0 slots 2 { "versionNumbers" =
+    0, } { 0 version_numbers lenient_list, }
 );
 /// The errors `DeleteLaunchTemplate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,8 +68,8 @@ pub struct DeleteLaunchTemplateVersionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteLaunchTemplateVersionOutput { "LaunchTemplateVersions" = 0, "RequestId" = 1, }
-    { 0 launch_template_versions value, 1 request_id value, }
+    DeleteLaunchTemplateVersionOutput seed 0 slots 4 { "LaunchTemplateVersions" = 0,
+    "RequestId" = 1, } { 0 launch_template_versions value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersions.LaunchTemplateVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,8 +81,8 @@ pub struct DeleteLaunchTemplateVersionLaunchTemplateVersion {
     pub launch_template_version_number: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteLaunchTemplateVersionLaunchTemplateVersion { "LaunchTemplateId" = 0,
-    "LaunchTemplateVersionNumber" = 1, } { 0 launch_template_id value, 1
+    DeleteLaunchTemplateVersionLaunchTemplateVersion seed 0 slots 4 { "LaunchTemplateId"
+    = 0, "LaunchTemplateVersionNumber" = 1, } { 0 launch_template_id value, 1
     launch_template_version_number lenient, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersions`.
@@ -95,8 +95,8 @@ pub struct DeleteLaunchTemplateVersionLaunchTemplateVersions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteLaunchTemplateVersionLaunchTemplateVersions { "LaunchTemplateVersion" = 0, } {
-    0 launch_template_version value, }
+    DeleteLaunchTemplateVersionLaunchTemplateVersions seed 0 slots 2 {
+    "LaunchTemplateVersion" = 0, } { 0 launch_template_version value, }
 );
 /// The errors `DeleteLaunchTemplateVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,7 +53,7 @@ pub struct DeleteRouteEntryOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteRouteEntryOutput { "RequestId" = 0, } { 0 request_id value, }
+    DeleteRouteEntryOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `NextHopList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -71,8 +71,8 @@ pub struct DeleteSnapshotGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSnapshotGroupOutput { "OperationProgressSet" = 0, "RequestId" = 1, } { 0
-    operation_progress_set value, 1 request_id value, }
+    DeleteSnapshotGroupOutput seed 0 slots 4 { "OperationProgressSet" = 0, "RequestId" =
+    1, } { 0 operation_progress_set value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet.RelatedItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,8 +84,8 @@ pub struct DeleteSnapshotGroupOperationProgressRelatedItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSnapshotGroupOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0 name
-    value, 1 value value, }
+    DeleteSnapshotGroupOperationProgressRelatedItem seed 0 slots 4 { "Name" = 0, "Value"
+    = 1, } { 0 name value, 1 value value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,8 +97,8 @@ pub struct DeleteSnapshotGroupOperationProgressRelatedItemSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSnapshotGroupOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0
-    related_item value, }
+    DeleteSnapshotGroupOperationProgressRelatedItemSet seed 0 slots 2 { "RelatedItem" =
+    0, } { 0 related_item value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,8 +116,8 @@ pub struct DeleteSnapshotGroupOperationProgress {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSnapshotGroupOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1,
-    "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
+    DeleteSnapshotGroupOperationProgress seed 5 slots 8 { "ErrorCode" = 0, "ErrorMsg" =
+    1, "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
     value, 2 operation_status value, 3 related_item_set value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet`.
@@ -130,8 +130,8 @@ pub struct DeleteSnapshotGroupOperationProgressSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSnapshotGroupOperationProgressSet { "OperationProgress" = 0, } { 0
-    operation_progress value, }
+    DeleteSnapshotGroupOperationProgressSet seed 0 slots 2 { "OperationProgress" = 0, } {
+    0 operation_progress value, }
 );
 /// The errors `DeleteSnapshotGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,8 +68,8 @@ pub struct DeregisterManagedInstanceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeregisterManagedInstanceOutput { "Instance" = 0, "RequestId" = 1, } { 0 instance
-    value, 1 request_id value, }
+    DeregisterManagedInstanceOutput seed 0 slots 4 { "Instance" = 0, "RequestId" = 1, } {
+    0 instance value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,14 +105,15 @@ pub struct DeregisterManagedInstanceInstance {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeregisterManagedInstanceInstance { "ActivationId" = 0, "AgentVersion" = 1,
-    "Hostname" = 2, "InstanceId" = 3, "InstanceName" = 4, "InternetIp" = 5, "IntranetIp"
-    = 6, "InvocationCount" = 7, "LastInvokedTime" = 8, "MachineId" = 9, "OsType" = 10,
-    "OsVersion" = 11, "RegistrationTime" = 12, "ResourceGroupId" = 13, } { 0
-    activation_id value, 1 agent_version value, 2 hostname value, 3 instance_id value, 4
-    instance_name value, 5 internet_ip value, 6 intranet_ip value, 7 invocation_count
-    lenient, 8 last_invoked_time value, 9 machine_id value, 10 os_type value, 11
-    os_version value, 12 registration_time value, 13 resource_group_id value, }
+    DeregisterManagedInstanceInstance seed 8 slots 32 { "ActivationId" = 0,
+    "AgentVersion" = 1, "Hostname" = 2, "InstanceId" = 3, "InstanceName" = 4,
+    "InternetIp" = 5, "IntranetIp" = 6, "InvocationCount" = 7, "LastInvokedTime" = 8,
+    "MachineId" = 9, "OsType" = 10, "OsVersion" = 11, "RegistrationTime" = 12,
+    "ResourceGroupId" = 13, } { 0 activation_id value, 1 agent_version value, 2 hostname
+    value, 3 instance_id value, 4 instance_name value, 5 internet_ip value, 6 intranet_ip
+    value, 7 invocation_count lenient, 8 last_invoked_time value, 9 machine_id value, 10
+    os_type value, 11 os_version value, 12 registration_time value, 13 resource_group_id
+    value, }
 );
 /// The errors `DeregisterManagedInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

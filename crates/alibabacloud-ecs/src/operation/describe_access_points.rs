@@ -61,9 +61,10 @@ pub struct DescribeAccessPointsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessPointsOutput { "AccessPointSet" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 access_point_set value, 1 page_number
-    lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeAccessPointsOutput seed 4 slots 16 { "AccessPointSet" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 access_point_set value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -103,11 +104,11 @@ pub struct DescribeAccessPointsAccessPointType {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessPointsAccessPointType { "AccessPointId" = 0, "AttachedRegionNo" = 1,
-    "Description" = 2, "HostOperator" = 3, "Location" = 4, "Name" = 5, "Status" = 6,
-    "Type" = 7, } { 0 access_point_id value, 1 attached_region_no value, 2 description
-    value, 3 host_operator value, 4 location value, 5 name value, 6 status value, 7
-    r#type value, }
+    DescribeAccessPointsAccessPointType seed 6 slots 16 { "AccessPointId" = 0,
+    "AttachedRegionNo" = 1, "Description" = 2, "HostOperator" = 3, "Location" = 4, "Name"
+    = 5, "Status" = 6, "Type" = 7, } { 0 access_point_id value, 1 attached_region_no
+    value, 2 description value, 3 host_operator value, 4 location value, 5 name value, 6
+    status value, 7 r#type value, }
 );
 /// A structure of the operation's answer, at `AccessPointSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,8 +120,8 @@ pub struct DescribeAccessPointsAccessPointSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessPointsAccessPointSet { "AccessPointType" = 0, } { 0 access_point_type
-    value, }
+    DescribeAccessPointsAccessPointSet seed 0 slots 2 { "AccessPointType" = 0, } { 0
+    access_point_type value, }
 );
 /// The errors `DescribeAccessPoints` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

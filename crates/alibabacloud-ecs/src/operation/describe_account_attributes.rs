@@ -77,8 +77,8 @@ pub struct DescribeAccountAttributesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountAttributesOutput { "AccountAttributeItems" = 0, "RequestId" = 1, } { 0
-    account_attribute_items value, 1 request_id value, }
+    DescribeAccountAttributesOutput seed 0 slots 4 { "AccountAttributeItems" = 0,
+    "RequestId" = 1, } { 0 account_attribute_items value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[].AttributeValues.ValueItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,10 +100,11 @@ pub struct DescribeAccountAttributesAccountAttributeItemValueItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountAttributesAccountAttributeItemValueItem { "Count" = 0, "DiskCategory"
-    = 1, "ExpiredTime" = 2, "InstanceChargeType" = 3, "InstanceType" = 4, "Value" = 5,
-    "ZoneId" = 6, } { 0 count lenient, 1 disk_category value, 2 expired_time value, 3
-    instance_charge_type value, 4 instance_type value, 5 value value, 6 zone_id value, }
+    DescribeAccountAttributesAccountAttributeItemValueItem seed 6 slots 16 { "Count" = 0,
+    "DiskCategory" = 1, "ExpiredTime" = 2, "InstanceChargeType" = 3, "InstanceType" = 4,
+    "Value" = 5, "ZoneId" = 6, } { 0 count lenient, 1 disk_category value, 2 expired_time
+    value, 3 instance_charge_type value, 4 instance_type value, 5 value value, 6 zone_id
+    value, }
 );
 /// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[].AttributeValues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -115,8 +116,8 @@ pub struct DescribeAccountAttributesAccountAttributeItemAttributeValues {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountAttributesAccountAttributeItemAttributeValues { "ValueItem" = 0, } { 0
-    value_item value, }
+    DescribeAccountAttributesAccountAttributeItemAttributeValues seed 0 slots 2 {
+    "ValueItem" = 0, } { 0 value_item value, }
 );
 /// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -130,7 +131,7 @@ pub struct DescribeAccountAttributesAccountAttributeItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountAttributesAccountAttributeItem { "AttributeName" = 0,
+    DescribeAccountAttributesAccountAttributeItem seed 0 slots 4 { "AttributeName" = 0,
     "AttributeValues" = 1, } { 0 attribute_name value, 1 attribute_values value, }
 );
 /// A structure of the operation's answer, at `AccountAttributeItems`.
@@ -143,8 +144,8 @@ pub struct DescribeAccountAttributesAccountAttributeItems {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountAttributesAccountAttributeItems { "AccountAttributeItem" = 0, } { 0
-    account_attribute_item value, }
+    DescribeAccountAttributesAccountAttributeItems seed 0 slots 2 {
+    "AccountAttributeItem" = 0, } { 0 account_attribute_item value, }
 );
 /// The errors `DescribeAccountAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

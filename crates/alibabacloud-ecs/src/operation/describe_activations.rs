@@ -108,10 +108,10 @@ pub struct DescribeActivationsOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeActivationsOutput { "ActivationList" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 activation_list value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeActivationsOutput seed 1 slots 16 { "ActivationList" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    activation_list value, 1 next_token value, 2 page_number lenient, 3 page_size
+    lenient, 4 request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -139,8 +139,8 @@ pub struct DescribeActivationsActivationTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeActivationsActivationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeActivationsActivationTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ActivationList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,8 +172,8 @@ pub struct DescribeActivationsActivation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeActivationsActivation { "ActivationId" = 0, "CreationTime" = 1,
-    "DeregisteredCount" = 2, "Description" = 3, "Disabled" = 4, "InstanceCount" = 5,
+    DescribeActivationsActivation seed 36 slots 32 { "ActivationId" = 0, "CreationTime" =
+    1, "DeregisteredCount" = 2, "Description" = 3, "Disabled" = 4, "InstanceCount" = 5,
     "InstanceName" = 6, "IpAddressRange" = 7, "RegisteredCount" = 8, "ResourceGroupId" =
     9, "Tags" = 10, "TimeToLiveInHours" = 11, } { 0 activation_id value, 1 creation_time
     value, 2 deregistered_count lenient, 3 description value, 4 disabled lenient, 5

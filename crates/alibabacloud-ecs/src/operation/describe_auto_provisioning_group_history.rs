@@ -93,10 +93,10 @@ pub struct DescribeAutoProvisioningGroupHistoryOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupHistoryOutput { "AutoProvisioningGroupHistories" = 0,
-    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
-    auto_provisioning_group_histories value, 1 page_number lenient, 2 page_size lenient,
-    3 request_id value, 4 total_count lenient, }
+    DescribeAutoProvisioningGroupHistoryOutput seed 3 slots 16 {
+    "AutoProvisioningGroupHistories" = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" =
+    3, "TotalCount" = 4, } { 0 auto_provisioning_group_histories value, 1 page_number
+    lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[].ActivityDetails.ActivityDetail[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +108,8 @@ pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActiv
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail {
-    "Detail" = 0, "Status" = 1, } { 0 detail value, 1 status value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail seed 1
+    slots 4 { "Detail" = 0, "Status" = 1, } { 0 detail value, 1 status value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[].ActivityDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -123,8 +123,8 @@ pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActiv
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails {
-    "ActivityDetail" = 0, } { 0 activity_detail value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails seed
+    0 slots 2 { "ActivityDetail" = 0, } { 0 activity_detail value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -144,10 +144,10 @@ pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory { "ActivityDetails"
-    = 0, "LastEventTime" = 1, "StartTime" = 2, "Status" = 3, "TaskId" = 4, } { 0
-    activity_details value, 1 last_event_time value, 2 start_time value, 3 status value,
-    4 task_id value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory seed 3 slots 16 {
+    "ActivityDetails" = 0, "LastEventTime" = 1, "StartTime" = 2, "Status" = 3, "TaskId" =
+    4, } { 0 activity_details value, 1 last_event_time value, 2 start_time value, 3
+    status value, 4 task_id value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroupHistories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -159,7 +159,7 @@ pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories {
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories seed 0 slots 2 {
     "AutoProvisioningGroupHistory" = 0, } { 0 auto_provisioning_group_history value, }
 );
 /// The errors `DescribeAutoProvisioningGroupHistory` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -87,10 +87,10 @@ pub struct DescribeAutoProvisioningGroupInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupInstancesOutput { "Instances" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instances value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
-    }
+    DescribeAutoProvisioningGroupInstancesOutput seed 1 slots 16 { "Instances" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instances
+    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,12 +122,13 @@ pub struct DescribeAutoProvisioningGroupInstancesInstance {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupInstancesInstance { "CPU" = 0, "CreationTime" = 1,
-    "InstanceId" = 2, "InstanceType" = 3, "IoOptimized" = 4, "IsSpot" = 5, "Memory" = 6,
-    "NetworkType" = 7, "OsType" = 8, "RegionId" = 9, "Status" = 10, "ZoneId" = 11, } { 0
-    cpu lenient, 1 creation_time value, 2 instance_id value, 3 instance_type value, 4
-    io_optimized lenient, 5 is_spot lenient, 6 memory lenient, 7 network_type value, 8
-    os_type value, 9 region_id value, 10 status value, 11 zone_id value, }
+    DescribeAutoProvisioningGroupInstancesInstance seed 61 slots 32 { "CPU" = 0,
+    "CreationTime" = 1, "InstanceId" = 2, "InstanceType" = 3, "IoOptimized" = 4, "IsSpot"
+    = 5, "Memory" = 6, "NetworkType" = 7, "OsType" = 8, "RegionId" = 9, "Status" = 10,
+    "ZoneId" = 11, } { 0 cpu lenient, 1 creation_time value, 2 instance_id value, 3
+    instance_type value, 4 io_optimized lenient, 5 is_spot lenient, 6 memory lenient, 7
+    network_type value, 8 os_type value, 9 region_id value, 10 status value, 11 zone_id
+    value, }
 );
 /// A structure of the operation's answer, at `Instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,8 +140,8 @@ pub struct DescribeAutoProvisioningGroupInstancesInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupInstancesInstances { "Instance" = 0, } { 0 instance
-    value, }
+    DescribeAutoProvisioningGroupInstancesInstances seed 0 slots 2 { "Instance" = 0, } {
+    0 instance value, }
 );
 /// The errors `DescribeAutoProvisioningGroupInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -142,10 +142,10 @@ pub struct DescribeAutoProvisioningGroupsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsOutput { "AutoProvisioningGroups" = 0, "PageNumber" =
-    1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 auto_provisioning_groups
-    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeAutoProvisioningGroupsOutput seed 1 slots 16 { "AutoProvisioningGroups" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    auto_provisioning_groups value, 1 page_number lenient, 2 page_size lenient, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -179,8 +179,8 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConf
     pub weighted_capacity: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig {
-    "InstanceType" = 0, "MaxPrice" = 1, "Priority" = 2, "VSwitchId" = 3,
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig seed 3 slots
+    16 { "InstanceType" = 0, "MaxPrice" = 1, "Priority" = 2, "VSwitchId" = 3,
     "WeightedCapacity" = 4, } { 0 instance_type value, 1 max_price lenient, 2 priority
     lenient, 3 v_switch_id value, 4 weighted_capacity lenient, }
 );
@@ -196,8 +196,8 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConf
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs {
-    "LaunchTemplateConfig" = 0, } { 0 launch_template_config value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs seed 0 slots
+    2 { "LaunchTemplateConfig" = 0, } { 0 launch_template_config value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].PayAsYouGoOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,7 +207,7 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions 
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions {
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions seed 0 slots 2 {
     "AllocationStrategy" = 0, } { 0 allocation_strategy value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].SpotOptions`.
@@ -222,10 +222,10 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions {
     pub instance_pools_to_use_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions { "AllocationStrategy"
-    = 0, "InstanceInterruptionBehavior" = 1, "InstancePoolsToUseCount" = 2, } { 0
-    allocation_strategy value, 1 instance_interruption_behavior value, 2
-    instance_pools_to_use_count lenient, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions seed 0 slots 8 {
+    "AllocationStrategy" = 0, "InstanceInterruptionBehavior" = 1,
+    "InstancePoolsToUseCount" = 2, } { 0 allocation_strategy value, 1
+    instance_interruption_behavior value, 2 instance_pools_to_use_count lenient, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -237,8 +237,8 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupTag { "TagKey" = 0, "TagValue" =
-    1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -250,8 +250,8 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupTags { "Tag" = 0, } { 0 tag value,
-    }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTags seed 0 slots 2 { "Tag" = 0, }
+    { 0 tag value, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].TargetCapacitySpecification`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,11 +267,11 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpec
     pub total_target_capacity: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification {
-    "DefaultTargetCapacityType" = 0, "PayAsYouGoTargetCapacity" = 1, "SpotTargetCapacity"
-    = 2, "TotalTargetCapacity" = 3, } { 0 default_target_capacity_type value, 1
-    pay_as_you_go_target_capacity lenient, 2 spot_target_capacity lenient, 3
-    total_target_capacity lenient, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification seed 2
+    slots 8 { "DefaultTargetCapacityType" = 0, "PayAsYouGoTargetCapacity" = 1,
+    "SpotTargetCapacity" = 2, "TotalTargetCapacity" = 3, } { 0
+    default_target_capacity_type value, 1 pay_as_you_go_target_capacity lenient, 2
+    spot_target_capacity lenient, 3 total_target_capacity lenient, }
 );
 /// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -331,8 +331,9 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroup {
     pub valid_until: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroup { "AutoProvisioningGroupId" = 0,
-    "AutoProvisioningGroupName" = 1, "AutoProvisioningGroupType" = 2, "CreationTime" = 3,
+    DescribeAutoProvisioningGroupsAutoProvisioningGroup seed 50 slots 64 {
+    "AutoProvisioningGroupId" = 0, "AutoProvisioningGroupName" = 1,
+    "AutoProvisioningGroupType" = 2, "CreationTime" = 3,
     "ExcessCapacityTerminationPolicy" = 4, "LaunchTemplateConfigs" = 5,
     "LaunchTemplateId" = 6, "LaunchTemplateVersion" = 7, "MaxSpotPrice" = 8,
     "PayAsYouGoOptions" = 9, "RegionId" = 10, "ResourceGroupId" = 11, "SpotOptions" = 12,
@@ -358,8 +359,8 @@ pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoProvisioningGroupsAutoProvisioningGroups { "AutoProvisioningGroup" = 0, }
-    { 0 auto_provisioning_group value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroups seed 0 slots 2 {
+    "AutoProvisioningGroup" = 0, } { 0 auto_provisioning_group value, }
 );
 /// The errors `DescribeAutoProvisioningGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,9 +74,9 @@ pub struct DescribeAutoSnapshotPolicyAssociationsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyAssociationsOutput { "AutoSnapshotPolicyAssociations" = 0,
-    "NextToken" = 1, "RequestId" = 2, } { 0 auto_snapshot_policy_associations value, 1
-    next_token value, 2 request_id value, }
+    DescribeAutoSnapshotPolicyAssociationsOutput seed 0 slots 8 {
+    "AutoSnapshotPolicyAssociations" = 0, "NextToken" = 1, "RequestId" = 2, } { 0
+    auto_snapshot_policy_associations value, 1 next_token value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `AutoSnapshotPolicyAssociations.AutoSnapshotPolicyAssociation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,7 +88,7 @@ pub struct DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation {
     pub disk_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation {
+    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation seed 1 slots 4 {
     "AutoSnapshotPolicyId" = 0, "DiskId" = 1, } { 0 auto_snapshot_policy_id value, 1
     disk_id value, }
 );
@@ -104,7 +104,7 @@ pub struct DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations 
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations {
+    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations seed 0 slots 2 {
     "AutoSnapshotPolicyAssociation" = 0, } { 0 auto_snapshot_policy_association value, }
 );
 /// The errors `DescribeAutoSnapshotPolicyAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

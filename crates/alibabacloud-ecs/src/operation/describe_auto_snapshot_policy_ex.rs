@@ -111,10 +111,10 @@ pub struct DescribeAutoSnapshotPolicyExOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExOutput { "AutoSnapshotPolicies" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 auto_snapshot_policies
-    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeAutoSnapshotPolicyExOutput seed 1 slots 16 { "AutoSnapshotPolicies" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    auto_snapshot_policies value, 1 page_number lenient, 2 page_size lenient, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -142,8 +142,9 @@ pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfigura
     pub kms_key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration {
-    "Encrypted" = 0, "KMSKeyId" = 1, } { 0 encrypted lenient, 1 kms_key_id value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration seed 0
+    slots 4 { "Encrypted" = 0, "KMSKeyId" = 1, } { 0 encrypted lenient, 1 kms_key_id
+    value, }
 );
 /// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -155,8 +156,8 @@ pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag { "TagKey" = 0, "TagValue" = 1, } {
-    0 tag_key value, 1 tag_value value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -168,7 +169,8 @@ pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags { "Tag" = 0, } { 0 tag value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags seed 0 slots 2 { "Tag" = 0, } { 0
+    tag value, }
 );
 /// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -212,18 +214,18 @@ pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicy {
     pub volume_nums: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExAutoSnapshotPolicy { "AutoSnapshotPolicyId" = 0,
-    "AutoSnapshotPolicyName" = 1, "CopiedSnapshotsRetentionDays" = 2,
-    "CopyEncryptionConfiguration" = 3, "CreationTime" = 4, "DiskNums" = 5,
-    "EnableCrossRegionCopy" = 6, "RegionId" = 7, "RepeatWeekdays" = 8, "ResourceGroupId"
-    = 9, "RetentionDays" = 10, "Status" = 11, "Tags" = 12, "TargetCopyRegions" = 13,
-    "TimePoints" = 14, "Type" = 15, "VolumeNums" = 16, } { 0 auto_snapshot_policy_id
-    value, 1 auto_snapshot_policy_name value, 2 copied_snapshots_retention_days lenient,
-    3 copy_encryption_configuration value, 4 creation_time value, 5 disk_nums lenient, 6
-    enable_cross_region_copy lenient, 7 region_id value, 8 repeat_weekdays value, 9
-    resource_group_id value, 10 retention_days lenient, 11 status value, 12 tags value,
-    13 target_copy_regions value, 14 time_points value, 15 r#type value, 16 volume_nums
-    lenient, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicy seed 13 slots 64 {
+    "AutoSnapshotPolicyId" = 0, "AutoSnapshotPolicyName" = 1,
+    "CopiedSnapshotsRetentionDays" = 2, "CopyEncryptionConfiguration" = 3, "CreationTime"
+    = 4, "DiskNums" = 5, "EnableCrossRegionCopy" = 6, "RegionId" = 7, "RepeatWeekdays" =
+    8, "ResourceGroupId" = 9, "RetentionDays" = 10, "Status" = 11, "Tags" = 12,
+    "TargetCopyRegions" = 13, "TimePoints" = 14, "Type" = 15, "VolumeNums" = 16, } { 0
+    auto_snapshot_policy_id value, 1 auto_snapshot_policy_name value, 2
+    copied_snapshots_retention_days lenient, 3 copy_encryption_configuration value, 4
+    creation_time value, 5 disk_nums lenient, 6 enable_cross_region_copy lenient, 7
+    region_id value, 8 repeat_weekdays value, 9 resource_group_id value, 10
+    retention_days lenient, 11 status value, 12 tags value, 13 target_copy_regions value,
+    14 time_points value, 15 r#type value, 16 volume_nums lenient, }
 );
 /// A structure of the operation's answer, at `AutoSnapshotPolicies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -235,8 +237,8 @@ pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicies {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAutoSnapshotPolicyExAutoSnapshotPolicies { "AutoSnapshotPolicy" = 0, } { 0
-    auto_snapshot_policy value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicies seed 0 slots 2 {
+    "AutoSnapshotPolicy" = 0, } { 0 auto_snapshot_policy value, }
 );
 /// The errors `DescribeAutoSnapshotPolicyEx` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

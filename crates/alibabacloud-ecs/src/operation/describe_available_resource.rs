@@ -123,8 +123,8 @@ pub struct DescribeAvailableResourceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceOutput { "AvailableZones" = 0, "RequestId" = 1, } { 0
-    available_zones value, 1 request_id value, }
+    DescribeAvailableResourceOutput seed 1 slots 4 { "AvailableZones" = 0, "RequestId" =
+    1, } { 0 available_zones value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources.SupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -144,9 +144,10 @@ pub struct DescribeAvailableResourceAvailableResourceSupportedResource {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResourceSupportedResource { "Max" = 0, "Min" = 1,
-    "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, } { 0 max lenient, 1 min
-    lenient, 2 status value, 3 status_category value, 4 unit value, 5 value value, }
+    DescribeAvailableResourceAvailableResourceSupportedResource seed 2 slots 16 { "Max" =
+    0, "Min" = 1, "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, } { 0 max
+    lenient, 1 min lenient, 2 status value, 3 status_category value, 4 unit value, 5
+    value value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -158,8 +159,8 @@ pub struct DescribeAvailableResourceAvailableResourceSupportedResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResourceSupportedResources { "SupportedResource" =
-    0, } { 0 supported_resource value, }
+    DescribeAvailableResourceAvailableResourceSupportedResources seed 0 slots 2 {
+    "SupportedResource" = 0, } { 0 supported_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -173,8 +174,9 @@ pub struct DescribeAvailableResourceAvailableZoneAvailableResource {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableZoneAvailableResource { "SupportedResources" = 0,
-    "Type" = 1, } { 0 supported_resources value, 1 r#type value, }
+    DescribeAvailableResourceAvailableZoneAvailableResource seed 0 slots 4 {
+    "SupportedResources" = 0, "Type" = 1, } { 0 supported_resources value, 1 r#type
+    value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -186,8 +188,8 @@ pub struct DescribeAvailableResourceAvailableZoneAvailableResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableZoneAvailableResources { "AvailableResource" = 0, }
-    { 0 available_resource value, }
+    DescribeAvailableResourceAvailableZoneAvailableResources seed 0 slots 2 {
+    "AvailableResource" = 0, } { 0 available_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,9 +209,10 @@ pub struct DescribeAvailableResourceAvailableZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableZone { "AvailableResources" = 0, "RegionId" = 1,
-    "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value, 1
-    region_id value, 2 status value, 3 status_category value, 4 zone_id value, }
+    DescribeAvailableResourceAvailableZone seed 2 slots 16 { "AvailableResources" = 0,
+    "RegionId" = 1, "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0
+    available_resources value, 1 region_id value, 2 status value, 3 status_category
+    value, 4 zone_id value, }
 );
 /// A structure of the operation's answer, at `AvailableZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -221,8 +224,8 @@ pub struct DescribeAvailableResourceAvailableZones {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableZones { "AvailableZone" = 0, } { 0 available_zone
-    value, }
+    DescribeAvailableResourceAvailableZones seed 0 slots 2 { "AvailableZone" = 0, } { 0
+    available_zone value, }
 );
 /// The errors `DescribeAvailableResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,8 +74,8 @@ pub struct DescribeBandwidthLimitationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthLimitationOutput { "Bandwidths" = 0, "RequestId" = 1, } { 0
-    bandwidths value, 1 request_id value, }
+    DescribeBandwidthLimitationOutput seed 0 slots 4 { "Bandwidths" = 0, "RequestId" = 1,
+    } { 0 bandwidths value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Bandwidths.Bandwidth[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,9 +91,9 @@ pub struct DescribeBandwidthLimitationBandwidth {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthLimitationBandwidth { "InternetChargeType" = 0, "Max" = 1, "Min" =
-    2, "Unit" = 3, } { 0 internet_charge_type value, 1 max lenient, 2 min lenient, 3 unit
-    value, }
+    DescribeBandwidthLimitationBandwidth seed 4 slots 8 { "InternetChargeType" = 0, "Max"
+    = 1, "Min" = 2, "Unit" = 3, } { 0 internet_charge_type value, 1 max lenient, 2 min
+    lenient, 3 unit value, }
 );
 /// A structure of the operation's answer, at `Bandwidths`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,7 +105,8 @@ pub struct DescribeBandwidthLimitationBandwidths {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthLimitationBandwidths { "Bandwidth" = 0, } { 0 bandwidth value, }
+    DescribeBandwidthLimitationBandwidths seed 0 slots 2 { "Bandwidth" = 0, } { 0
+    bandwidth value, }
 );
 /// The errors `DescribeBandwidthLimitation` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,10 +63,10 @@ pub struct DescribeBandwidthPackagesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthPackagesOutput { "BandwidthPackages" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 bandwidth_packages value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
-    }
+    DescribeBandwidthPackagesOutput seed 1 slots 16 { "BandwidthPackages" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    bandwidth_packages value, 1 page_number lenient, 2 page_size lenient, 3 request_id
+    value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[].PublicIpAddresses.PublicIpAddresse[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,8 +78,8 @@ pub struct DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse {
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse { "AllocationId" = 0,
-    "IpAddress" = 1, } { 0 allocation_id value, 1 ip_address value, }
+    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse seed 0 slots 4 {
+    "AllocationId" = 0, "IpAddress" = 1, } { 0 allocation_id value, 1 ip_address value, }
 );
 /// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[].PublicIpAddresses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,8 +91,8 @@ pub struct DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses { "PublicIpAddresse" = 0,
-    } { 0 public_ip_addresse value, }
+    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses seed 0 slots 2 {
+    "PublicIpAddresse" = 0, } { 0 public_ip_addresse value, }
 );
 /// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -132,12 +132,12 @@ pub struct DescribeBandwidthPackagesBandwidthPackage {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthPackagesBandwidthPackage { "Bandwidth" = 0, "BandwidthPackageId" =
-    1, "BusinessStatus" = 2, "CreationTime" = 3, "Description" = 4, "ISP" = 5,
-    "InstanceChargeType" = 6, "InternetChargeType" = 7, "IpCount" = 8, "Name" = 9,
-    "NatGatewayId" = 10, "PublicIpAddresses" = 11, "RegionId" = 12, "Status" = 13,
-    "ZoneId" = 14, } { 0 bandwidth value, 1 bandwidth_package_id value, 2 business_status
-    value, 3 creation_time value, 4 description value, 5 isp value, 6
+    DescribeBandwidthPackagesBandwidthPackage seed 25 slots 32 { "Bandwidth" = 0,
+    "BandwidthPackageId" = 1, "BusinessStatus" = 2, "CreationTime" = 3, "Description" =
+    4, "ISP" = 5, "InstanceChargeType" = 6, "InternetChargeType" = 7, "IpCount" = 8,
+    "Name" = 9, "NatGatewayId" = 10, "PublicIpAddresses" = 11, "RegionId" = 12, "Status"
+    = 13, "ZoneId" = 14, } { 0 bandwidth value, 1 bandwidth_package_id value, 2
+    business_status value, 3 creation_time value, 4 description value, 5 isp value, 6
     instance_charge_type value, 7 internet_charge_type value, 8 ip_count value, 9 name
     value, 10 nat_gateway_id value, 11 public_ip_addresses value, 12 region_id value, 13
     status value, 14 zone_id value, }
@@ -152,8 +152,8 @@ pub struct DescribeBandwidthPackagesBandwidthPackages {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeBandwidthPackagesBandwidthPackages { "BandwidthPackage" = 0, } { 0
-    bandwidth_package value, }
+    DescribeBandwidthPackagesBandwidthPackages seed 0 slots 2 { "BandwidthPackage" = 0, }
+    { 0 bandwidth_package value, }
 );
 /// The errors `DescribeBandwidthPackages` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,10 +76,10 @@ pub struct DescribeCapacityReservationInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationInstancesOutput { "CapacityReservationItem" = 0,
-    "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
-    capacity_reservation_item value, 1 max_results lenient, 2 next_token value, 3
-    request_id value, 4 total_count lenient, }
+    DescribeCapacityReservationInstancesOutput seed 0 slots 16 {
+    "CapacityReservationItem" = 0, "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3,
+    "TotalCount" = 4, } { 0 capacity_reservation_item value, 1 max_results lenient, 2
+    next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `CapacityReservationItem.InstanceIdSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,8 +89,8 @@ pub struct DescribeCapacityReservationInstancesInstanceIdSet {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationInstancesInstanceIdSet { "InstanceId" = 0, } { 0
-    instance_id value, }
+    DescribeCapacityReservationInstancesInstanceIdSet seed 0 slots 2 { "InstanceId" = 0,
+    } { 0 instance_id value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationItem`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,8 +102,8 @@ pub struct DescribeCapacityReservationInstancesCapacityReservationItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationInstancesCapacityReservationItem { "InstanceIdSet" = 0, }
-    { 0 instance_id_set value, }
+    DescribeCapacityReservationInstancesCapacityReservationItem seed 0 slots 2 {
+    "InstanceIdSet" = 0, } { 0 instance_id_set value, }
 );
 /// The errors `DescribeCapacityReservationInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

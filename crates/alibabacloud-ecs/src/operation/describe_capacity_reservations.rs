@@ -141,10 +141,10 @@ pub struct DescribeCapacityReservationsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsOutput { "CapacityReservationSet" = 0, "MaxResults" = 1,
-    "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 capacity_reservation_set
-    value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeCapacityReservationsOutput seed 0 slots 16 { "CapacityReservationSet" = 0,
+    "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    capacity_reservation_set value, 1 max_results lenient, 2 next_token value, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -174,9 +174,9 @@ pub struct DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage
     pub used_amount: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage { "AccountId" =
-    0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1 service_name value,
-    2 used_amount lenient, }
+    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage seed 0 slots 8
+    { "AccountId" = 0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1
+    service_name value, 2 used_amount lenient, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources.AllocatedResource[].CapacityReservationUsages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -190,8 +190,8 @@ pub struct DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages {
-    "CapacityReservationUsage" = 0, } { 0 capacity_reservation_usage value, }
+    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages seed 0 slots 2
+    { "CapacityReservationUsage" = 0, } { 0 capacity_reservation_usage value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources.AllocatedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -213,8 +213,8 @@ pub struct DescribeCapacityReservationsCapacityReservationItemAllocatedResource 
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationItemAllocatedResource {
-    "AvailableAmount" = 0, "CapacityReservationUsages" = 1, "InstanceType" = 2,
+    DescribeCapacityReservationsCapacityReservationItemAllocatedResource seed 1 slots 16
+    { "AvailableAmount" = 0, "CapacityReservationUsages" = 1, "InstanceType" = 2,
     "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0 available_amount lenient, 1
     capacity_reservation_usages value, 2 instance_type value, 3 total_amount lenient, 4
     used_amount lenient, 5 zone_id value, }
@@ -231,8 +231,8 @@ pub struct DescribeCapacityReservationsCapacityReservationItemAllocatedResources
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationItemAllocatedResources {
-    "AllocatedResource" = 0, } { 0 allocated_resource value, }
+    DescribeCapacityReservationsCapacityReservationItemAllocatedResources seed 0 slots 2
+    { "AllocatedResource" = 0, } { 0 allocated_resource value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -244,8 +244,8 @@ pub struct DescribeCapacityReservationsCapacityReservationItemTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationItemTag { "TagKey" = 0, "TagValue" =
-    1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeCapacityReservationsCapacityReservationItemTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -257,8 +257,8 @@ pub struct DescribeCapacityReservationsCapacityReservationItemTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationItemTags { "Tag" = 0, } { 0 tag value,
-    }
+    DescribeCapacityReservationsCapacityReservationItemTags seed 0 slots 2 { "Tag" = 0, }
+    { 0 tag value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -310,19 +310,19 @@ pub struct DescribeCapacityReservationsCapacityReservationItem {
     pub time_slot: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationItem { "AllocatedResources" = 0,
-    "CapacityReservationOwnerId" = 1, "Description" = 2, "EndTime" = 3, "EndTimeType" =
-    4, "InstanceChargeType" = 5, "Platform" = 6, "PrivatePoolOptionsId" = 7,
-    "PrivatePoolOptionsMatchCriteria" = 8, "PrivatePoolOptionsName" = 9, "RegionId" = 10,
-    "ReservedInstanceId" = 11, "ResourceGroupId" = 12, "SavingPlanId" = 13, "StartTime" =
-    14, "StartTimeType" = 15, "Status" = 16, "Tags" = 17, "TimeSlot" = 18, } { 0
-    allocated_resources value, 1 capacity_reservation_owner_id value, 2 description
-    value, 3 end_time value, 4 end_time_type value, 5 instance_charge_type value, 6
-    platform value, 7 private_pool_options_id value, 8
-    private_pool_options_match_criteria value, 9 private_pool_options_name value, 10
-    region_id value, 11 reserved_instance_id value, 12 resource_group_id value, 13
-    saving_plan_id value, 14 start_time value, 15 start_time_type value, 16 status value,
-    17 tags value, 18 time_slot value, }
+    DescribeCapacityReservationsCapacityReservationItem seed 12 slots 64 {
+    "AllocatedResources" = 0, "CapacityReservationOwnerId" = 1, "Description" = 2,
+    "EndTime" = 3, "EndTimeType" = 4, "InstanceChargeType" = 5, "Platform" = 6,
+    "PrivatePoolOptionsId" = 7, "PrivatePoolOptionsMatchCriteria" = 8,
+    "PrivatePoolOptionsName" = 9, "RegionId" = 10, "ReservedInstanceId" = 11,
+    "ResourceGroupId" = 12, "SavingPlanId" = 13, "StartTime" = 14, "StartTimeType" = 15,
+    "Status" = 16, "Tags" = 17, "TimeSlot" = 18, } { 0 allocated_resources value, 1
+    capacity_reservation_owner_id value, 2 description value, 3 end_time value, 4
+    end_time_type value, 5 instance_charge_type value, 6 platform value, 7
+    private_pool_options_id value, 8 private_pool_options_match_criteria value, 9
+    private_pool_options_name value, 10 region_id value, 11 reserved_instance_id value,
+    12 resource_group_id value, 13 saving_plan_id value, 14 start_time value, 15
+    start_time_type value, 16 status value, 17 tags value, 18 time_slot value, }
 );
 /// A structure of the operation's answer, at `CapacityReservationSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -334,8 +334,8 @@ pub struct DescribeCapacityReservationsCapacityReservationSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCapacityReservationsCapacityReservationSet { "CapacityReservationItem" = 0, }
-    { 0 capacity_reservation_item value, }
+    DescribeCapacityReservationsCapacityReservationSet seed 0 slots 2 {
+    "CapacityReservationItem" = 0, } { 0 capacity_reservation_item value, }
 );
 /// The errors `DescribeCapacityReservations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

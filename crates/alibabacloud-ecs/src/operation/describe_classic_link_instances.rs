@@ -78,9 +78,9 @@ pub struct DescribeClassicLinkInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClassicLinkInstancesOutput { "Links" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 links value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeClassicLinkInstancesOutput seed 1 slots 16 { "Links" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 links value, 1 page_number
+    lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Links.Link[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -92,8 +92,8 @@ pub struct DescribeClassicLinkInstancesLink {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClassicLinkInstancesLink { "InstanceId" = 0, "VpcId" = 1, } { 0 instance_id
-    value, 1 vpc_id value, }
+    DescribeClassicLinkInstancesLink seed 1 slots 4 { "InstanceId" = 0, "VpcId" = 1, } {
+    0 instance_id value, 1 vpc_id value, }
 );
 /// A structure of the operation's answer, at `Links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,7 +103,7 @@ pub struct DescribeClassicLinkInstancesLinks {
     pub link: ::std::option::Option<::std::vec::Vec<DescribeClassicLinkInstancesLink>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClassicLinkInstancesLinks { "Link" = 0, } { 0 link value, }
+    DescribeClassicLinkInstancesLinks seed 0 slots 2 { "Link" = 0, } { 0 link value, }
 );
 /// The errors `DescribeClassicLinkInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -101,10 +101,11 @@ pub struct DescribeCloudAssistantSettingsOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsOutput { "AgentUpgradeConfig" = 0, "OssDeliveryConfigs"
-    = 1, "RequestId" = 2, "SessionManagerConfig" = 3, "SlsDeliveryConfigs" = 4, } { 0
-    agent_upgrade_config value, 1 oss_delivery_configs value, 2 request_id value, 3
-    session_manager_config value, 4 sls_delivery_configs value, }
+    DescribeCloudAssistantSettingsOutput seed 0 slots 16 { "AgentUpgradeConfig" = 0,
+    "OssDeliveryConfigs" = 1, "RequestId" = 2, "SessionManagerConfig" = 3,
+    "SlsDeliveryConfigs" = 4, } { 0 agent_upgrade_config value, 1 oss_delivery_configs
+    value, 2 request_id value, 3 session_manager_config value, 4 sls_delivery_configs
+    value, }
 );
 /// A structure of the operation's answer, at `AgentUpgradeConfig.AllowedUpgradeWindows`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,8 +117,8 @@ pub struct DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows {
-    "AllowedUpgradeWindow" = 0, } { 0 allowed_upgrade_window value, }
+    DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows seed 0 slots 2
+    { "AllowedUpgradeWindow" = 0, } { 0 allowed_upgrade_window value, }
 );
 /// A structure of the operation's answer, at `AgentUpgradeConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -133,9 +134,9 @@ pub struct DescribeCloudAssistantSettingsAgentUpgradeConfig {
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsAgentUpgradeConfig { "AllowedUpgradeWindows" = 0,
-    "Enabled" = 1, "TimeZone" = 2, } { 0 allowed_upgrade_windows value, 1 enabled
-    lenient, 2 time_zone value, }
+    DescribeCloudAssistantSettingsAgentUpgradeConfig seed 2 slots 8 {
+    "AllowedUpgradeWindows" = 0, "Enabled" = 1, "TimeZone" = 2, } { 0
+    allowed_upgrade_windows value, 1 enabled lenient, 2 time_zone value, }
 );
 /// A structure of the operation's answer, at `OssDeliveryConfigs.OssDeliveryConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -157,11 +158,11 @@ pub struct DescribeCloudAssistantSettingsOssDeliveryConfig {
     pub prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsOssDeliveryConfig { "BucketName" = 0, "DeliveryType" =
-    1, "Enabled" = 2, "EncryptionAlgorithm" = 3, "EncryptionKeyId" = 4, "EncryptionType"
-    = 5, "Prefix" = 6, } { 0 bucket_name value, 1 delivery_type value, 2 enabled lenient,
-    3 encryption_algorithm value, 4 encryption_key_id value, 5 encryption_type value, 6
-    prefix value, }
+    DescribeCloudAssistantSettingsOssDeliveryConfig seed 5 slots 16 { "BucketName" = 0,
+    "DeliveryType" = 1, "Enabled" = 2, "EncryptionAlgorithm" = 3, "EncryptionKeyId" = 4,
+    "EncryptionType" = 5, "Prefix" = 6, } { 0 bucket_name value, 1 delivery_type value, 2
+    enabled lenient, 3 encryption_algorithm value, 4 encryption_key_id value, 5
+    encryption_type value, 6 prefix value, }
 );
 /// A structure of the operation's answer, at `OssDeliveryConfigs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -173,8 +174,8 @@ pub struct DescribeCloudAssistantSettingsOssDeliveryConfigs {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsOssDeliveryConfigs { "OssDeliveryConfig" = 0, } { 0
-    oss_delivery_config value, }
+    DescribeCloudAssistantSettingsOssDeliveryConfigs seed 0 slots 2 { "OssDeliveryConfig"
+    = 0, } { 0 oss_delivery_config value, }
 );
 /// A structure of the operation's answer, at `SessionManagerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -184,8 +185,8 @@ pub struct DescribeCloudAssistantSettingsSessionManagerConfig {
     pub session_manager_enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsSessionManagerConfig { "SessionManagerEnabled" = 0, } {
-    0 session_manager_enabled lenient, }
+    DescribeCloudAssistantSettingsSessionManagerConfig seed 0 slots 2 {
+    "SessionManagerEnabled" = 0, } { 0 session_manager_enabled lenient, }
 );
 /// A structure of the operation's answer, at `SlsDeliveryConfigs.SlsDeliveryConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,9 +202,9 @@ pub struct DescribeCloudAssistantSettingsSlsDeliveryConfig {
     pub project_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsSlsDeliveryConfig { "DeliveryType" = 0, "Enabled" = 1,
-    "LogstoreName" = 2, "ProjectName" = 3, } { 0 delivery_type value, 1 enabled lenient,
-    2 logstore_name value, 3 project_name value, }
+    DescribeCloudAssistantSettingsSlsDeliveryConfig seed 1 slots 8 { "DeliveryType" = 0,
+    "Enabled" = 1, "LogstoreName" = 2, "ProjectName" = 3, } { 0 delivery_type value, 1
+    enabled lenient, 2 logstore_name value, 3 project_name value, }
 );
 /// A structure of the operation's answer, at `SlsDeliveryConfigs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -215,8 +216,8 @@ pub struct DescribeCloudAssistantSettingsSlsDeliveryConfigs {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantSettingsSlsDeliveryConfigs { "SlsDeliveryConfig" = 0, } { 0
-    sls_delivery_config value, }
+    DescribeCloudAssistantSettingsSlsDeliveryConfigs seed 0 slots 2 { "SlsDeliveryConfig"
+    = 0, } { 0 sls_delivery_config value, }
 );
 /// The errors `DescribeCloudAssistantSettings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,10 +96,11 @@ pub struct DescribeCloudAssistantStatusOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantStatusOutput { "InstanceCloudAssistantStatusSet" = 0,
-    "NextToken" = 1, "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5,
-    } { 0 instance_cloud_assistant_status_set value, 1 next_token value, 2 page_number
-    lenient, 3 page_size lenient, 4 request_id value, 5 total_count lenient, }
+    DescribeCloudAssistantStatusOutput seed 1 slots 16 {
+    "InstanceCloudAssistantStatusSet" = 0, "NextToken" = 1, "PageNumber" = 2, "PageSize"
+    = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 instance_cloud_assistant_status_set
+    value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id
+    value, 5 total_count lenient, }
 );
 /// A structure of the operation's answer, at `InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -125,10 +126,10 @@ pub struct DescribeCloudAssistantStatusInstanceCloudAssistantStatus {
     pub support_session_manager: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantStatusInstanceCloudAssistantStatus { "ActiveTaskCount" = 0,
-    "CloudAssistantStatus" = 1, "CloudAssistantVersion" = 2, "InstanceId" = 3,
-    "InvocationCount" = 4, "LastHeartbeatTime" = 5, "LastInvokedTime" = 6, "OSType" = 7,
-    "SupportSessionManager" = 8, } { 0 active_task_count lenient, 1
+    DescribeCloudAssistantStatusInstanceCloudAssistantStatus seed 1 slots 32 {
+    "ActiveTaskCount" = 0, "CloudAssistantStatus" = 1, "CloudAssistantVersion" = 2,
+    "InstanceId" = 3, "InvocationCount" = 4, "LastHeartbeatTime" = 5, "LastInvokedTime" =
+    6, "OSType" = 7, "SupportSessionManager" = 8, } { 0 active_task_count lenient, 1
     cloud_assistant_status value, 2 cloud_assistant_version value, 3 instance_id value, 4
     invocation_count lenient, 5 last_heartbeat_time value, 6 last_invoked_time value, 7
     os_type value, 8 support_session_manager lenient, }
@@ -143,7 +144,7 @@ pub struct DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet {
+    DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet seed 0 slots 2 {
     "InstanceCloudAssistantStatus" = 0, } { 0 instance_cloud_assistant_status value, }
 );
 /// The errors `DescribeCloudAssistantStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -43,8 +43,8 @@ pub struct DescribeClustersOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersOutput { "Clusters" = 0, "RequestId" = 1, } { 0 clusters value, 1
-    request_id value, }
+    DescribeClustersOutput seed 0 slots 4 { "Clusters" = 0, "RequestId" = 1, } { 0
+    clusters value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Clusters.Cluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,7 +54,7 @@ pub struct DescribeClustersCluster {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersCluster { "ClusterId" = 0, } { 0 cluster_id value, }
+    DescribeClustersCluster seed 0 slots 2 { "ClusterId" = 0, } { 0 cluster_id value, }
 );
 /// A structure of the operation's answer, at `Clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,7 +64,7 @@ pub struct DescribeClustersClusters {
     pub cluster: ::std::option::Option<::std::vec::Vec<DescribeClustersCluster>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeClustersClusters { "Cluster" = 0, } { 0 cluster value, }
+    DescribeClustersClusters seed 0 slots 2 { "Cluster" = 0, } { 0 cluster value, }
 );
 /// The errors `DescribeClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

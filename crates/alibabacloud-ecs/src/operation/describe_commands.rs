@@ -151,10 +151,10 @@ pub struct DescribeCommandsOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsOutput { "Commands" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 commands value, 1 next_token
-    value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count
-    lenient, }
+    DescribeCommandsOutput seed 1 slots 16 { "Commands" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 commands
+    value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id
+    value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -180,8 +180,8 @@ pub struct DescribeCommandsParameterDefinitionPossibleValues {
     pub possible_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsParameterDefinitionPossibleValues { "PossibleValue" = 0, } { 0
-    possible_value value, }
+    DescribeCommandsParameterDefinitionPossibleValues seed 0 slots 2 { "PossibleValue" =
+    0, } { 0 possible_value value, }
 );
 /// A structure of the operation's answer, at `Commands.Command[].ParameterDefinitions.ParameterDefinition[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -203,10 +203,10 @@ pub struct DescribeCommandsCommandParameterDefinition {
     pub required: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommandParameterDefinition { "DefaultValue" = 0, "Description" = 1,
-    "ParameterName" = 2, "PatternRegex" = 3, "PossibleValues" = 4, "Required" = 5, } { 0
-    default_value value, 1 description value, 2 parameter_name value, 3 pattern_regex
-    value, 4 possible_values value, 5 required lenient, }
+    DescribeCommandsCommandParameterDefinition seed 1 slots 16 { "DefaultValue" = 0,
+    "Description" = 1, "ParameterName" = 2, "PatternRegex" = 3, "PossibleValues" = 4,
+    "Required" = 5, } { 0 default_value value, 1 description value, 2 parameter_name
+    value, 3 pattern_regex value, 4 possible_values value, 5 required lenient, }
 );
 /// A structure of the operation's answer, at `Commands.Command[].ParameterDefinitions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -218,8 +218,8 @@ pub struct DescribeCommandsCommandParameterDefinitions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommandParameterDefinitions { "ParameterDefinition" = 0, } { 0
-    parameter_definition value, }
+    DescribeCommandsCommandParameterDefinitions seed 0 slots 2 { "ParameterDefinition" =
+    0, } { 0 parameter_definition value, }
 );
 /// A structure of the operation's answer, at `Commands.Command[].ParameterNames`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -229,8 +229,8 @@ pub struct DescribeCommandsCommandParameterNames {
     pub parameter_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommandParameterNames { "ParameterName" = 0, } { 0 parameter_name
-    value, }
+    DescribeCommandsCommandParameterNames seed 0 slots 2 { "ParameterName" = 0, } { 0
+    parameter_name value, }
 );
 /// A structure of the operation's answer, at `Commands.Command[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -242,8 +242,8 @@ pub struct DescribeCommandsCommandTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommandTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    DescribeCommandsCommandTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Commands.Command[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -253,7 +253,7 @@ pub struct DescribeCommandsCommandTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeCommandsCommandTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommandTags { "Tag" = 0, } { 0 tag value, }
+    DescribeCommandsCommandTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Commands.Command[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -301,10 +301,10 @@ pub struct DescribeCommandsCommand {
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommand { "Category" = 0, "CommandContent" = 1, "CommandId" = 2,
-    "CreationTime" = 3, "Description" = 4, "EnableParameter" = 5, "InvokeTimes" = 6,
-    "Latest" = 7, "Launcher" = 8, "Name" = 9, "ParameterDefinitions" = 10,
-    "ParameterNames" = 11, "Provider" = 12, "ResourceGroupId" = 13, "Tags" = 14,
+    DescribeCommandsCommand seed 4 slots 64 { "Category" = 0, "CommandContent" = 1,
+    "CommandId" = 2, "CreationTime" = 3, "Description" = 4, "EnableParameter" = 5,
+    "InvokeTimes" = 6, "Latest" = 7, "Launcher" = 8, "Name" = 9, "ParameterDefinitions" =
+    10, "ParameterNames" = 11, "Provider" = 12, "ResourceGroupId" = 13, "Tags" = 14,
     "Timeout" = 15, "Type" = 16, "Version" = 17, "WorkingDir" = 18, } { 0 category value,
     1 command_content value, 2 command_id value, 3 creation_time value, 4 description
     value, 5 enable_parameter lenient, 6 invoke_times lenient, 7 latest lenient, 8
@@ -320,7 +320,7 @@ pub struct DescribeCommandsCommands {
     pub command: ::std::option::Option<::std::vec::Vec<DescribeCommandsCommand>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCommandsCommands { "Command" = 0, } { 0 command value, }
+    DescribeCommandsCommands seed 0 slots 2 { "Command" = 0, } { 0 command value, }
 );
 /// The errors `DescribeCommands` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

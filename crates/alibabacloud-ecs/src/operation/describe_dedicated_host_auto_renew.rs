@@ -66,8 +66,9 @@ pub struct DescribeDedicatedHostAutoRenewOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostAutoRenewOutput { "DedicatedHostRenewAttributes" = 0,
-    "RequestId" = 1, } { 0 dedicated_host_renew_attributes value, 1 request_id value, }
+    DescribeDedicatedHostAutoRenewOutput seed 1 slots 4 { "DedicatedHostRenewAttributes"
+    = 0, "RequestId" = 1, } { 0 dedicated_host_renew_attributes value, 1 request_id
+    value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostRenewAttributes.DedicatedHostRenewAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,11 +88,11 @@ pub struct DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute { "AutoRenewEnabled" = 0,
-    "AutoRenewWithEcs" = 1, "DedicatedHostId" = 2, "Duration" = 3, "PeriodUnit" = 4,
-    "RenewalStatus" = 5, } { 0 auto_renew_enabled lenient, 1 auto_renew_with_ecs value, 2
-    dedicated_host_id value, 3 duration lenient, 4 period_unit value, 5 renewal_status
-    value, }
+    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute seed 3 slots 16 {
+    "AutoRenewEnabled" = 0, "AutoRenewWithEcs" = 1, "DedicatedHostId" = 2, "Duration" =
+    3, "PeriodUnit" = 4, "RenewalStatus" = 5, } { 0 auto_renew_enabled lenient, 1
+    auto_renew_with_ecs value, 2 dedicated_host_id value, 3 duration lenient, 4
+    period_unit value, 5 renewal_status value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,7 +104,7 @@ pub struct DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes {
+    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes seed 0 slots 2 {
     "DedicatedHostRenewAttribute" = 0, } { 0 dedicated_host_renew_attribute value, }
 );
 /// The errors `DescribeDedicatedHostAutoRenew` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

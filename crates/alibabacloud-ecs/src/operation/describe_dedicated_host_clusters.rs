@@ -137,10 +137,10 @@ pub struct DescribeDedicatedHostClustersOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersOutput { "DedicatedHostClusters" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 dedicated_host_clusters
-    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeDedicatedHostClustersOutput seed 3 slots 16 { "DedicatedHostClusters" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    dedicated_host_clusters value, 1 page_number lenient, 2 page_size lenient, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -168,8 +168,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableIns
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType {
-    "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } { 0
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType seed 0
+    slots 4 { "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } { 0
     available_instance_capacity lenient, 1 instance_type value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.AvailableInstanceTypes`.
@@ -184,8 +184,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableIns
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes {
-    "AvailableInstanceType" = 0, } { 0 available_instance_type value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes seed
+    0 slots 2 { "AvailableInstanceType" = 0, } { 0 available_instance_type value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.LocalStorageCapacities.LocalStorageCapacity[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -199,9 +199,9 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorage
     pub total_disk: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity {
-    "AvailableDisk" = 0, "DataDiskCategory" = 1, "TotalDisk" = 2, } { 0 available_disk
-    lenient, 1 data_disk_category value, 2 total_disk lenient, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity seed 0
+    slots 8 { "AvailableDisk" = 0, "DataDiskCategory" = 1, "TotalDisk" = 2, } { 0
+    available_disk lenient, 1 data_disk_category value, 2 total_disk lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.LocalStorageCapacities`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -215,8 +215,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorage
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities {
-    "LocalStorageCapacity" = 0, } { 0 local_storage_capacity value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities seed
+    0 slots 2 { "LocalStorageCapacity" = 0, } { 0 local_storage_capacity value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -240,11 +240,12 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacity {
     pub total_vcpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterCapacity { "AvailableInstanceTypes"
-    = 0, "AvailableMemory" = 1, "AvailableVcpus" = 2, "LocalStorageCapacities" = 3,
-    "TotalMemory" = 4, "TotalVcpus" = 5, } { 0 available_instance_types value, 1
-    available_memory lenient, 2 available_vcpus lenient, 3 local_storage_capacities
-    value, 4 total_memory lenient, 5 total_vcpus lenient, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacity seed 0 slots 16 {
+    "AvailableInstanceTypes" = 0, "AvailableMemory" = 1, "AvailableVcpus" = 2,
+    "LocalStorageCapacities" = 3, "TotalMemory" = 4, "TotalVcpus" = 5, } { 0
+    available_instance_types value, 1 available_memory lenient, 2 available_vcpus
+    lenient, 3 local_storage_capacities value, 4 total_memory lenient, 5 total_vcpus
+    lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -254,8 +255,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds {
     pub dedicated_host_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds { "DedicatedHostId"
-    = 0, } { 0 dedicated_host_id value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds seed 0 slots 2 {
+    "DedicatedHostId" = 0, } { 0 dedicated_host_id value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -267,8 +268,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterTag { "TagKey" = 0, "TagValue" = 1,
-    } { 0 tag_key value, 1 tag_value value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -280,7 +281,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusterTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusterTags { "Tag" = 0, } { 0 tag value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterTags seed 0 slots 2 { "Tag" = 0, } {
+    0 tag value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -312,10 +314,11 @@ pub struct DescribeDedicatedHostClustersDedicatedHostCluster {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostCluster { "DedicatedHostClusterCapacity" =
-    0, "DedicatedHostClusterId" = 1, "DedicatedHostClusterName" = 2, "DedicatedHostIds" =
-    3, "Description" = 4, "RegionId" = 5, "ResourceGroupId" = 6, "Tags" = 7, "ZoneId" =
-    8, } { 0 dedicated_host_cluster_capacity value, 1 dedicated_host_cluster_id value, 2
+    DescribeDedicatedHostClustersDedicatedHostCluster seed 0 slots 32 {
+    "DedicatedHostClusterCapacity" = 0, "DedicatedHostClusterId" = 1,
+    "DedicatedHostClusterName" = 2, "DedicatedHostIds" = 3, "Description" = 4, "RegionId"
+    = 5, "ResourceGroupId" = 6, "Tags" = 7, "ZoneId" = 8, } { 0
+    dedicated_host_cluster_capacity value, 1 dedicated_host_cluster_id value, 2
     dedicated_host_cluster_name value, 3 dedicated_host_ids value, 4 description value, 5
     region_id value, 6 resource_group_id value, 7 tags value, 8 zone_id value, }
 );
@@ -329,8 +332,8 @@ pub struct DescribeDedicatedHostClustersDedicatedHostClusters {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostClustersDedicatedHostClusters { "DedicatedHostCluster" = 0, } {
-    0 dedicated_host_cluster value, }
+    DescribeDedicatedHostClustersDedicatedHostClusters seed 0 slots 2 {
+    "DedicatedHostCluster" = 0, } { 0 dedicated_host_cluster value, }
 );
 /// The errors `DescribeDedicatedHostClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

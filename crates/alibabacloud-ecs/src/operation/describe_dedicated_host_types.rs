@@ -86,8 +86,8 @@ pub struct DescribeDedicatedHostTypesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostTypesOutput { "DedicatedHostTypes" = 0, "RequestId" = 1, } { 0
-    dedicated_host_types value, 1 request_id value, }
+    DescribeDedicatedHostTypesOutput seed 0 slots 4 { "DedicatedHostTypes" = 0,
+    "RequestId" = 1, } { 0 dedicated_host_types value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[].SupportedInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +99,8 @@ pub struct DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamil
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies {
-    "SupportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
+    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies seed 0 slots
+    2 { "SupportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[].SupportedInstanceTypesList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,8 +112,8 @@ pub struct DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList {
-    "SupportedInstanceTypesList" = 0, } { 0 supported_instance_types_list value, }
+    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList seed 0 slots 2
+    { "SupportedInstanceTypesList" = 0, } { 0 supported_instance_types_list value, }
 );
 /// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -155,17 +155,18 @@ pub struct DescribeDedicatedHostTypesDedicatedHostType {
     pub total_vgpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostTypesDedicatedHostType { "Cores" = 0, "CpuOverCommitRatioRange"
-    = 1, "DedicatedHostType" = 2, "GPUSpec" = 3, "LocalStorageAmount" = 4,
-    "LocalStorageCapacity" = 5, "LocalStorageCategory" = 6, "MemorySize" = 7,
-    "PhysicalGpus" = 8, "Sockets" = 9, "SupportCpuOverCommitRatio" = 10,
-    "SupportedInstanceTypeFamilies" = 11, "SupportedInstanceTypesList" = 12, "TotalVcpus"
-    = 13, "TotalVgpus" = 14, } { 0 cores lenient, 1 cpu_over_commit_ratio_range value, 2
-    dedicated_host_type value, 3 gpu_spec value, 4 local_storage_amount lenient, 5
-    local_storage_capacity lenient, 6 local_storage_category value, 7 memory_size
-    lenient, 8 physical_gpus lenient, 9 sockets lenient, 10 support_cpu_over_commit_ratio
-    lenient, 11 supported_instance_type_families value, 12 supported_instance_types_list
-    value, 13 total_vcpus lenient, 14 total_vgpus lenient, }
+    DescribeDedicatedHostTypesDedicatedHostType seed 26 slots 32 { "Cores" = 0,
+    "CpuOverCommitRatioRange" = 1, "DedicatedHostType" = 2, "GPUSpec" = 3,
+    "LocalStorageAmount" = 4, "LocalStorageCapacity" = 5, "LocalStorageCategory" = 6,
+    "MemorySize" = 7, "PhysicalGpus" = 8, "Sockets" = 9, "SupportCpuOverCommitRatio" =
+    10, "SupportedInstanceTypeFamilies" = 11, "SupportedInstanceTypesList" = 12,
+    "TotalVcpus" = 13, "TotalVgpus" = 14, } { 0 cores lenient, 1
+    cpu_over_commit_ratio_range value, 2 dedicated_host_type value, 3 gpu_spec value, 4
+    local_storage_amount lenient, 5 local_storage_capacity lenient, 6
+    local_storage_category value, 7 memory_size lenient, 8 physical_gpus lenient, 9
+    sockets lenient, 10 support_cpu_over_commit_ratio lenient, 11
+    supported_instance_type_families value, 12 supported_instance_types_list value, 13
+    total_vcpus lenient, 14 total_vgpus lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHostTypes`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,8 +178,8 @@ pub struct DescribeDedicatedHostTypesDedicatedHostTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostTypesDedicatedHostTypes { "DedicatedHostType" = 0, } { 0
-    dedicated_host_type value, }
+    DescribeDedicatedHostTypesDedicatedHostTypes seed 0 slots 2 { "DedicatedHostType" =
+    0, } { 0 dedicated_host_type value, }
 );
 /// The errors `DescribeDedicatedHostTypes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -213,10 +213,10 @@ pub struct DescribeDedicatedHostsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsOutput { "DedicatedHosts" = 0, "NextToken" = 1, "PageNumber" =
-    2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 dedicated_hosts value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeDedicatedHostsOutput seed 1 slots 16 { "DedicatedHosts" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    dedicated_hosts value, 1 next_token value, 2 page_number lenient, 3 page_size
+    lenient, 4 request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -244,9 +244,9 @@ pub struct DescribeDedicatedHostsCapacityAvailableInstanceType {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsCapacityAvailableInstanceType { "AvailableInstanceCapacity" =
-    0, "InstanceType" = 1, } { 0 available_instance_capacity lenient, 1 instance_type
-    value, }
+    DescribeDedicatedHostsCapacityAvailableInstanceType seed 0 slots 4 {
+    "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } { 0
+    available_instance_capacity lenient, 1 instance_type value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.AvailableInstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -258,8 +258,8 @@ pub struct DescribeDedicatedHostsCapacityAvailableInstanceTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsCapacityAvailableInstanceTypes { "AvailableInstanceType" = 0, }
-    { 0 available_instance_type value, }
+    DescribeDedicatedHostsCapacityAvailableInstanceTypes seed 0 slots 2 {
+    "AvailableInstanceType" = 0, } { 0 available_instance_type value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.SocketCapacities.SocketCapacity[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -277,10 +277,10 @@ pub struct DescribeDedicatedHostsCapacitySocketCapacity {
     pub total_vcpu: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsCapacitySocketCapacity { "AvailableMemory" = 0, "AvailableVcpu"
-    = 1, "SocketId" = 2, "TotalMemory" = 3, "TotalVcpu" = 4, } { 0 available_memory
-    lenient, 1 available_vcpu lenient, 2 socket_id lenient, 3 total_memory lenient, 4
-    total_vcpu lenient, }
+    DescribeDedicatedHostsCapacitySocketCapacity seed 0 slots 16 { "AvailableMemory" = 0,
+    "AvailableVcpu" = 1, "SocketId" = 2, "TotalMemory" = 3, "TotalVcpu" = 4, } { 0
+    available_memory lenient, 1 available_vcpu lenient, 2 socket_id lenient, 3
+    total_memory lenient, 4 total_vcpu lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.SocketCapacities`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -292,8 +292,8 @@ pub struct DescribeDedicatedHostsCapacitySocketCapacities {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsCapacitySocketCapacities { "SocketCapacity" = 0, } { 0
-    socket_capacity value, }
+    DescribeDedicatedHostsCapacitySocketCapacities seed 0 slots 2 { "SocketCapacity" = 0,
+    } { 0 socket_capacity value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -327,14 +327,15 @@ pub struct DescribeDedicatedHostsDedicatedHostCapacity {
     pub total_vgpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostCapacity { "AvailableInstanceTypes" = 0,
-    "AvailableLocalStorage" = 1, "AvailableMemory" = 2, "AvailableVcpus" = 3,
-    "AvailableVgpus" = 4, "LocalStorageCategory" = 5, "SocketCapacities" = 6,
-    "TotalLocalStorage" = 7, "TotalMemory" = 8, "TotalVcpus" = 9, "TotalVgpus" = 10, } {
-    0 available_instance_types value, 1 available_local_storage lenient, 2
-    available_memory lenient, 3 available_vcpus lenient, 4 available_vgpus lenient, 5
-    local_storage_category value, 6 socket_capacities value, 7 total_local_storage
-    lenient, 8 total_memory lenient, 9 total_vcpus lenient, 10 total_vgpus lenient, }
+    DescribeDedicatedHostsDedicatedHostCapacity seed 3 slots 32 {
+    "AvailableInstanceTypes" = 0, "AvailableLocalStorage" = 1, "AvailableMemory" = 2,
+    "AvailableVcpus" = 3, "AvailableVgpus" = 4, "LocalStorageCategory" = 5,
+    "SocketCapacities" = 6, "TotalLocalStorage" = 7, "TotalMemory" = 8, "TotalVcpus" = 9,
+    "TotalVgpus" = 10, } { 0 available_instance_types value, 1 available_local_storage
+    lenient, 2 available_memory lenient, 3 available_vcpus lenient, 4 available_vgpus
+    lenient, 5 local_storage_category value, 6 socket_capacities value, 7
+    total_local_storage lenient, 8 total_memory lenient, 9 total_vcpus lenient, 10
+    total_vgpus lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].HostDetailInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -344,8 +345,8 @@ pub struct DescribeDedicatedHostsDedicatedHostDetailInfo {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostDetailInfo { "SerialNumber" = 0, } { 0
-    serial_number value, }
+    DescribeDedicatedHostsDedicatedHostDetailInfo seed 0 slots 2 { "SerialNumber" = 0, }
+    { 0 serial_number value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -361,9 +362,9 @@ pub struct DescribeDedicatedHostsDedicatedHostInstance {
     pub socket_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostInstance { "InstanceId" = 0, "InstanceOwnerId" =
-    1, "InstanceType" = 2, "SocketId" = 3, } { 0 instance_id value, 1 instance_owner_id
-    lenient, 2 instance_type value, 3 socket_id value, }
+    DescribeDedicatedHostsDedicatedHostInstance seed 4 slots 8 { "InstanceId" = 0,
+    "InstanceOwnerId" = 1, "InstanceType" = 2, "SocketId" = 3, } { 0 instance_id value, 1
+    instance_owner_id lenient, 2 instance_type value, 3 socket_id value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -375,8 +376,8 @@ pub struct DescribeDedicatedHostsDedicatedHostInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostInstances { "Instance" = 0, } { 0 instance value,
-    }
+    DescribeDedicatedHostsDedicatedHostInstances seed 0 slots 2 { "Instance" = 0, } { 0
+    instance value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].NetworkAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -388,8 +389,8 @@ pub struct DescribeDedicatedHostsDedicatedHostNetworkAttributes {
     pub udp_timeout: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostNetworkAttributes { "SlbUdpTimeout" = 0,
-    "UdpTimeout" = 1, } { 0 slb_udp_timeout lenient, 1 udp_timeout lenient, }
+    DescribeDedicatedHostsDedicatedHostNetworkAttributes seed 0 slots 4 { "SlbUdpTimeout"
+    = 0, "UdpTimeout" = 1, } { 0 slb_udp_timeout lenient, 1 udp_timeout lenient, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].OperationLocks.OperationLock[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -399,8 +400,8 @@ pub struct DescribeDedicatedHostsDedicatedHostOperationLock {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostOperationLock { "LockReason" = 0, } { 0
-    lock_reason value, }
+    DescribeDedicatedHostsDedicatedHostOperationLock seed 0 slots 2 { "LockReason" = 0, }
+    { 0 lock_reason value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -412,8 +413,8 @@ pub struct DescribeDedicatedHostsDedicatedHostOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostOperationLocks { "OperationLock" = 0, } { 0
-    operation_lock value, }
+    DescribeDedicatedHostsDedicatedHostOperationLocks seed 0 slots 2 { "OperationLock" =
+    0, } { 0 operation_lock value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedCustomInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -425,9 +426,9 @@ pub struct DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilie
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies {
-    "SupportedCustomInstanceTypeFamily" = 0, } { 0 supported_custom_instance_type_family
-    value, }
+    DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies seed 0 slots 2
+    { "SupportedCustomInstanceTypeFamily" = 0, } { 0
+    supported_custom_instance_type_family value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -439,7 +440,7 @@ pub struct DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies {
+    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies seed 0 slots 2 {
     "SupportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedInstanceTypesList`.
@@ -452,7 +453,7 @@ pub struct DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList {
+    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList seed 0 slots 2 {
     "SupportedInstanceTypesList" = 0, } { 0 supported_instance_types_list value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Tags.Tag[]`.
@@ -465,8 +466,8 @@ pub struct DescribeDedicatedHostsDedicatedHostTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeDedicatedHostsDedicatedHostTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -478,7 +479,8 @@ pub struct DescribeDedicatedHostsDedicatedHostTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHostTags { "Tag" = 0, } { 0 tag value, }
+    DescribeDedicatedHostsDedicatedHostTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value,
+    }
 );
 /// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -566,9 +568,9 @@ pub struct DescribeDedicatedHostsDedicatedHost {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHost { "ActionOnMaintenance" = 0, "AutoPlacement" = 1,
-    "AutoReleaseTime" = 2, "Capacity" = 3, "ChargeType" = 4, "Cores" = 5,
-    "CpuOverCommitRatio" = 6, "CreationTime" = 7, "DedicatedHostClusterId" = 8,
+    DescribeDedicatedHostsDedicatedHost seed 22 slots 128 { "ActionOnMaintenance" = 0,
+    "AutoPlacement" = 1, "AutoReleaseTime" = 2, "Capacity" = 3, "ChargeType" = 4, "Cores"
+    = 5, "CpuOverCommitRatio" = 6, "CreationTime" = 7, "DedicatedHostClusterId" = 8,
     "DedicatedHostId" = 9, "DedicatedHostName" = 10, "DedicatedHostOwnerId" = 11,
     "DedicatedHostType" = 12, "Description" = 13, "ExpiredTime" = 14, "GPUSpec" = 15,
     "HostDetailInfo" = 16, "Instances" = 17, "MachineId" = 18, "NetworkAttributes" = 19,
@@ -599,8 +601,8 @@ pub struct DescribeDedicatedHostsDedicatedHosts {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDedicatedHostsDedicatedHosts { "DedicatedHost" = 0, } { 0 dedicated_host
-    value, }
+    DescribeDedicatedHostsDedicatedHosts seed 0 slots 2 { "DedicatedHost" = 0, } { 0
+    dedicated_host value, }
 );
 /// The errors `DescribeDedicatedHosts` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

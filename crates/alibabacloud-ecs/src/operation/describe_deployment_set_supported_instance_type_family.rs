@@ -54,8 +54,9 @@ pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetSupportedInstanceTypeFamilyOutput { "InstanceTypeFamilies" = 0,
-    "RequestId" = 1, } { 0 instance_type_families value, 1 request_id value, }
+    DescribeDeploymentSetSupportedInstanceTypeFamilyOutput seed 1 slots 4 {
+    "InstanceTypeFamilies" = 0, "RequestId" = 1, } { 0 instance_type_families value, 1
+    request_id value, }
 );
 /// The errors `DescribeDeploymentSetSupportedInstanceTypeFamily` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

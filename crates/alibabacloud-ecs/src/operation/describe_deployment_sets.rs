@@ -116,10 +116,10 @@ pub struct DescribeDeploymentSetsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsOutput { "DeploymentSets" = 0, "PageNumber" = 1, "PageSize" =
-    2, "RegionId" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 deployment_sets value, 1
-    page_number lenient, 2 page_size lenient, 3 region_id value, 4 request_id value, 5
-    total_count lenient, }
+    DescribeDeploymentSetsOutput seed 1 slots 16 { "DeploymentSets" = 0, "PageNumber" =
+    1, "PageSize" = 2, "RegionId" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    deployment_sets value, 1 page_number lenient, 2 page_size lenient, 3 region_id value,
+    4 request_id value, 5 total_count lenient, }
 );
 /// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].Capacities.Capacity[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -133,9 +133,9 @@ pub struct DescribeDeploymentSetsDeploymentSetCapacity {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsDeploymentSetCapacity { "AvailableAmount" = 0, "UsedAmount" =
-    1, "ZoneId" = 2, } { 0 available_amount lenient, 1 used_amount lenient, 2 zone_id
-    value, }
+    DescribeDeploymentSetsDeploymentSetCapacity seed 0 slots 8 { "AvailableAmount" = 0,
+    "UsedAmount" = 1, "ZoneId" = 2, } { 0 available_amount lenient, 1 used_amount
+    lenient, 2 zone_id value, }
 );
 /// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].Capacities`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -147,8 +147,8 @@ pub struct DescribeDeploymentSetsDeploymentSetCapacities {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsDeploymentSetCapacities { "Capacity" = 0, } { 0 capacity value,
-    }
+    DescribeDeploymentSetsDeploymentSetCapacities seed 0 slots 2 { "Capacity" = 0, } { 0
+    capacity value, }
 );
 /// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].InstanceIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -158,8 +158,8 @@ pub struct DescribeDeploymentSetsDeploymentSetInstanceIds {
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsDeploymentSetInstanceIds { "InstanceId" = 0, } { 0 instance_id
-    value, }
+    DescribeDeploymentSetsDeploymentSetInstanceIds seed 0 slots 2 { "InstanceId" = 0, } {
+    0 instance_id value, }
 );
 /// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -195,8 +195,8 @@ pub struct DescribeDeploymentSetsDeploymentSet {
     pub strategy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsDeploymentSet { "AccountId" = 0, "Capacities" = 1,
-    "CreationTime" = 2, "DeploymentSetDescription" = 3, "DeploymentSetId" = 4,
+    DescribeDeploymentSetsDeploymentSet seed 6 slots 32 { "AccountId" = 0, "Capacities" =
+    1, "CreationTime" = 2, "DeploymentSetDescription" = 3, "DeploymentSetId" = 4,
     "DeploymentSetName" = 5, "DeploymentStrategy" = 6, "Domain" = 7, "Granularity" = 8,
     "GroupCount" = 9, "InstanceAmount" = 10, "InstanceIds" = 11, "Strategy" = 12, } { 0
     account_id lenient, 1 capacities value, 2 creation_time value, 3
@@ -215,8 +215,8 @@ pub struct DescribeDeploymentSetsDeploymentSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDeploymentSetsDeploymentSets { "DeploymentSet" = 0, } { 0 deployment_set
-    value, }
+    DescribeDeploymentSetsDeploymentSets seed 0 slots 2 { "DeploymentSet" = 0, } { 0
+    deployment_set value, }
 );
 /// The errors `DescribeDeploymentSets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

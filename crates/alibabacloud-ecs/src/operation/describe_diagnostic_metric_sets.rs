@@ -81,8 +81,9 @@ pub struct DescribeDiagnosticMetricSetsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticMetricSetsOutput { "MetricSets" = 0, "NextToken" = 1, "RequestId" =
-    2, } { 0 metric_sets value, 1 next_token value, 2 request_id value, }
+    DescribeDiagnosticMetricSetsOutput seed 0 slots 8 { "MetricSets" = 0, "NextToken" =
+    1, "RequestId" = 2, } { 0 metric_sets value, 1 next_token value, 2 request_id value,
+    }
 );
 /// A structure of the operation's answer, at `MetricSets[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,10 +103,10 @@ pub struct DescribeDiagnosticMetricSetsMetricSet {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticMetricSetsMetricSet { "Description" = 0, "MetricIds" = 1,
-    "MetricSetId" = 2, "MetricSetName" = 3, "ResourceType" = 4, "Type" = 5, } { 0
-    description value, 1 metric_ids value, 2 metric_set_id value, 3 metric_set_name
-    value, 4 resource_type value, 5 r#type value, }
+    DescribeDiagnosticMetricSetsMetricSet seed 1 slots 16 { "Description" = 0,
+    "MetricIds" = 1, "MetricSetId" = 2, "MetricSetName" = 3, "ResourceType" = 4, "Type" =
+    5, } { 0 description value, 1 metric_ids value, 2 metric_set_id value, 3
+    metric_set_name value, 4 resource_type value, 5 r#type value, }
 );
 /// The documented values of `Type`: `User`, `Common`.
 ///

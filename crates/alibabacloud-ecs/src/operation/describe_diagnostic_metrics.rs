@@ -75,8 +75,8 @@ pub struct DescribeDiagnosticMetricsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticMetricsOutput { "Metrics" = 0, "NextToken" = 1, "RequestId" = 2, }
-    { 0 metrics value, 1 next_token value, 2 request_id value, }
+    DescribeDiagnosticMetricsOutput seed 1 slots 8 { "Metrics" = 0, "NextToken" = 1,
+    "RequestId" = 2, } { 0 metrics value, 1 next_token value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `Metrics[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,8 +98,8 @@ pub struct DescribeDiagnosticMetricsMetric {
     pub supported_operating_system: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticMetricsMetric { "Description" = 0, "GuestMetric" = 1,
-    "MetricCategory" = 2, "MetricId" = 3, "MetricName" = 4, "ResourceType" = 5,
+    DescribeDiagnosticMetricsMetric seed 7 slots 16 { "Description" = 0, "GuestMetric" =
+    1, "MetricCategory" = 2, "MetricId" = 3, "MetricName" = 4, "ResourceType" = 5,
     "SupportedOperatingSystem" = 6, } { 0 description value, 1 guest_metric lenient, 2
     metric_category value, 3 metric_id value, 4 metric_name value, 5 resource_type value,
     6 supported_operating_system value, }

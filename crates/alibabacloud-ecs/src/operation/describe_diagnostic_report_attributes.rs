@@ -107,13 +107,13 @@ pub struct DescribeDiagnosticReportAttributesOutput {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportAttributesOutput { "Attributes" = 0, "CreationTime" = 1,
-    "EndTime" = 2, "FinishedTime" = 3, "MetricResults" = 4, "MetricSetId" = 5, "ReportId"
-    = 6, "RequestId" = 7, "ResourceId" = 8, "ResourceType" = 9, "Severity" = 10,
-    "StartTime" = 11, "Status" = 12, } { 0 attributes value, 1 creation_time value, 2
-    end_time value, 3 finished_time value, 4 metric_results value, 5 metric_set_id value,
-    6 report_id value, 7 request_id value, 8 resource_id value, 9 resource_type value, 10
-    severity value, 11 start_time value, 12 status value, }
+    DescribeDiagnosticReportAttributesOutput seed 4 slots 32 { "Attributes" = 0,
+    "CreationTime" = 1, "EndTime" = 2, "FinishedTime" = 3, "MetricResults" = 4,
+    "MetricSetId" = 5, "ReportId" = 6, "RequestId" = 7, "ResourceId" = 8, "ResourceType"
+    = 9, "Severity" = 10, "StartTime" = 11, "Status" = 12, } { 0 attributes value, 1
+    creation_time value, 2 end_time value, 3 finished_time value, 4 metric_results value,
+    5 metric_set_id value, 6 report_id value, 7 request_id value, 8 resource_id value, 9
+    resource_type value, 10 severity value, 11 start_time value, 12 status value, }
 );
 /// A structure of the operation's answer, at `MetricResults.MetricResult[].Issues.Issue[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -129,9 +129,9 @@ pub struct DescribeDiagnosticReportAttributesMetricResultIssue {
     pub severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportAttributesMetricResultIssue { "Additional" = 0, "IssueId" =
-    1, "OccurrenceTime" = 2, "Severity" = 3, } { 0 additional value, 1 issue_id value, 2
-    occurrence_time value, 3 severity value, }
+    DescribeDiagnosticReportAttributesMetricResultIssue seed 1 slots 8 { "Additional" =
+    0, "IssueId" = 1, "OccurrenceTime" = 2, "Severity" = 3, } { 0 additional value, 1
+    issue_id value, 2 occurrence_time value, 3 severity value, }
 );
 /// A structure of the operation's answer, at `MetricResults.MetricResult[].Issues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -143,8 +143,8 @@ pub struct DescribeDiagnosticReportAttributesMetricResultIssues {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportAttributesMetricResultIssues { "Issue" = 0, } { 0 issue
-    value, }
+    DescribeDiagnosticReportAttributesMetricResultIssues seed 0 slots 2 { "Issue" = 0, }
+    { 0 issue value, }
 );
 /// A structure of the operation's answer, at `MetricResults.MetricResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -164,9 +164,10 @@ pub struct DescribeDiagnosticReportAttributesMetricResult {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportAttributesMetricResult { "Issues" = 0, "MetricCategory" = 1,
-    "MetricId" = 2, "Severity" = 3, "Status" = 4, } { 0 issues value, 1 metric_category
-    value, 2 metric_id value, 3 severity value, 4 status value, }
+    DescribeDiagnosticReportAttributesMetricResult seed 1 slots 16 { "Issues" = 0,
+    "MetricCategory" = 1, "MetricId" = 2, "Severity" = 3, "Status" = 4, } { 0 issues
+    value, 1 metric_category value, 2 metric_id value, 3 severity value, 4 status value,
+    }
 );
 /// A structure of the operation's answer, at `MetricResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -178,8 +179,8 @@ pub struct DescribeDiagnosticReportAttributesMetricResults {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportAttributesMetricResults { "MetricResult" = 0, } { 0
-    metric_result value, }
+    DescribeDiagnosticReportAttributesMetricResults seed 0 slots 2 { "MetricResult" = 0,
+    } { 0 metric_result value, }
 );
 /// The errors `DescribeDiagnosticReportAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

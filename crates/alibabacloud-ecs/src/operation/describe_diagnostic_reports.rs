@@ -96,8 +96,8 @@ pub struct DescribeDiagnosticReportsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportsOutput { "NextToken" = 0, "Reports" = 1, "RequestId" = 2, }
-    { 0 next_token value, 1 reports value, 2 request_id value, }
+    DescribeDiagnosticReportsOutput seed 1 slots 8 { "NextToken" = 0, "Reports" = 1,
+    "RequestId" = 2, } { 0 next_token value, 1 reports value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `Reports.Report[].Issues.Issue[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,8 +113,8 @@ pub struct DescribeDiagnosticReportsReportIssue {
     pub severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportsReportIssue { "IssueId" = 0, "MetricCategory" = 1,
-    "MetricId" = 2, "Severity" = 3, } { 0 issue_id value, 1 metric_category value, 2
+    DescribeDiagnosticReportsReportIssue seed 0 slots 8 { "IssueId" = 0, "MetricCategory"
+    = 1, "MetricId" = 2, "Severity" = 3, } { 0 issue_id value, 1 metric_category value, 2
     metric_id value, 3 severity value, }
 );
 /// A structure of the operation's answer, at `Reports.Report[].Issues`.
@@ -127,7 +127,8 @@ pub struct DescribeDiagnosticReportsReportIssues {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportsReportIssues { "Issue" = 0, } { 0 issue value, }
+    DescribeDiagnosticReportsReportIssues seed 0 slots 2 { "Issue" = 0, } { 0 issue
+    value, }
 );
 /// A structure of the operation's answer, at `Reports.Report[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -157,12 +158,12 @@ pub struct DescribeDiagnosticReportsReport {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportsReport { "CreationTime" = 0, "EndTime" = 1, "FinishedTime" =
-    2, "Issues" = 3, "MetricSetId" = 4, "ReportId" = 5, "ResourceId" = 6, "ResourceType"
-    = 7, "Severity" = 8, "StartTime" = 9, "Status" = 10, } { 0 creation_time value, 1
-    end_time value, 2 finished_time value, 3 issues value, 4 metric_set_id value, 5
-    report_id value, 6 resource_id value, 7 resource_type value, 8 severity value, 9
-    start_time value, 10 status value, }
+    DescribeDiagnosticReportsReport seed 4 slots 32 { "CreationTime" = 0, "EndTime" = 1,
+    "FinishedTime" = 2, "Issues" = 3, "MetricSetId" = 4, "ReportId" = 5, "ResourceId" =
+    6, "ResourceType" = 7, "Severity" = 8, "StartTime" = 9, "Status" = 10, } { 0
+    creation_time value, 1 end_time value, 2 finished_time value, 3 issues value, 4
+    metric_set_id value, 5 report_id value, 6 resource_id value, 7 resource_type value, 8
+    severity value, 9 start_time value, 10 status value, }
 );
 /// A structure of the operation's answer, at `Reports`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,7 +173,7 @@ pub struct DescribeDiagnosticReportsReports {
     pub report: ::std::option::Option<::std::vec::Vec<DescribeDiagnosticReportsReport>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiagnosticReportsReports { "Report" = 0, } { 0 report value, }
+    DescribeDiagnosticReportsReports seed 0 slots 2 { "Report" = 0, } { 0 report value, }
 );
 /// The documented values of `Status`: `InProgress`, `Finished`, `Failed`, `inprogress`, `finished`, `failed`.
 ///

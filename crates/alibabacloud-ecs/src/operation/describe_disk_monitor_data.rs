@@ -77,8 +77,9 @@ pub struct DescribeDiskMonitorDataOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiskMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, "TotalCount" = 2,
-    } { 0 monitor_data value, 1 request_id value, 2 total_count lenient, }
+    DescribeDiskMonitorDataOutput seed 0 slots 8 { "MonitorData" = 0, "RequestId" = 1,
+    "TotalCount" = 2, } { 0 monitor_data value, 1 request_id value, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `MonitorData.DiskMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,12 +107,12 @@ pub struct DescribeDiskMonitorDataDiskMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiskMonitorDataDiskMonitorData { "BPSRead" = 0, "BPSTotal" = 1, "BPSWrite" =
-    2, "DiskId" = 3, "IOPSRead" = 4, "IOPSTotal" = 5, "IOPSWrite" = 6, "LatencyRead" = 7,
-    "LatencyWrite" = 8, "TimeStamp" = 9, } { 0 bps_read lenient, 1 bps_total lenient, 2
-    bps_write lenient, 3 disk_id value, 4 iops_read lenient, 5 iops_total lenient, 6
-    iops_write lenient, 7 latency_read lenient, 8 latency_write lenient, 9 time_stamp
-    value, }
+    DescribeDiskMonitorDataDiskMonitorData seed 4 slots 32 { "BPSRead" = 0, "BPSTotal" =
+    1, "BPSWrite" = 2, "DiskId" = 3, "IOPSRead" = 4, "IOPSTotal" = 5, "IOPSWrite" = 6,
+    "LatencyRead" = 7, "LatencyWrite" = 8, "TimeStamp" = 9, } { 0 bps_read lenient, 1
+    bps_total lenient, 2 bps_write lenient, 3 disk_id value, 4 iops_read lenient, 5
+    iops_total lenient, 6 iops_write lenient, 7 latency_read lenient, 8 latency_write
+    lenient, 9 time_stamp value, }
 );
 /// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -123,8 +124,8 @@ pub struct DescribeDiskMonitorDataMonitorData {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDiskMonitorDataMonitorData { "DiskMonitorData" = 0, } { 0 disk_monitor_data
-    value, }
+    DescribeDiskMonitorDataMonitorData seed 0 slots 2 { "DiskMonitorData" = 0, } { 0
+    disk_monitor_data value, }
 );
 /// The errors `DescribeDiskMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -246,10 +246,10 @@ pub struct DescribeDisksOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksOutput { "Disks" = 0, "NextToken" = 1, "PageNumber" = 2, "PageSize" = 3,
-    "RequestId" = 4, "TotalCount" = 5, } { 0 disks value, 1 next_token value, 2
-    page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count lenient,
-    }
+    DescribeDisksOutput seed 1 slots 16 { "Disks" = 0, "NextToken" = 1, "PageNumber" = 2,
+    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 disks value, 1 next_token
+    value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count
+    lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -287,8 +287,8 @@ pub struct DescribeDisksDiskAttachment {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskAttachment { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2, } {
-    0 attached_time value, 1 device value, 2 instance_id value, }
+    DescribeDisksDiskAttachment seed 0 slots 8 { "AttachedTime" = 0, "Device" = 1,
+    "InstanceId" = 2, } { 0 attached_time value, 1 device value, 2 instance_id value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].Attachments`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -298,7 +298,8 @@ pub struct DescribeDisksDiskAttachments {
     pub attachment: ::std::option::Option<::std::vec::Vec<DescribeDisksDiskAttachment>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskAttachments { "Attachment" = 0, } { 0 attachment value, }
+    DescribeDisksDiskAttachments seed 0 slots 2 { "Attachment" = 0, } { 0 attachment
+    value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].MountInstances.MountInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -312,8 +313,8 @@ pub struct DescribeDisksDiskMountInstance {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskMountInstance { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2,
-    } { 0 attached_time value, 1 device value, 2 instance_id value, }
+    DescribeDisksDiskMountInstance seed 0 slots 8 { "AttachedTime" = 0, "Device" = 1,
+    "InstanceId" = 2, } { 0 attached_time value, 1 device value, 2 instance_id value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].MountInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -325,7 +326,8 @@ pub struct DescribeDisksDiskMountInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskMountInstances { "MountInstance" = 0, } { 0 mount_instance value, }
+    DescribeDisksDiskMountInstances seed 0 slots 2 { "MountInstance" = 0, } { 0
+    mount_instance value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].OperationLocks.OperationLock[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -335,7 +337,8 @@ pub struct DescribeDisksDiskOperationLock {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskOperationLock { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeDisksDiskOperationLock seed 0 slots 2 { "LockReason" = 0, } { 0 lock_reason
+    value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -347,7 +350,8 @@ pub struct DescribeDisksDiskOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskOperationLocks { "OperationLock" = 0, } { 0 operation_lock value, }
+    DescribeDisksDiskOperationLocks seed 0 slots 2 { "OperationLock" = 0, } { 0
+    operation_lock value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].Placement`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -357,7 +361,7 @@ pub struct DescribeDisksDiskPlacement {
     pub zone_ids: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskPlacement { "ZoneIds" = 0, } { 0 zone_ids value, }
+    DescribeDisksDiskPlacement seed 0 slots 2 { "ZoneIds" = 0, } { 0 zone_ids value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -369,8 +373,8 @@ pub struct DescribeDisksDiskTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
-    value, }
+    DescribeDisksDiskTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -380,7 +384,7 @@ pub struct DescribeDisksDiskTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeDisksDiskTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDiskTags { "Tag" = 0, } { 0 tag value, }
+    DescribeDisksDiskTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Disks.Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -486,17 +490,17 @@ pub struct DescribeDisksDisk {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDisk { "AttachedTime" = 0, "Attachments" = 1, "AutoSnapshotPolicyId" =
-    2, "BdfId" = 3, "BurstingEnabled" = 4, "Category" = 5, "CreationTime" = 6,
-    "DeleteAutoSnapshot" = 7, "DeleteWithInstance" = 8, "Description" = 9, "DetachedTime"
-    = 10, "Device" = 11, "DiskChargeType" = 12, "DiskId" = 13, "DiskName" = 14,
-    "EnableAutoSnapshot" = 15, "EnableAutomatedSnapshotPolicy" = 16, "Encrypted" = 17,
-    "ExpiredTime" = 18, "IOPS" = 19, "IOPSRead" = 20, "IOPSWrite" = 21, "ImageId" = 22,
-    "InstanceId" = 23, "KMSKeyId" = 24, "MountInstanceNum" = 25, "MountInstances" = 26,
-    "MultiAttach" = 27, "OperationLocks" = 28, "PerformanceLevel" = 29, "Placement" = 30,
-    "Portable" = 31, "ProductCode" = 32, "ProvisionedIops" = 33, "RegionId" = 34,
-    "ResourceGroupId" = 35, "SerialNumber" = 36, "Size" = 37, "SourceSnapshotId" = 38,
-    "Status" = 39, "StorageClusterId" = 40, "StorageSetId" = 41,
+    DescribeDisksDisk seed 293 slots 256 { "AttachedTime" = 0, "Attachments" = 1,
+    "AutoSnapshotPolicyId" = 2, "BdfId" = 3, "BurstingEnabled" = 4, "Category" = 5,
+    "CreationTime" = 6, "DeleteAutoSnapshot" = 7, "DeleteWithInstance" = 8, "Description"
+    = 9, "DetachedTime" = 10, "Device" = 11, "DiskChargeType" = 12, "DiskId" = 13,
+    "DiskName" = 14, "EnableAutoSnapshot" = 15, "EnableAutomatedSnapshotPolicy" = 16,
+    "Encrypted" = 17, "ExpiredTime" = 18, "IOPS" = 19, "IOPSRead" = 20, "IOPSWrite" = 21,
+    "ImageId" = 22, "InstanceId" = 23, "KMSKeyId" = 24, "MountInstanceNum" = 25,
+    "MountInstances" = 26, "MultiAttach" = 27, "OperationLocks" = 28, "PerformanceLevel"
+    = 29, "Placement" = 30, "Portable" = 31, "ProductCode" = 32, "ProvisionedIops" = 33,
+    "RegionId" = 34, "ResourceGroupId" = 35, "SerialNumber" = 36, "Size" = 37,
+    "SourceSnapshotId" = 38, "Status" = 39, "StorageClusterId" = 40, "StorageSetId" = 41,
     "StorageSetPartitionNumber" = 42, "Tags" = 43, "Throughput" = 44, "ThroughputRead" =
     45, "ThroughputWrite" = 46, "Type" = 47, "ZoneId" = 48, } { 0 attached_time value, 1
     attachments value, 2 auto_snapshot_policy_id value, 3 bdf_id value, 4
@@ -523,7 +527,7 @@ pub struct DescribeDisksDisks {
     pub disk: ::std::option::Option<::std::vec::Vec<DescribeDisksDisk>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksDisks { "Disk" = 0, } { 0 disk value, }
+    DescribeDisksDisks seed 0 slots 2 { "Disk" = 0, } { 0 disk value, }
 );
 /// The errors `DescribeDisks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,10 +124,10 @@ pub struct DescribeDisksFullStatusOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusOutput { "DiskFullStatusSet" = 0, "PageNumber" = 1, "PageSize"
-    = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 disk_full_status_set value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
-    }
+    DescribeDisksFullStatusOutput seed 1 slots 16 { "DiskFullStatusSet" = 0, "PageNumber"
+    = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 disk_full_status_set
+    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
+    lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -155,8 +155,8 @@ pub struct DescribeDisksFullStatusDiskEventTypeEventType {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskEventTypeEventType { "Code" = 0, "Name" = 1, } { 0 code
-    lenient, 1 name value, }
+    DescribeDisksFullStatusDiskEventTypeEventType seed 0 slots 4 { "Code" = 0, "Name" =
+    1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].DiskEventSet.DiskEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -174,10 +174,10 @@ pub struct DescribeDisksFullStatusDiskFullStatusTypeDiskEventType {
     pub impact_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusTypeDiskEventType { "EventEndTime" = 0,
-    "EventId" = 1, "EventTime" = 2, "EventType" = 3, "ImpactLevel" = 4, } { 0
-    event_end_time value, 1 event_id value, 2 event_time value, 3 event_type value, 4
-    impact_level value, }
+    DescribeDisksFullStatusDiskFullStatusTypeDiskEventType seed 1 slots 16 {
+    "EventEndTime" = 0, "EventId" = 1, "EventTime" = 2, "EventType" = 3, "ImpactLevel" =
+    4, } { 0 event_end_time value, 1 event_id value, 2 event_time value, 3 event_type
+    value, 4 impact_level value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].DiskEventSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -189,8 +189,8 @@ pub struct DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet { "DiskEventType" = 0, } { 0
-    disk_event_type value, }
+    DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet seed 0 slots 2 {
+    "DiskEventType" = 0, } { 0 disk_event_type value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].HealthStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -202,8 +202,8 @@ pub struct DescribeDisksFullStatusDiskFullStatusTypeHealthStatus {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusTypeHealthStatus { "Code" = 0, "Name" = 1, } { 0
-    code lenient, 1 name value, }
+    DescribeDisksFullStatusDiskFullStatusTypeHealthStatus seed 0 slots 4 { "Code" = 0,
+    "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].Status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -215,8 +215,8 @@ pub struct DescribeDisksFullStatusDiskFullStatusTypeStatus {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusTypeStatus { "Code" = 0, "Name" = 1, } { 0 code
-    lenient, 1 name value, }
+    DescribeDisksFullStatusDiskFullStatusTypeStatus seed 0 slots 4 { "Code" = 0, "Name" =
+    1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -240,10 +240,10 @@ pub struct DescribeDisksFullStatusDiskFullStatusType {
     pub status: ::std::option::Option<DescribeDisksFullStatusDiskFullStatusTypeStatus>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusType { "Device" = 0, "DiskEventSet" = 1,
-    "DiskId" = 2, "HealthStatus" = 3, "InstanceId" = 4, "Status" = 5, } { 0 device value,
-    1 disk_event_set value, 2 disk_id value, 3 health_status value, 4 instance_id value,
-    5 status value, }
+    DescribeDisksFullStatusDiskFullStatusType seed 1 slots 16 { "Device" = 0,
+    "DiskEventSet" = 1, "DiskId" = 2, "HealthStatus" = 3, "InstanceId" = 4, "Status" = 5,
+    } { 0 device value, 1 disk_event_set value, 2 disk_id value, 3 health_status value, 4
+    instance_id value, 5 status value, }
 );
 /// A structure of the operation's answer, at `DiskFullStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -255,8 +255,8 @@ pub struct DescribeDisksFullStatusDiskFullStatusSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDisksFullStatusDiskFullStatusSet { "DiskFullStatusType" = 0, } { 0
-    disk_full_status_type value, }
+    DescribeDisksFullStatusDiskFullStatusSet seed 0 slots 2 { "DiskFullStatusType" = 0, }
+    { 0 disk_full_status_type value, }
 );
 /// The errors `DescribeDisksFullStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,9 +91,10 @@ pub struct DescribeEipAddressesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipAddressesOutput { "EipAddresses" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 eip_addresses value, 1 page_number lenient,
-    2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeEipAddressesOutput seed 1 slots 16 { "EipAddresses" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 eip_addresses value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `EipAddresses.EipAddress[].OperationLocks.LockReason[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,8 +104,8 @@ pub struct DescribeEipAddressesEipAddressLockReason {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipAddressesEipAddressLockReason { "LockReason" = 0, } { 0 lock_reason value,
-    }
+    DescribeEipAddressesEipAddressLockReason seed 0 slots 2 { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
 /// A structure of the operation's answer, at `EipAddresses.EipAddress[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,8 +117,8 @@ pub struct DescribeEipAddressesEipAddressOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipAddressesEipAddressOperationLocks { "LockReason" = 0, } { 0 lock_reason
-    value, }
+    DescribeEipAddressesEipAddressOperationLocks seed 0 slots 2 { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
 /// A structure of the operation's answer, at `EipAddresses.EipAddress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,13 +154,13 @@ pub struct DescribeEipAddressesEipAddress {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipAddressesEipAddress { "AllocationId" = 0, "AllocationTime" = 1,
-    "Bandwidth" = 2, "ChargeType" = 3, "EipBandwidth" = 4, "ExpiredTime" = 5,
-    "InstanceId" = 6, "InstanceType" = 7, "InternetChargeType" = 8, "IpAddress" = 9,
-    "OperationLocks" = 10, "RegionId" = 11, "Status" = 12, } { 0 allocation_id value, 1
-    allocation_time value, 2 bandwidth value, 3 charge_type value, 4 eip_bandwidth value,
-    5 expired_time value, 6 instance_id value, 7 instance_type value, 8
-    internet_charge_type value, 9 ip_address value, 10 operation_locks value, 11
+    DescribeEipAddressesEipAddress seed 27 slots 32 { "AllocationId" = 0,
+    "AllocationTime" = 1, "Bandwidth" = 2, "ChargeType" = 3, "EipBandwidth" = 4,
+    "ExpiredTime" = 5, "InstanceId" = 6, "InstanceType" = 7, "InternetChargeType" = 8,
+    "IpAddress" = 9, "OperationLocks" = 10, "RegionId" = 11, "Status" = 12, } { 0
+    allocation_id value, 1 allocation_time value, 2 bandwidth value, 3 charge_type value,
+    4 eip_bandwidth value, 5 expired_time value, 6 instance_id value, 7 instance_type
+    value, 8 internet_charge_type value, 9 ip_address value, 10 operation_locks value, 11
     region_id value, 12 status value, }
 );
 /// A structure of the operation's answer, at `EipAddresses`.
@@ -172,7 +173,8 @@ pub struct DescribeEipAddressesEipAddresses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipAddressesEipAddresses { "EipAddress" = 0, } { 0 eip_address value, }
+    DescribeEipAddressesEipAddresses seed 0 slots 2 { "EipAddress" = 0, } { 0 eip_address
+    value, }
 );
 /// The errors `DescribeEipAddresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -55,8 +55,8 @@ pub struct DescribeEipMonitorDataOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipMonitorDataOutput { "EipMonitorDatas" = 0, "RequestId" = 1, } { 0
-    eip_monitor_datas value, 1 request_id value, }
+    DescribeEipMonitorDataOutput seed 0 slots 4 { "EipMonitorDatas" = 0, "RequestId" = 1,
+    } { 0 eip_monitor_datas value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `EipMonitorDatas.EipMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,8 +76,8 @@ pub struct DescribeEipMonitorDataEipMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipMonitorDataEipMonitorData { "EipBandwidth" = 0, "EipFlow" = 1,
-    "EipPackets" = 2, "EipRX" = 3, "EipTX" = 4, "TimeStamp" = 5, } { 0 eip_bandwidth
+    DescribeEipMonitorDataEipMonitorData seed 3 slots 16 { "EipBandwidth" = 0, "EipFlow"
+    = 1, "EipPackets" = 2, "EipRX" = 3, "EipTX" = 4, "TimeStamp" = 5, } { 0 eip_bandwidth
     lenient, 1 eip_flow lenient, 2 eip_packets lenient, 3 eip_rx lenient, 4 eip_tx
     lenient, 5 time_stamp value, }
 );
@@ -91,8 +91,8 @@ pub struct DescribeEipMonitorDataEipMonitorDatas {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEipMonitorDataEipMonitorDatas { "EipMonitorData" = 0, } { 0 eip_monitor_data
-    value, }
+    DescribeEipMonitorDataEipMonitorDatas seed 0 slots 2 { "EipMonitorData" = 0, } { 0
+    eip_monitor_data value, }
 );
 /// The errors `DescribeEipMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,7 +67,7 @@ pub struct DescribeElasticityAssuranceAutoRenewAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceAutoRenewAttributeOutput {
+    DescribeElasticityAssuranceAutoRenewAttributeOutput seed 1 slots 4 {
     "ElasticityAssuranceRenewAttributes" = 0, "RequestId" = 1, } { 0
     elasticity_assurance_renew_attributes value, 1 request_id value, }
 );
@@ -85,9 +85,9 @@ pub struct DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenew
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute {
-    "Period" = 0, "PeriodUnit" = 1, "PrivatePoolOptionsId" = 2, "RenewalStatus" = 3, } {
-    0 period lenient, 1 period_unit value, 2 private_pool_options_id value, 3
+    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute seed 1
+    slots 8 { "Period" = 0, "PeriodUnit" = 1, "PrivatePoolOptionsId" = 2, "RenewalStatus"
+    = 3, } { 0 period lenient, 1 period_unit value, 2 private_pool_options_id value, 3
     renewal_status value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceRenewAttributes`.
@@ -102,9 +102,9 @@ pub struct DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenew
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes {
-    "ElasticityAssuranceRenewAttribute" = 0, } { 0 elasticity_assurance_renew_attribute
-    value, }
+    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes seed
+    0 slots 2 { "ElasticityAssuranceRenewAttribute" = 0, } { 0
+    elasticity_assurance_renew_attribute value, }
 );
 /// The errors `DescribeElasticityAssuranceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,10 +76,10 @@ pub struct DescribeElasticityAssuranceInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceInstancesOutput { "ElasticityAssuranceItem" = 0,
-    "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
-    elasticity_assurance_item value, 1 max_results lenient, 2 next_token value, 3
-    request_id value, 4 total_count lenient, }
+    DescribeElasticityAssuranceInstancesOutput seed 0 slots 16 {
+    "ElasticityAssuranceItem" = 0, "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3,
+    "TotalCount" = 4, } { 0 elasticity_assurance_item value, 1 max_results lenient, 2
+    next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceItem.InstanceIdSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,8 +89,8 @@ pub struct DescribeElasticityAssuranceInstancesInstanceIdSet {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceInstancesInstanceIdSet { "InstanceId" = 0, } { 0
-    instance_id value, }
+    DescribeElasticityAssuranceInstancesInstanceIdSet seed 0 slots 2 { "InstanceId" = 0,
+    } { 0 instance_id value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceItem`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,8 +102,8 @@ pub struct DescribeElasticityAssuranceInstancesElasticityAssuranceItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssuranceInstancesElasticityAssuranceItem { "InstanceIdSet" = 0, }
-    { 0 instance_id_set value, }
+    DescribeElasticityAssuranceInstancesElasticityAssuranceItem seed 0 slots 2 {
+    "InstanceIdSet" = 0, } { 0 instance_id_set value, }
 );
 /// The errors `DescribeElasticityAssuranceInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

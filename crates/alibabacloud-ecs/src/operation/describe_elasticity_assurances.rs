@@ -153,10 +153,10 @@ pub struct DescribeElasticityAssurancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesOutput { "ElasticityAssuranceSet" = 0, "MaxResults" = 1,
-    "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 elasticity_assurance_set
-    value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeElasticityAssurancesOutput seed 0 slots 16 { "ElasticityAssuranceSet" = 0,
+    "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    elasticity_assurance_set value, 1 max_results lenient, 2 next_token value, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -186,9 +186,9 @@ pub struct DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage
     pub used_amount: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage { "AccountId" =
-    0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1 service_name value,
-    2 used_amount lenient, }
+    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage seed 0 slots 8
+    { "AccountId" = 0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1
+    service_name value, 2 used_amount lenient, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources.AllocatedResource[].ElasticityAssuranceUsages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -202,8 +202,8 @@ pub struct DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages {
-    "ElasticityAssuranceUsage" = 0, } { 0 elasticity_assurance_usage value, }
+    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages seed 0 slots 2
+    { "ElasticityAssuranceUsage" = 0, } { 0 elasticity_assurance_usage value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources.AllocatedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -225,8 +225,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource 
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource {
-    "AvailableAmount" = 0, "ElasticityAssuranceUsages" = 1, "InstanceType" = 2,
+    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource seed 0 slots 16
+    { "AvailableAmount" = 0, "ElasticityAssuranceUsages" = 1, "InstanceType" = 2,
     "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0 available_amount lenient, 1
     elasticity_assurance_usages value, 2 instance_type value, 3 total_amount lenient, 4
     used_amount lenient, 5 zone_id value, }
@@ -243,8 +243,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources {
-    "AllocatedResource" = 0, } { 0 allocated_resource value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources seed 0 slots 2
+    { "AllocatedResource" = 0, } { 0 allocated_resource value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].RecurrenceRules.RecurrenceRule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -260,9 +260,10 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule {
     pub start_hour: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule { "EndHour" = 0,
-    "RecurrenceType" = 1, "RecurrenceValue" = 2, "StartHour" = 3, } { 0 end_hour lenient,
-    1 recurrence_type value, 2 recurrence_value value, 3 start_hour lenient, }
+    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule seed 3 slots 8 {
+    "EndHour" = 0, "RecurrenceType" = 1, "RecurrenceValue" = 2, "StartHour" = 3, } { 0
+    end_hour lenient, 1 recurrence_type value, 2 recurrence_value value, 3 start_hour
+    lenient, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].RecurrenceRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -276,8 +277,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules { "RecurrenceRule"
-    = 0, } { 0 recurrence_rule value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules seed 0 slots 2 {
+    "RecurrenceRule" = 0, } { 0 recurrence_rule value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -289,8 +290,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemTag { "TagKey" = 0, "TagValue" =
-    1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -302,8 +303,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItemTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItemTags { "Tag" = 0, } { 0 tag value,
-    }
+    DescribeElasticityAssurancesElasticityAssuranceItemTags seed 0 slots 2 { "Tag" = 0, }
+    { 0 tag value, }
 );
 /// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -357,9 +358,9 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceItem {
     pub used_assurance_times: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceItem { "AllocatedResources" = 0,
-    "Description" = 1, "ElasticityAssuranceOwnerId" = 2, "EndTime" = 3,
-    "InstanceChargeType" = 4, "LatestStartTime" = 5, "PackageType" = 6,
+    DescribeElasticityAssurancesElasticityAssuranceItem seed 21 slots 64 {
+    "AllocatedResources" = 0, "Description" = 1, "ElasticityAssuranceOwnerId" = 2,
+    "EndTime" = 3, "InstanceChargeType" = 4, "LatestStartTime" = 5, "PackageType" = 6,
     "PrivatePoolOptionsId" = 7, "PrivatePoolOptionsMatchCriteria" = 8,
     "PrivatePoolOptionsName" = 9, "RecurrenceRules" = 10, "RegionId" = 11,
     "ResourceGroupId" = 12, "StartTime" = 13, "StartTimeType" = 14, "Status" = 15, "Tags"
@@ -382,8 +383,8 @@ pub struct DescribeElasticityAssurancesElasticityAssuranceSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeElasticityAssurancesElasticityAssuranceSet { "ElasticityAssuranceItem" = 0, }
-    { 0 elasticity_assurance_item value, }
+    DescribeElasticityAssurancesElasticityAssuranceSet seed 0 slots 2 {
+    "ElasticityAssuranceItem" = 0, } { 0 elasticity_assurance_item value, }
 );
 /// The errors `DescribeElasticityAssurances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

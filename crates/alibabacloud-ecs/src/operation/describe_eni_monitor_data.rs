@@ -81,8 +81,9 @@ pub struct DescribeEniMonitorDataOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEniMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, "TotalCount" = 2,
-    } { 0 monitor_data value, 1 request_id value, 2 total_count lenient, }
+    DescribeEniMonitorDataOutput seed 0 slots 8 { "MonitorData" = 0, "RequestId" = 1,
+    "TotalCount" = 2, } { 0 monitor_data value, 1 request_id value, 2 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `MonitorData.EniMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,11 +107,11 @@ pub struct DescribeEniMonitorDataEniMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEniMonitorDataEniMonitorData { "DropPacketRx" = 0, "DropPacketTx" = 1,
-    "EniId" = 2, "IntranetRx" = 3, "IntranetTx" = 4, "PacketRx" = 5, "PacketTx" = 6,
-    "TimeStamp" = 7, } { 0 drop_packet_rx value, 1 drop_packet_tx value, 2 eni_id value,
-    3 intranet_rx value, 4 intranet_tx value, 5 packet_rx value, 6 packet_tx value, 7
-    time_stamp value, }
+    DescribeEniMonitorDataEniMonitorData seed 25 slots 16 { "DropPacketRx" = 0,
+    "DropPacketTx" = 1, "EniId" = 2, "IntranetRx" = 3, "IntranetTx" = 4, "PacketRx" = 5,
+    "PacketTx" = 6, "TimeStamp" = 7, } { 0 drop_packet_rx value, 1 drop_packet_tx value,
+    2 eni_id value, 3 intranet_rx value, 4 intranet_tx value, 5 packet_rx value, 6
+    packet_tx value, 7 time_stamp value, }
 );
 /// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,8 +123,8 @@ pub struct DescribeEniMonitorDataMonitorData {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeEniMonitorDataMonitorData { "EniMonitorData" = 0, } { 0 eni_monitor_data
-    value, }
+    DescribeEniMonitorDataMonitorData seed 0 slots 2 { "EniMonitorData" = 0, } { 0
+    eni_monitor_data value, }
 );
 /// The errors `DescribeEniMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,10 +63,10 @@ pub struct DescribeForwardTableEntriesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeForwardTableEntriesOutput { "ForwardTableEntries" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 forward_table_entries value,
-    1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeForwardTableEntriesOutput seed 1 slots 16 { "ForwardTableEntries" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    forward_table_entries value, 1 page_number lenient, 2 page_size lenient, 3 request_id
+    value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `ForwardTableEntries.ForwardTableEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,11 +90,11 @@ pub struct DescribeForwardTableEntriesForwardTableEntry {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeForwardTableEntriesForwardTableEntry { "ExternalIp" = 0, "ExternalPort" = 1,
-    "ForwardEntryId" = 2, "ForwardTableId" = 3, "InternalIp" = 4, "InternalPort" = 5,
-    "IpProtocol" = 6, "Status" = 7, } { 0 external_ip value, 1 external_port value, 2
-    forward_entry_id value, 3 forward_table_id value, 4 internal_ip value, 5
-    internal_port value, 6 ip_protocol value, 7 status value, }
+    DescribeForwardTableEntriesForwardTableEntry seed 29 slots 16 { "ExternalIp" = 0,
+    "ExternalPort" = 1, "ForwardEntryId" = 2, "ForwardTableId" = 3, "InternalIp" = 4,
+    "InternalPort" = 5, "IpProtocol" = 6, "Status" = 7, } { 0 external_ip value, 1
+    external_port value, 2 forward_entry_id value, 3 forward_table_id value, 4
+    internal_ip value, 5 internal_port value, 6 ip_protocol value, 7 status value, }
 );
 /// A structure of the operation's answer, at `ForwardTableEntries`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,8 +106,8 @@ pub struct DescribeForwardTableEntriesForwardTableEntries {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeForwardTableEntriesForwardTableEntries { "ForwardTableEntry" = 0, } { 0
-    forward_table_entry value, }
+    DescribeForwardTableEntriesForwardTableEntries seed 0 slots 2 { "ForwardTableEntry" =
+    0, } { 0 forward_table_entry value, }
 );
 /// The errors `DescribeForwardTableEntries` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,9 +56,9 @@ pub struct DescribeHaVipsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHaVipsOutput { "HaVips" = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" =
-    3, "TotalCount" = 4, } { 0 ha_vips value, 1 page_number lenient, 2 page_size lenient,
-    3 request_id value, 4 total_count lenient, }
+    DescribeHaVipsOutput seed 1 slots 16 { "HaVips" = 0, "PageNumber" = 1, "PageSize" =
+    2, "RequestId" = 3, "TotalCount" = 4, } { 0 ha_vips value, 1 page_number lenient, 2
+    page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -86,8 +86,8 @@ pub struct DescribeHaVipsHaVipAssociatedEipAddresses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHaVipsHaVipAssociatedEipAddresses { "associatedEipAddresse" = 0, } { 0
-    associated_eip_addresse value, }
+    DescribeHaVipsHaVipAssociatedEipAddresses seed 0 slots 2 { "associatedEipAddresse" =
+    0, } { 0 associated_eip_addresse value, }
 );
 /// A structure of the operation's answer, at `HaVips.HaVip[].AssociatedInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +99,8 @@ pub struct DescribeHaVipsHaVipAssociatedInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHaVipsHaVipAssociatedInstances { "associatedInstance" = 0, } { 0
-    associated_instance value, }
+    DescribeHaVipsHaVipAssociatedInstances seed 0 slots 2 { "associatedInstance" = 0, } {
+    0 associated_instance value, }
 );
 /// A structure of the operation's answer, at `HaVips.HaVip[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -134,11 +134,11 @@ pub struct DescribeHaVipsHaVip {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHaVipsHaVip { "AssociatedEipAddresses" = 0, "AssociatedInstances" = 1,
-    "CreateTime" = 2, "Description" = 3, "HaVipId" = 4, "IpAddress" = 5,
-    "MasterInstanceId" = 6, "RegionId" = 7, "Status" = 8, "VSwitchId" = 9, "VpcId" = 10,
-    } { 0 associated_eip_addresses value, 1 associated_instances value, 2 create_time
-    value, 3 description value, 4 ha_vip_id value, 5 ip_address value, 6
+    DescribeHaVipsHaVip seed 6 slots 32 { "AssociatedEipAddresses" = 0,
+    "AssociatedInstances" = 1, "CreateTime" = 2, "Description" = 3, "HaVipId" = 4,
+    "IpAddress" = 5, "MasterInstanceId" = 6, "RegionId" = 7, "Status" = 8, "VSwitchId" =
+    9, "VpcId" = 10, } { 0 associated_eip_addresses value, 1 associated_instances value,
+    2 create_time value, 3 description value, 4 ha_vip_id value, 5 ip_address value, 6
     master_instance_id value, 7 region_id value, 8 status value, 9 v_switch_id value, 10
     vpc_id value, }
 );
@@ -150,7 +150,7 @@ pub struct DescribeHaVipsHaVips {
     pub ha_vip: ::std::option::Option<::std::vec::Vec<DescribeHaVipsHaVip>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHaVipsHaVips { "HaVip" = 0, } { 0 ha_vip value, }
+    DescribeHaVipsHaVips seed 0 slots 2 { "HaVip" = 0, } { 0 ha_vip value, }
 );
 /// The errors `DescribeHaVips` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

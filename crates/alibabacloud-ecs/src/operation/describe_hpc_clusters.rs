@@ -84,9 +84,10 @@ pub struct DescribeHpcClustersOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHpcClustersOutput { "HpcClusters" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 hpc_clusters value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeHpcClustersOutput seed 1 slots 16 { "HpcClusters" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 hpc_clusters value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `HpcClusters.HpcCluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,8 +101,8 @@ pub struct DescribeHpcClustersHpcCluster {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHpcClustersHpcCluster { "Description" = 0, "HpcClusterId" = 1, "Name" = 2, }
-    { 0 description value, 1 hpc_cluster_id value, 2 name value, }
+    DescribeHpcClustersHpcCluster seed 0 slots 8 { "Description" = 0, "HpcClusterId" = 1,
+    "Name" = 2, } { 0 description value, 1 hpc_cluster_id value, 2 name value, }
 );
 /// A structure of the operation's answer, at `HpcClusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,7 +114,8 @@ pub struct DescribeHpcClustersHpcClusters {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHpcClustersHpcClusters { "HpcCluster" = 0, } { 0 hpc_cluster value, }
+    DescribeHpcClustersHpcClusters seed 0 slots 2 { "HpcCluster" = 0, } { 0 hpc_cluster
+    value, }
 );
 /// The errors `DescribeHpcClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

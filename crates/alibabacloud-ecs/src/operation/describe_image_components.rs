@@ -123,9 +123,9 @@ pub struct DescribeImageComponentsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsOutput { "ImageComponent" = 0, "MaxResults" = 1, "NextToken" =
-    2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_component value, 1 max_results
-    lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
+    DescribeImageComponentsOutput seed 0 slots 16 { "ImageComponent" = 0, "MaxResults" =
+    1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_component value, 1
+    max_results lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -155,8 +155,8 @@ pub struct DescribeImageComponentsImageComponentSetParameter {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponentSetParameter { "DefaultValue" = 0, "Name" = 1,
-    "Type" = 2, } { 0 default_value value, 1 name value, 2 r#type value, }
+    DescribeImageComponentsImageComponentSetParameter seed 0 slots 8 { "DefaultValue" =
+    0, "Name" = 1, "Type" = 2, } { 0 default_value value, 1 name value, 2 r#type value, }
 );
 /// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Parameters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -168,8 +168,8 @@ pub struct DescribeImageComponentsImageComponentSetParameters {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponentSetParameters { "Parameter" = 0, } { 0 parameter
-    value, }
+    DescribeImageComponentsImageComponentSetParameters seed 0 slots 2 { "Parameter" = 0,
+    } { 0 parameter value, }
 );
 /// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -181,8 +181,8 @@ pub struct DescribeImageComponentsImageComponentSetTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponentSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeImageComponentsImageComponentSetTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -194,7 +194,8 @@ pub struct DescribeImageComponentsImageComponentSetTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponentSetTags { "Tag" = 0, } { 0 tag value, }
+    DescribeImageComponentsImageComponentSetTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -228,13 +229,13 @@ pub struct DescribeImageComponentsImageComponentSet {
     pub tags: ::std::option::Option<DescribeImageComponentsImageComponentSetTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponentSet { "ComponentType" = 0, "ComponentVersion" =
-    1, "Content" = 2, "CreationTime" = 3, "Description" = 4, "ImageComponentId" = 5,
-    "Name" = 6, "Owner" = 7, "Parameters" = 8, "ResourceGroupId" = 9, "SystemType" = 10,
-    "Tags" = 11, } { 0 component_type value, 1 component_version value, 2 content value,
-    3 creation_time value, 4 description value, 5 image_component_id value, 6 name value,
-    7 owner value, 8 parameters value, 9 resource_group_id value, 10 system_type value,
-    11 tags value, }
+    DescribeImageComponentsImageComponentSet seed 4 slots 32 { "ComponentType" = 0,
+    "ComponentVersion" = 1, "Content" = 2, "CreationTime" = 3, "Description" = 4,
+    "ImageComponentId" = 5, "Name" = 6, "Owner" = 7, "Parameters" = 8, "ResourceGroupId"
+    = 9, "SystemType" = 10, "Tags" = 11, } { 0 component_type value, 1 component_version
+    value, 2 content value, 3 creation_time value, 4 description value, 5
+    image_component_id value, 6 name value, 7 owner value, 8 parameters value, 9
+    resource_group_id value, 10 system_type value, 11 tags value, }
 );
 /// A structure of the operation's answer, at `ImageComponent`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -246,7 +247,7 @@ pub struct DescribeImageComponentsImageComponent {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageComponentsImageComponent { "ImageComponentSet" = 0, } { 0
+    DescribeImageComponentsImageComponent seed 0 slots 2 { "ImageComponentSet" = 0, } { 0
     image_component_set value, }
 );
 /// The errors `DescribeImageComponents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -96,8 +96,8 @@ pub struct DescribeImageFromFamilyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyOutput { "Image" = 0, "RequestId" = 1, } { 0 image value, 1
-    request_id value, }
+    DescribeImageFromFamilyOutput seed 5 slots 4 { "Image" = 0, "RequestId" = 1, } { 0
+    image value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Image.DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,10 +119,10 @@ pub struct DescribeImageFromFamilyImageDiskDeviceMapping {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyImageDiskDeviceMapping { "Device" = 0, "Format" = 1,
-    "ImportOSSBucket" = 2, "ImportOSSObject" = 3, "Size" = 4, "SnapshotId" = 5, "Type" =
-    6, } { 0 device value, 1 format value, 2 import_oss_bucket value, 3 import_oss_object
-    value, 4 size value, 5 snapshot_id value, 6 r#type value, }
+    DescribeImageFromFamilyImageDiskDeviceMapping seed 13 slots 16 { "Device" = 0,
+    "Format" = 1, "ImportOSSBucket" = 2, "ImportOSSObject" = 3, "Size" = 4, "SnapshotId"
+    = 5, "Type" = 6, } { 0 device value, 1 format value, 2 import_oss_bucket value, 3
+    import_oss_object value, 4 size value, 5 snapshot_id value, 6 r#type value, }
 );
 /// A structure of the operation's answer, at `Image.DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -134,8 +134,8 @@ pub struct DescribeImageFromFamilyImageDiskDeviceMappings {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyImageDiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0
-    disk_device_mapping value, }
+    DescribeImageFromFamilyImageDiskDeviceMappings seed 0 slots 2 { "DiskDeviceMapping" =
+    0, } { 0 disk_device_mapping value, }
 );
 /// A structure of the operation's answer, at `Image.Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -147,8 +147,8 @@ pub struct DescribeImageFromFamilyImageTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyImageTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeImageFromFamilyImageTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Image.Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -158,7 +158,7 @@ pub struct DescribeImageFromFamilyImageTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeImageFromFamilyImageTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyImageTags { "Tag" = 0, } { 0 tag value, }
+    DescribeImageFromFamilyImageTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Image`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -214,18 +214,19 @@ pub struct DescribeImageFromFamilyImage {
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageFromFamilyImage { "Architecture" = 0, "CreationTime" = 1, "Description"
-    = 2, "DiskDeviceMappings" = 3, "ImageFamily" = 4, "ImageId" = 5, "ImageName" = 6,
-    "ImageOwnerAlias" = 7, "ImageVersion" = 8, "IsCopied" = 9, "IsSelfShared" = 10,
-    "IsSubscribed" = 11, "IsSupportCloudinit" = 12, "IsSupportIoOptimized" = 13, "OSName"
-    = 14, "OSType" = 15, "Platform" = 16, "ProductCode" = 17, "Progress" = 18, "Size" =
-    19, "Status" = 20, "Tags" = 21, "Usage" = 22, } { 0 architecture value, 1
-    creation_time value, 2 description value, 3 disk_device_mappings value, 4
-    image_family value, 5 image_id value, 6 image_name value, 7 image_owner_alias value,
-    8 image_version value, 9 is_copied lenient, 10 is_self_shared value, 11 is_subscribed
-    lenient, 12 is_support_cloudinit lenient, 13 is_support_io_optimized lenient, 14
-    os_name value, 15 os_type value, 16 platform value, 17 product_code value, 18
-    progress value, 19 size lenient, 20 status value, 21 tags value, 22 usage value, }
+    DescribeImageFromFamilyImage seed 14 slots 64 { "Architecture" = 0, "CreationTime" =
+    1, "Description" = 2, "DiskDeviceMappings" = 3, "ImageFamily" = 4, "ImageId" = 5,
+    "ImageName" = 6, "ImageOwnerAlias" = 7, "ImageVersion" = 8, "IsCopied" = 9,
+    "IsSelfShared" = 10, "IsSubscribed" = 11, "IsSupportCloudinit" = 12,
+    "IsSupportIoOptimized" = 13, "OSName" = 14, "OSType" = 15, "Platform" = 16,
+    "ProductCode" = 17, "Progress" = 18, "Size" = 19, "Status" = 20, "Tags" = 21, "Usage"
+    = 22, } { 0 architecture value, 1 creation_time value, 2 description value, 3
+    disk_device_mappings value, 4 image_family value, 5 image_id value, 6 image_name
+    value, 7 image_owner_alias value, 8 image_version value, 9 is_copied lenient, 10
+    is_self_shared value, 11 is_subscribed lenient, 12 is_support_cloudinit lenient, 13
+    is_support_io_optimized lenient, 14 os_name value, 15 os_type value, 16 platform
+    value, 17 product_code value, 18 progress value, 19 size lenient, 20 status value, 21
+    tags value, 22 usage value, }
 );
 /// The errors `DescribeImageFromFamily` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -102,10 +102,10 @@ pub struct DescribeImagePipelineExecutionsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelineExecutionsOutput { "ImagePipelineExecution" = 0, "MaxResults" =
-    1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_pipeline_execution
-    value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeImagePipelineExecutionsOutput seed 0 slots 16 { "ImagePipelineExecution" = 0,
+    "MaxResults" = 1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    image_pipeline_execution value, 1 max_results lenient, 2 next_token value, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -133,8 +133,8 @@ pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSetTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelineExecutionsImagePipelineExecutionSetTag { "TagKey" = 0,
-    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImagePipelineExecutionsImagePipelineExecutionSetTag seed 0 slots 4 { "TagKey"
+    = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ImagePipelineExecution.ImagePipelineExecutionSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -146,8 +146,8 @@ pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSetTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelineExecutionsImagePipelineExecutionSetTags { "Tag" = 0, } { 0 tag
-    value, }
+    DescribeImagePipelineExecutionsImagePipelineExecutionSetTags seed 0 slots 2 { "Tag" =
+    0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `ImagePipelineExecution.ImagePipelineExecutionSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -175,10 +175,10 @@ pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelineExecutionsImagePipelineExecutionSet { "CreationTime" = 0,
-    "ExecutionId" = 1, "ImageId" = 2, "ImagePipelineId" = 3, "Message" = 4,
-    "ModifiedTime" = 5, "ResourceGroupId" = 6, "Status" = 7, "Tags" = 8, } { 0
-    creation_time value, 1 execution_id value, 2 image_id value, 3 image_pipeline_id
+    DescribeImagePipelineExecutionsImagePipelineExecutionSet seed 0 slots 32 {
+    "CreationTime" = 0, "ExecutionId" = 1, "ImageId" = 2, "ImagePipelineId" = 3,
+    "Message" = 4, "ModifiedTime" = 5, "ResourceGroupId" = 6, "Status" = 7, "Tags" = 8, }
+    { 0 creation_time value, 1 execution_id value, 2 image_id value, 3 image_pipeline_id
     value, 4 message value, 5 modified_time value, 6 resource_group_id value, 7 status
     value, 8 tags value, }
 );
@@ -192,8 +192,8 @@ pub struct DescribeImagePipelineExecutionsImagePipelineExecution {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelineExecutionsImagePipelineExecution { "ImagePipelineExecutionSet" =
-    0, } { 0 image_pipeline_execution_set value, }
+    DescribeImagePipelineExecutionsImagePipelineExecution seed 0 slots 2 {
+    "ImagePipelineExecutionSet" = 0, } { 0 image_pipeline_execution_set value, }
 );
 /// The errors `DescribeImagePipelineExecutions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -172,9 +172,9 @@ pub struct DescribeImagePipelinesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesOutput { "ImagePipeline" = 0, "MaxResults" = 1, "NextToken" =
-    2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_pipeline value, 1 max_results
-    lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
+    DescribeImagePipelinesOutput seed 0 slots 16 { "ImagePipeline" = 0, "MaxResults" = 1,
+    "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_pipeline value, 1
+    max_results lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -200,8 +200,8 @@ pub struct DescribeImagePipelinesImagePipelineSetAddAccounts {
     pub add_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetAddAccounts { "AddAccount" = 0, } { 0
-    add_account value, }
+    DescribeImagePipelinesImagePipelineSetAddAccounts seed 0 slots 2 { "AddAccount" = 0,
+    } { 0 add_account value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].AdvancedOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -213,9 +213,9 @@ pub struct DescribeImagePipelinesImagePipelineSetAdvancedOptions {
     pub retain_cloud_assistant: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetAdvancedOptions { "ImageNameSuffix" = 0,
-    "RetainCloudAssistant" = 1, } { 0 image_name_suffix value, 1 retain_cloud_assistant
-    lenient, }
+    DescribeImagePipelinesImagePipelineSetAdvancedOptions seed 0 slots 4 {
+    "ImageNameSuffix" = 0, "RetainCloudAssistant" = 1, } { 0 image_name_suffix value, 1
+    retain_cloud_assistant lenient, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageFeatures`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -225,8 +225,8 @@ pub struct DescribeImagePipelinesImageOptionsImageFeatures {
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImageOptionsImageFeatures { "NvmeSupport" = 0, } { 0
-    nvme_support value, }
+    DescribeImagePipelinesImageOptionsImageFeatures seed 0 slots 2 { "NvmeSupport" = 0, }
+    { 0 nvme_support value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageTags.ImageTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -238,8 +238,8 @@ pub struct DescribeImagePipelinesImageOptionsImageTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImageOptionsImageTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeImagePipelinesImageOptionsImageTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageTags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -251,8 +251,8 @@ pub struct DescribeImagePipelinesImageOptionsImageTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImageOptionsImageTags { "ImageTag" = 0, } { 0 image_tag value,
-    }
+    DescribeImagePipelinesImageOptionsImageTags seed 0 slots 2 { "ImageTag" = 0, } { 0
+    image_tag value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -272,10 +272,10 @@ pub struct DescribeImagePipelinesImagePipelineSetImageOptions {
     pub image_tags: ::std::option::Option<DescribeImagePipelinesImageOptionsImageTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetImageOptions { "Description" = 0, "ImageFamily"
-    = 1, "ImageFeatures" = 2, "ImageName" = 3, "ImageTags" = 4, } { 0 description value,
-    1 image_family value, 2 image_features value, 3 image_name value, 4 image_tags value,
-    }
+    DescribeImagePipelinesImagePipelineSetImageOptions seed 0 slots 16 { "Description" =
+    0, "ImageFamily" = 1, "ImageFeatures" = 2, "ImageName" = 3, "ImageTags" = 4, } { 0
+    description value, 1 image_family value, 2 image_features value, 3 image_name value,
+    4 image_tags value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -291,9 +291,9 @@ pub struct DescribeImagePipelinesImportImageOptionsDiskDeviceMapping {
     pub oss_object: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImportImageOptionsDiskDeviceMapping { "DiskImageSize" = 0,
-    "Format" = 1, "OSSBucket" = 2, "OSSObject" = 3, } { 0 disk_image_size lenient, 1
-    format value, 2 oss_bucket value, 3 oss_object value, }
+    DescribeImagePipelinesImportImageOptionsDiskDeviceMapping seed 0 slots 8 {
+    "DiskImageSize" = 0, "Format" = 1, "OSSBucket" = 2, "OSSObject" = 3, } { 0
+    disk_image_size lenient, 1 format value, 2 oss_bucket value, 3 oss_object value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -305,8 +305,8 @@ pub struct DescribeImagePipelinesImportImageOptionsDiskDeviceMappings {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImportImageOptionsDiskDeviceMappings { "DiskDeviceMapping" = 0,
-    } { 0 disk_device_mapping value, }
+    DescribeImagePipelinesImportImageOptionsDiskDeviceMappings seed 0 slots 2 {
+    "DiskDeviceMapping" = 0, } { 0 disk_device_mapping value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -318,8 +318,8 @@ pub struct DescribeImagePipelinesImportImageOptionsFeatures {
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImportImageOptionsFeatures { "ImdsSupport" = 0, "NvmeSupport" =
-    1, } { 0 imds_support value, 1 nvme_support value, }
+    DescribeImagePipelinesImportImageOptionsFeatures seed 0 slots 4 { "ImdsSupport" = 0,
+    "NvmeSupport" = 1, } { 0 imds_support value, 1 nvme_support value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.ImportImageTags.ImportImageTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -331,8 +331,8 @@ pub struct DescribeImagePipelinesImportImageOptionsImportImageTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImportImageOptionsImportImageTag { "Key" = 0, "Value" = 1, } {
-    0 key value, 1 value value, }
+    DescribeImagePipelinesImportImageOptionsImportImageTag seed 0 slots 4 { "Key" = 0,
+    "Value" = 1, } { 0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.ImportImageTags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -344,8 +344,8 @@ pub struct DescribeImagePipelinesImportImageOptionsImportImageTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImportImageOptionsImportImageTags { "ImportImageTag" = 0, } { 0
-    import_image_tag value, }
+    DescribeImagePipelinesImportImageOptionsImportImageTags seed 0 slots 2 {
+    "ImportImageTag" = 0, } { 0 import_image_tag value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -385,14 +385,14 @@ pub struct DescribeImagePipelinesImagePipelineSetImportImageOptions {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetImportImageOptions { "Architecture" = 0,
-    "BootMode" = 1, "Description" = 2, "DiskDeviceMappings" = 3, "Features" = 4,
-    "ImageName" = 5, "ImportImageTags" = 6, "LicenseType" = 7, "OSType" = 8, "Platform" =
-    9, "RetainImportedImage" = 10, "RetentionStrategy" = 11, "RoleName" = 12, } { 0
-    architecture value, 1 boot_mode value, 2 description value, 3 disk_device_mappings
-    value, 4 features value, 5 image_name value, 6 import_image_tags value, 7
-    license_type value, 8 os_type value, 9 platform value, 10 retain_imported_image
-    lenient, 11 retention_strategy value, 12 role_name value, }
+    DescribeImagePipelinesImagePipelineSetImportImageOptions seed 1 slots 32 {
+    "Architecture" = 0, "BootMode" = 1, "Description" = 2, "DiskDeviceMappings" = 3,
+    "Features" = 4, "ImageName" = 5, "ImportImageTags" = 6, "LicenseType" = 7, "OSType" =
+    8, "Platform" = 9, "RetainImportedImage" = 10, "RetentionStrategy" = 11, "RoleName" =
+    12, } { 0 architecture value, 1 boot_mode value, 2 description value, 3
+    disk_device_mappings value, 4 features value, 5 image_name value, 6 import_image_tags
+    value, 7 license_type value, 8 os_type value, 9 platform value, 10
+    retain_imported_image lenient, 11 retention_strategy value, 12 role_name value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -404,8 +404,8 @@ pub struct DescribeImagePipelinesImagePipelineSetTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeImagePipelinesImagePipelineSetTag seed 0 slots 4 { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -417,7 +417,8 @@ pub struct DescribeImagePipelinesImagePipelineSetTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetTags { "Tag" = 0, } { 0 tag value, }
+    DescribeImagePipelinesImagePipelineSetTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ToRegionIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -427,8 +428,8 @@ pub struct DescribeImagePipelinesImagePipelineSetToRegionIds {
     pub to_region_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSetToRegionIds { "ToRegionId" = 0, } { 0
-    to_region_id value, }
+    DescribeImagePipelinesImagePipelineSetToRegionIds seed 0 slots 2 { "ToRegionId" = 0,
+    } { 0 to_region_id value, }
 );
 /// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -503,12 +504,12 @@ pub struct DescribeImagePipelinesImagePipelineSet {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipelineSet { "AddAccounts" = 0, "AdvancedOptions" = 1,
-    "BaseImage" = 2, "BaseImageType" = 3, "BuildContent" = 4, "CreationTime" = 5,
-    "DeleteInstanceOnFailure" = 6, "Description" = 7, "ImageFamily" = 8, "ImageName" = 9,
-    "ImageOptions" = 10, "ImagePipelineId" = 11, "ImportImageOptions" = 12,
-    "InstanceType" = 13, "InternetMaxBandwidthOut" = 14, "Name" = 15, "NvmeSupport" = 16,
-    "RepairMode" = 17, "ResourceGroupId" = 18, "SystemDiskSize" = 19, "Tags" = 20,
+    DescribeImagePipelinesImagePipelineSet seed 119 slots 64 { "AddAccounts" = 0,
+    "AdvancedOptions" = 1, "BaseImage" = 2, "BaseImageType" = 3, "BuildContent" = 4,
+    "CreationTime" = 5, "DeleteInstanceOnFailure" = 6, "Description" = 7, "ImageFamily" =
+    8, "ImageName" = 9, "ImageOptions" = 10, "ImagePipelineId" = 11, "ImportImageOptions"
+    = 12, "InstanceType" = 13, "InternetMaxBandwidthOut" = 14, "Name" = 15, "NvmeSupport"
+    = 16, "RepairMode" = 17, "ResourceGroupId" = 18, "SystemDiskSize" = 19, "Tags" = 20,
     "TestContent" = 21, "ToRegionIds" = 22, "VSwitchId" = 23, } { 0 add_accounts value, 1
     advanced_options value, 2 base_image value, 3 base_image_type value, 4 build_content
     value, 5 creation_time value, 6 delete_instance_on_failure lenient, 7 description
@@ -528,7 +529,7 @@ pub struct DescribeImagePipelinesImagePipeline {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagePipelinesImagePipeline { "ImagePipelineSet" = 0, } { 0
+    DescribeImagePipelinesImagePipeline seed 0 slots 2 { "ImagePipelineSet" = 0, } { 0
     image_pipeline_set value, }
 );
 /// The errors `DescribeImagePipelines` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

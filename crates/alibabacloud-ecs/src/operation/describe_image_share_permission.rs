@@ -90,10 +90,11 @@ pub struct DescribeImageSharePermissionOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSharePermissionOutput { "Accounts" = 0, "ImageId" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RegionId" = 4, "RequestId" = 5, "ShareGroups" = 6, "TotalCount" = 7,
-    } { 0 accounts value, 1 image_id value, 2 page_number lenient, 3 page_size lenient, 4
-    region_id value, 5 request_id value, 6 share_groups value, 7 total_count lenient, }
+    DescribeImageSharePermissionOutput seed 1 slots 16 { "Accounts" = 0, "ImageId" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RegionId" = 4, "RequestId" = 5, "ShareGroups" = 6,
+    "TotalCount" = 7, } { 0 accounts value, 1 image_id value, 2 page_number lenient, 3
+    page_size lenient, 4 region_id value, 5 request_id value, 6 share_groups value, 7
+    total_count lenient, }
 );
 /// A structure of the operation's answer, at `Accounts.Account[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,8 +106,8 @@ pub struct DescribeImageSharePermissionAccount {
     pub shared_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSharePermissionAccount { "AliyunId" = 0, "SharedTime" = 1, } { 0
-    aliyun_id value, 1 shared_time value, }
+    DescribeImageSharePermissionAccount seed 0 slots 4 { "AliyunId" = 0, "SharedTime" =
+    1, } { 0 aliyun_id value, 1 shared_time value, }
 );
 /// A structure of the operation's answer, at `Accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -118,7 +119,8 @@ pub struct DescribeImageSharePermissionAccounts {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSharePermissionAccounts { "Account" = 0, } { 0 account value, }
+    DescribeImageSharePermissionAccounts seed 0 slots 2 { "Account" = 0, } { 0 account
+    value, }
 );
 /// A structure of the operation's answer, at `ShareGroups.ShareGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -128,7 +130,8 @@ pub struct DescribeImageSharePermissionShareGroup {
     pub group: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSharePermissionShareGroup { "Group" = 0, } { 0 group value, }
+    DescribeImageSharePermissionShareGroup seed 0 slots 2 { "Group" = 0, } { 0 group
+    value, }
 );
 /// A structure of the operation's answer, at `ShareGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -140,8 +143,8 @@ pub struct DescribeImageSharePermissionShareGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSharePermissionShareGroups { "ShareGroup" = 0, } { 0 share_group value,
-    }
+    DescribeImageSharePermissionShareGroups seed 0 slots 2 { "ShareGroup" = 0, } { 0
+    share_group value, }
 );
 /// The errors `DescribeImageSharePermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

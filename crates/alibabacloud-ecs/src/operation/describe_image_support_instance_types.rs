@@ -78,9 +78,9 @@ pub struct DescribeImageSupportInstanceTypesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSupportInstanceTypesOutput { "ImageId" = 0, "InstanceTypes" = 1,
-    "RegionId" = 2, "RequestId" = 3, } { 0 image_id value, 1 instance_types value, 2
-    region_id value, 3 request_id value, }
+    DescribeImageSupportInstanceTypesOutput seed 6 slots 8 { "ImageId" = 0,
+    "InstanceTypes" = 1, "RegionId" = 2, "RequestId" = 3, } { 0 image_id value, 1
+    instance_types value, 2 region_id value, 3 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -112,7 +112,7 @@ pub struct DescribeImageSupportInstanceTypesInstanceType {
     pub memory_size: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSupportInstanceTypesInstanceType { "CpuCoreCount" = 0,
+    DescribeImageSupportInstanceTypesInstanceType seed 0 slots 8 { "CpuCoreCount" = 0,
     "InstanceTypeFamily" = 1, "InstanceTypeId" = 2, "MemorySize" = 3, } { 0
     cpu_core_count lenient, 1 instance_type_family value, 2 instance_type_id value, 3
     memory_size lenient, }
@@ -127,8 +127,8 @@ pub struct DescribeImageSupportInstanceTypesInstanceTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImageSupportInstanceTypesInstanceTypes { "InstanceType" = 0, } { 0
-    instance_type value, }
+    DescribeImageSupportInstanceTypesInstanceTypes seed 0 slots 2 { "InstanceType" = 0, }
+    { 0 instance_type value, }
 );
 /// The errors `DescribeImageSupportInstanceTypes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -205,9 +205,10 @@ pub struct DescribeImagesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesOutput { "Images" = 0, "PageNumber" = 1, "PageSize" = 2, "RegionId" =
-    3, "RequestId" = 4, "TotalCount" = 5, } { 0 images value, 1 page_number lenient, 2
-    page_size lenient, 3 region_id value, 4 request_id value, 5 total_count lenient, }
+    DescribeImagesOutput seed 3 slots 16 { "Images" = 0, "PageNumber" = 1, "PageSize" =
+    2, "RegionId" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 images value, 1
+    page_number lenient, 2 page_size lenient, 3 region_id value, 4 request_id value, 5
+    total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -263,9 +264,9 @@ pub struct DescribeImagesDetectionOptionsItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesDetectionOptionsItem { "Name" = 0, "RiskCode" = 1, "RiskLevel" = 2,
-    "Value" = 3, } { 0 name value, 1 risk_code value, 2 risk_level value, 3 value value,
-    }
+    DescribeImagesDetectionOptionsItem seed 6 slots 8 { "Name" = 0, "RiskCode" = 1,
+    "RiskLevel" = 2, "Value" = 3, } { 0 name value, 1 risk_code value, 2 risk_level
+    value, 3 value value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].DetectionOptions.Items`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -275,7 +276,7 @@ pub struct DescribeImagesDetectionOptionsItems {
     pub item: ::std::option::Option<::std::vec::Vec<DescribeImagesDetectionOptionsItem>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesDetectionOptionsItems { "Item" = 0, } { 0 item value, }
+    DescribeImagesDetectionOptionsItems seed 0 slots 2 { "Item" = 0, } { 0 item value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].DetectionOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -287,8 +288,8 @@ pub struct DescribeImagesImageDetectionOptions {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageDetectionOptions { "Items" = 0, "Status" = 1, } { 0 items value, 1
-    status value, }
+    DescribeImagesImageDetectionOptions seed 0 slots 4 { "Items" = 0, "Status" = 1, } { 0
+    items value, 1 status value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -316,11 +317,12 @@ pub struct DescribeImagesImageDiskDeviceMapping {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageDiskDeviceMapping { "Device" = 0, "Encrypted" = 1, "Format" = 2,
-    "ImportOSSBucket" = 3, "ImportOSSObject" = 4, "Progress" = 5, "RemainTime" = 6,
-    "Size" = 7, "SnapshotId" = 8, "Type" = 9, } { 0 device value, 1 encrypted lenient, 2
-    format value, 3 import_oss_bucket value, 4 import_oss_object value, 5 progress value,
-    6 remain_time lenient, 7 size value, 8 snapshot_id value, 9 r#type value, }
+    DescribeImagesImageDiskDeviceMapping seed 16 slots 32 { "Device" = 0, "Encrypted" =
+    1, "Format" = 2, "ImportOSSBucket" = 3, "ImportOSSObject" = 4, "Progress" = 5,
+    "RemainTime" = 6, "Size" = 7, "SnapshotId" = 8, "Type" = 9, } { 0 device value, 1
+    encrypted lenient, 2 format value, 3 import_oss_bucket value, 4 import_oss_object
+    value, 5 progress value, 6 remain_time lenient, 7 size value, 8 snapshot_id value, 9
+    r#type value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -332,7 +334,7 @@ pub struct DescribeImagesImageDiskDeviceMappings {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageDiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0
+    DescribeImagesImageDiskDeviceMappings seed 0 slots 2 { "DiskDeviceMapping" = 0, } { 0
     disk_device_mapping value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].Features`.
@@ -353,11 +355,11 @@ pub struct DescribeImagesImageFeatures {
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageFeatures { "CpuOnlineDowngrade" = 0, "CpuOnlineUpgrade" = 1,
-    "ImdsSupport" = 2, "MemoryOnlineDowngrade" = 3, "MemoryOnlineUpgrade" = 4,
-    "NvmeSupport" = 5, } { 0 cpu_online_downgrade value, 1 cpu_online_upgrade value, 2
-    imds_support value, 3 memory_online_downgrade value, 4 memory_online_upgrade value, 5
-    nvme_support value, }
+    DescribeImagesImageFeatures seed 2 slots 16 { "CpuOnlineDowngrade" = 0,
+    "CpuOnlineUpgrade" = 1, "ImdsSupport" = 2, "MemoryOnlineDowngrade" = 3,
+    "MemoryOnlineUpgrade" = 4, "NvmeSupport" = 5, } { 0 cpu_online_downgrade value, 1
+    cpu_online_upgrade value, 2 imds_support value, 3 memory_online_downgrade value, 4
+    memory_online_upgrade value, 5 nvme_support value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -369,8 +371,8 @@ pub struct DescribeImagesImageTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    DescribeImagesImageTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Images.Image[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -380,7 +382,7 @@ pub struct DescribeImagesImageTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeImagesImageTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImageTags { "Tag" = 0, } { 0 tag value, }
+    DescribeImagesImageTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Images.Image[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -456,11 +458,11 @@ pub struct DescribeImagesImage {
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImage { "Architecture" = 0, "BootMode" = 1, "CreationTime" = 2,
-    "Description" = 3, "DetectionOptions" = 4, "DiskDeviceMappings" = 5, "Features" = 6,
-    "ImageFamily" = 7, "ImageId" = 8, "ImageName" = 9, "ImageOwnerAlias" = 10,
-    "ImageOwnerId" = 11, "ImageVersion" = 12, "IsCopied" = 13, "IsPublic" = 14,
-    "IsSelfShared" = 15, "IsSubscribed" = 16, "IsSupportCloudinit" = 17,
+    DescribeImagesImage seed 86 slots 128 { "Architecture" = 0, "BootMode" = 1,
+    "CreationTime" = 2, "Description" = 3, "DetectionOptions" = 4, "DiskDeviceMappings" =
+    5, "Features" = 6, "ImageFamily" = 7, "ImageId" = 8, "ImageName" = 9,
+    "ImageOwnerAlias" = 10, "ImageOwnerId" = 11, "ImageVersion" = 12, "IsCopied" = 13,
+    "IsPublic" = 14, "IsSelfShared" = 15, "IsSubscribed" = 16, "IsSupportCloudinit" = 17,
     "IsSupportIoOptimized" = 18, "LicenseType" = 19, "LoginAsNonRootSupported" = 20,
     "OSName" = 21, "OSNameEn" = 22, "OSType" = 23, "Platform" = 24, "ProductCode" = 25,
     "Progress" = 26, "ResourceGroupId" = 27, "Size" = 28, "Status" = 29, "SupplierName" =
@@ -484,7 +486,7 @@ pub struct DescribeImagesImages {
     pub image: ::std::option::Option<::std::vec::Vec<DescribeImagesImage>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeImagesImages { "Image" = 0, } { 0 image value, }
+    DescribeImagesImages seed 0 slots 2 { "Image" = 0, } { 0 image value, }
 );
 /// The errors `DescribeImages` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,10 +76,10 @@ pub struct DescribeInstanceAttachmentAttributesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttachmentAttributesOutput { "Instances" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instances value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
-    }
+    DescribeInstanceAttachmentAttributesOutput seed 1 slots 16 { "Instances" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instances
+    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,7 +95,7 @@ pub struct DescribeInstanceAttachmentAttributesInstance {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttachmentAttributesInstance { "InstanceId" = 0,
+    DescribeInstanceAttachmentAttributesInstance seed 2 slots 8 { "InstanceId" = 0,
     "PrivatePoolOptionsId" = 1, "PrivatePoolOptionsMatchCriteria" = 2, } { 0 instance_id
     value, 1 private_pool_options_id value, 2 private_pool_options_match_criteria value,
     }
@@ -110,8 +110,8 @@ pub struct DescribeInstanceAttachmentAttributesInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttachmentAttributesInstances { "Instance" = 0, } { 0 instance value,
-    }
+    DescribeInstanceAttachmentAttributesInstances seed 0 slots 2 { "Instance" = 0, } { 0
+    instance value, }
 );
 /// The errors `DescribeInstanceAttachmentAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -194,12 +194,12 @@ pub struct DescribeInstanceAttributeOutput {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeOutput { "ClusterId" = 0, "Cpu" = 1, "CreationTime" = 2,
-    "CreditSpecification" = 3, "DedicatedHostAttribute" = 4, "Description" = 5,
-    "EipAddress" = 6, "EnableJumboFrame" = 7, "EnableNetworkEncryption" = 8,
-    "ExpiredTime" = 9, "HostName" = 10, "ImageId" = 11, "InnerIpAddress" = 12,
-    "InstanceChargeType" = 13, "InstanceId" = 14, "InstanceName" = 15,
-    "InstanceNetworkType" = 16, "InstanceType" = 17, "InternetChargeType" = 18,
+    DescribeInstanceAttributeOutput seed 104 slots 128 { "ClusterId" = 0, "Cpu" = 1,
+    "CreationTime" = 2, "CreditSpecification" = 3, "DedicatedHostAttribute" = 4,
+    "Description" = 5, "EipAddress" = 6, "EnableJumboFrame" = 7,
+    "EnableNetworkEncryption" = 8, "ExpiredTime" = 9, "HostName" = 10, "ImageId" = 11,
+    "InnerIpAddress" = 12, "InstanceChargeType" = 13, "InstanceId" = 14, "InstanceName" =
+    15, "InstanceNetworkType" = 16, "InstanceType" = 17, "InternetChargeType" = 18,
     "InternetMaxBandwidthIn" = 19, "InternetMaxBandwidthOut" = 20, "IoOptimized" = 21,
     "Memory" = 22, "NetworkOptions" = 23, "OperationLocks" = 24, "PublicIpAddress" = 25,
     "RegionId" = 26, "RequestId" = 27, "SecurityGroupIds" = 28, "SerialNumber" = 29,
@@ -226,9 +226,9 @@ pub struct DescribeInstanceAttributeDedicatedHostAttribute {
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeDedicatedHostAttribute { "DedicatedHostId" = 0,
-    "DedicatedHostName" = 1, } { 0 dedicated_host_id value, 1 dedicated_host_name value,
-    }
+    DescribeInstanceAttributeDedicatedHostAttribute seed 0 slots 4 { "DedicatedHostId" =
+    0, "DedicatedHostName" = 1, } { 0 dedicated_host_id value, 1 dedicated_host_name
+    value, }
 );
 /// A structure of the operation's answer, at `EipAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -244,9 +244,9 @@ pub struct DescribeInstanceAttributeEipAddress {
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeEipAddress { "AllocationId" = 0, "Bandwidth" = 1,
-    "InternetChargeType" = 2, "IpAddress" = 3, } { 0 allocation_id value, 1 bandwidth
-    lenient, 2 internet_charge_type value, 3 ip_address value, }
+    DescribeInstanceAttributeEipAddress seed 3 slots 8 { "AllocationId" = 0, "Bandwidth"
+    = 1, "InternetChargeType" = 2, "IpAddress" = 3, } { 0 allocation_id value, 1
+    bandwidth lenient, 2 internet_charge_type value, 3 ip_address value, }
 );
 /// A structure of the operation's answer, at `InnerIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -256,7 +256,8 @@ pub struct DescribeInstanceAttributeInnerIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeInnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstanceAttributeInnerIpAddress seed 0 slots 2 { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
 /// A structure of the operation's answer, at `NetworkOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -270,7 +271,7 @@ pub struct DescribeInstanceAttributeNetworkOptions {
     pub enable_network_encryption: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeNetworkOptions { "BandwidthWeighting" = 0,
+    DescribeInstanceAttributeNetworkOptions seed 2 slots 8 { "BandwidthWeighting" = 0,
     "EnableJumboFrame" = 1, "EnableNetworkEncryption" = 2, } { 0 bandwidth_weighting
     value, 1 enable_jumbo_frame lenient, 2 enable_network_encryption lenient, }
 );
@@ -282,7 +283,8 @@ pub struct DescribeInstanceAttributeLockReason {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeLockReason { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeInstanceAttributeLockReason seed 0 slots 2 { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
 /// A structure of the operation's answer, at `OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -294,8 +296,8 @@ pub struct DescribeInstanceAttributeOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeOperationLocks { "LockReason" = 0, } { 0 lock_reason value,
-    }
+    DescribeInstanceAttributeOperationLocks seed 0 slots 2 { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
 /// A structure of the operation's answer, at `PublicIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -305,7 +307,8 @@ pub struct DescribeInstanceAttributePublicIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributePublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstanceAttributePublicIpAddress seed 0 slots 2 { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -315,8 +318,8 @@ pub struct DescribeInstanceAttributeSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeSecurityGroupIds { "SecurityGroupId" = 0, } { 0
-    security_group_id value, }
+    DescribeInstanceAttributeSecurityGroupIds seed 0 slots 2 { "SecurityGroupId" = 0, } {
+    0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `VpcAttributes.PrivateIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -326,8 +329,8 @@ pub struct DescribeInstanceAttributeVpcAttributesPrivateIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeVpcAttributesPrivateIpAddress { "IpAddress" = 0, } { 0
-    ip_address value, }
+    DescribeInstanceAttributeVpcAttributesPrivateIpAddress seed 0 slots 2 { "IpAddress" =
+    0, } { 0 ip_address value, }
 );
 /// A structure of the operation's answer, at `VpcAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -345,9 +348,9 @@ pub struct DescribeInstanceAttributeVpcAttributes {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAttributeVpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1,
-    "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1 private_ip_address value,
-    2 v_switch_id value, 3 vpc_id value, }
+    DescribeInstanceAttributeVpcAttributes seed 0 slots 8 { "NatIpAddress" = 0,
+    "PrivateIpAddress" = 1, "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1
+    private_ip_address value, 2 v_switch_id value, 3 vpc_id value, }
 );
 /// The errors `DescribeInstanceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

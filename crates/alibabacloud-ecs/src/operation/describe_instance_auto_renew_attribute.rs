@@ -83,8 +83,8 @@ pub struct DescribeInstanceAutoRenewAttributeOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAutoRenewAttributeOutput { "InstanceRenewAttributes" = 0,
-    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    DescribeInstanceAutoRenewAttributeOutput seed 1 slots 16 { "InstanceRenewAttributes"
+    = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     instance_renew_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
@@ -104,10 +104,10 @@ pub struct DescribeInstanceAutoRenewAttributeInstanceRenewAttribute {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAutoRenewAttributeInstanceRenewAttribute { "AutoRenewEnabled" = 0,
-    "Duration" = 1, "InstanceId" = 2, "PeriodUnit" = 3, "RenewalStatus" = 4, } { 0
-    auto_renew_enabled lenient, 1 duration lenient, 2 instance_id value, 3 period_unit
-    value, 4 renewal_status value, }
+    DescribeInstanceAutoRenewAttributeInstanceRenewAttribute seed 2 slots 16 {
+    "AutoRenewEnabled" = 0, "Duration" = 1, "InstanceId" = 2, "PeriodUnit" = 3,
+    "RenewalStatus" = 4, } { 0 auto_renew_enabled lenient, 1 duration lenient, 2
+    instance_id value, 3 period_unit value, 4 renewal_status value, }
 );
 /// A structure of the operation's answer, at `InstanceRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,8 +119,8 @@ pub struct DescribeInstanceAutoRenewAttributeInstanceRenewAttributes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceAutoRenewAttributeInstanceRenewAttributes { "InstanceRenewAttribute"
-    = 0, } { 0 instance_renew_attribute value, }
+    DescribeInstanceAutoRenewAttributeInstanceRenewAttributes seed 0 slots 2 {
+    "InstanceRenewAttribute" = 0, } { 0 instance_renew_attribute value, }
 );
 /// The errors `DescribeInstanceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -181,9 +181,9 @@ pub struct DescribeInstanceHistoryEventsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsOutput { "InstanceSystemEventSet" = 0, "NextToken" = 1,
-    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
-    instance_system_event_set value, 1 next_token value, 2 page_number lenient, 3
+    DescribeInstanceHistoryEventsOutput seed 3 slots 16 { "InstanceSystemEventSet" = 0,
+    "NextToken" = 1, "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5,
+    } { 0 instance_system_event_set value, 1 next_token value, 2 page_number lenient, 3
     page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
@@ -212,8 +212,8 @@ pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus 
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus { "Code" = 0,
-    "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus seed 0 slots 4 {
+    "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].EventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -225,8 +225,8 @@ pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType { "Code" = 0, "Name" =
-    1, } { 0 code lenient, 1 name value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType seed 0 slots 4 { "Code"
+    = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.InactiveDisks.InactiveDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -244,10 +244,10 @@ pub struct DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk {
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk { "CreationTime" = 0,
-    "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3, "ReleaseTime" = 4, } { 0
-    creation_time value, 1 device_category value, 2 device_size value, 3 device_type
-    value, 4 release_time value, }
+    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk seed 2 slots 16 {
+    "CreationTime" = 0, "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3,
+    "ReleaseTime" = 4, } { 0 creation_time value, 1 device_category value, 2 device_size
+    value, 3 device_type value, 4 release_time value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.InactiveDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -259,8 +259,8 @@ pub struct DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks { "InactiveDisk" = 0, } {
-    0 inactive_disk value, }
+    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks seed 0 slots 2 {
+    "InactiveDisk" = 0, } { 0 inactive_disk value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.MigrationOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -270,8 +270,8 @@ pub struct DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions {
     pub migration_option: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions { "MigrationOption" =
-    0, } { 0 migration_option value, }
+    DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions seed 0 slots 2 {
+    "MigrationOption" = 0, } { 0 migration_option value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -315,15 +315,15 @@ pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute
     pub response_result: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute { "CanAccept" =
-    0, "Code" = 1, "Device" = 2, "DiskId" = 3, "HostId" = 4, "HostType" = 5,
-    "InactiveDisks" = 6, "MetricName" = 7, "MetricValue" = 8, "MigrationOptions" = 9,
-    "OnlineRepairPolicy" = 10, "PunishDomain" = 11, "PunishType" = 12, "PunishUrl" = 13,
-    "Rack" = 14, "ResponseResult" = 15, } { 0 can_accept value, 1 code value, 2 device
-    value, 3 disk_id value, 4 host_id value, 5 host_type value, 6 inactive_disks value, 7
-    metric_name value, 8 metric_value value, 9 migration_options value, 10
-    online_repair_policy value, 11 punish_domain value, 12 punish_type value, 13
-    punish_url value, 14 rack value, 15 response_result value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute seed 13 slots
+    32 { "CanAccept" = 0, "Code" = 1, "Device" = 2, "DiskId" = 3, "HostId" = 4,
+    "HostType" = 5, "InactiveDisks" = 6, "MetricName" = 7, "MetricValue" = 8,
+    "MigrationOptions" = 9, "OnlineRepairPolicy" = 10, "PunishDomain" = 11, "PunishType"
+    = 12, "PunishUrl" = 13, "Rack" = 14, "ResponseResult" = 15, } { 0 can_accept value, 1
+    code value, 2 device value, 3 disk_id value, 4 host_id value, 5 host_type value, 6
+    inactive_disks value, 7 metric_name value, 8 metric_value value, 9 migration_options
+    value, 10 online_repair_policy value, 11 punish_domain value, 12 punish_type value,
+    13 punish_url value, 14 rack value, 15 response_result value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -361,13 +361,14 @@ pub struct DescribeInstanceHistoryEventsInstanceSystemEventType {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsInstanceSystemEventType { "EventCycleStatus" = 0,
-    "EventFinishTime" = 1, "EventId" = 2, "EventPublishTime" = 3, "EventType" = 4,
-    "ExtendedAttribute" = 5, "ImpactLevel" = 6, "InstanceId" = 7, "NotBefore" = 8,
-    "Reason" = 9, "ReasonCode" = 10, "ResourceType" = 11, } { 0 event_cycle_status value,
-    1 event_finish_time value, 2 event_id value, 3 event_publish_time value, 4 event_type
-    value, 5 extended_attribute value, 6 impact_level value, 7 instance_id value, 8
-    not_before value, 9 reason value, 10 reason_code value, 11 resource_type value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventType seed 0 slots 32 {
+    "EventCycleStatus" = 0, "EventFinishTime" = 1, "EventId" = 2, "EventPublishTime" = 3,
+    "EventType" = 4, "ExtendedAttribute" = 5, "ImpactLevel" = 6, "InstanceId" = 7,
+    "NotBefore" = 8, "Reason" = 9, "ReasonCode" = 10, "ResourceType" = 11, } { 0
+    event_cycle_status value, 1 event_finish_time value, 2 event_id value, 3
+    event_publish_time value, 4 event_type value, 5 extended_attribute value, 6
+    impact_level value, 7 instance_id value, 8 not_before value, 9 reason value, 10
+    reason_code value, 11 resource_type value, }
 );
 /// A structure of the operation's answer, at `InstanceSystemEventSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -379,8 +380,8 @@ pub struct DescribeInstanceHistoryEventsInstanceSystemEventSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceHistoryEventsInstanceSystemEventSet { "InstanceSystemEventType" = 0,
-    } { 0 instance_system_event_type value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventSet seed 0 slots 2 {
+    "InstanceSystemEventType" = 0, } { 0 instance_system_event_type value, }
 );
 /// The errors `DescribeInstanceHistoryEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

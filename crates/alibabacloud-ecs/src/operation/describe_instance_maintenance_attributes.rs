@@ -94,8 +94,8 @@ pub struct DescribeInstanceMaintenanceAttributesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesOutput { "MaintenanceAttributes" = 0,
-    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    DescribeInstanceMaintenanceAttributesOutput seed 1 slots 16 { "MaintenanceAttributes"
+    = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     maintenance_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
@@ -107,8 +107,8 @@ pub struct DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValu
     pub supported_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues {
-    "SupportedValue" = 0, } { 0 supported_value value, }
+    DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues seed 0 slots
+    2 { "SupportedValue" = 0, } { 0 supported_value value, }
 );
 /// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].ActionOnMaintenance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,9 +124,9 @@ pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMain
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance {
-    "DefaultValue" = 0, "SupportedValues" = 1, "Value" = 2, } { 0 default_value value, 1
-    supported_values value, 2 value value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance seed 0
+    slots 8 { "DefaultValue" = 0, "SupportedValues" = 1, "Value" = 2, } { 0 default_value
+    value, 1 supported_values value, 2 value value, }
 );
 /// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].MaintenanceWindows.MaintenanceWindow[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -138,8 +138,8 @@ pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceW
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow {
-    "EndTime" = 0, "StartTime" = 1, } { 0 end_time value, 1 start_time value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow seed 0
+    slots 4 { "EndTime" = 0, "StartTime" = 1, } { 0 end_time value, 1 start_time value, }
 );
 /// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].MaintenanceWindows`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,8 +153,8 @@ pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceW
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows {
-    "MaintenanceWindow" = 0, } { 0 maintenance_window value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows seed 0
+    slots 2 { "MaintenanceWindow" = 0, } { 0 maintenance_window value, }
 );
 /// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -174,10 +174,10 @@ pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttribute {
     pub notify_on_maintenance: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesMaintenanceAttribute { "ActionOnMaintenance" =
-    0, "InstanceId" = 1, "MaintenanceWindows" = 2, "NotifyOnMaintenance" = 3, } { 0
-    action_on_maintenance value, 1 instance_id value, 2 maintenance_windows value, 3
-    notify_on_maintenance lenient, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttribute seed 0 slots 8 {
+    "ActionOnMaintenance" = 0, "InstanceId" = 1, "MaintenanceWindows" = 2,
+    "NotifyOnMaintenance" = 3, } { 0 action_on_maintenance value, 1 instance_id value, 2
+    maintenance_windows value, 3 notify_on_maintenance lenient, }
 );
 /// A structure of the operation's answer, at `MaintenanceAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -189,8 +189,8 @@ pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMaintenanceAttributesMaintenanceAttributes { "MaintenanceAttribute" =
-    0, } { 0 maintenance_attribute value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributes seed 0 slots 2 {
+    "MaintenanceAttribute" = 0, } { 0 maintenance_attribute value, }
 );
 /// The errors `DescribeInstanceMaintenanceAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

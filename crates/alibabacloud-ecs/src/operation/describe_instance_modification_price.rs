@@ -97,8 +97,8 @@ pub struct DescribeInstanceModificationPriceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0
-    price_info value, 1 request_id value, }
+    DescribeInstanceModificationPriceOutput seed 0 slots 4 { "PriceInfo" = 0, "RequestId"
+    = 1, } { 0 price_info value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -133,8 +133,8 @@ pub struct DescribeInstanceModificationPriceDetailInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPriceDetailInfoRule { "Description" = 0, "RuleId" = 1, }
-    { 0 description value, 1 rule_id lenient, }
+    DescribeInstanceModificationPriceDetailInfoRule seed 0 slots 4 { "Description" = 0,
+    "RuleId" = 1, } { 0 description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -146,7 +146,8 @@ pub struct DescribeInstanceModificationPriceDetailInfoSubRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+    DescribeInstanceModificationPriceDetailInfoSubRules seed 0 slots 2 { "Rule" = 0, } {
+    0 rule value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,8 +167,8 @@ pub struct DescribeInstanceModificationPricePriceDetailInfo {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceDetailInfo { "DiscountPrice" = 0,
-    "OriginalPrice" = 1, "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0
+    DescribeInstanceModificationPricePriceDetailInfo seed 0 slots 16 { "DiscountPrice" =
+    0, "OriginalPrice" = 1, "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0
     discount_price lenient, 1 original_price lenient, 2 resource value, 3 sub_rules
     value, 4 trade_price lenient, }
 );
@@ -181,8 +182,8 @@ pub struct DescribeInstanceModificationPricePriceDetailInfos {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceDetailInfos { "DetailInfo" = 0, } { 0
-    detail_info value, }
+    DescribeInstanceModificationPricePriceDetailInfos seed 0 slots 2 { "DetailInfo" = 0,
+    } { 0 detail_info value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -202,10 +203,10 @@ pub struct DescribeInstanceModificationPricePriceInfoPrice {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1,
-    "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0 currency value, 1
-    detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4 trade_price
-    lenient, }
+    DescribeInstanceModificationPricePriceInfoPrice seed 0 slots 16 { "Currency" = 0,
+    "DetailInfos" = 1, "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0
+    currency value, 1 detail_infos value, 2 discount_price lenient, 3 original_price
+    lenient, 4 trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -217,8 +218,8 @@ pub struct DescribeInstanceModificationPricePriceInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceInfoRule { "Description" = 0, "RuleId" = 1, } {
-    0 description value, 1 rule_id lenient, }
+    DescribeInstanceModificationPricePriceInfoRule seed 0 slots 4 { "Description" = 0,
+    "RuleId" = 1, } { 0 description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -230,7 +231,8 @@ pub struct DescribeInstanceModificationPricePriceInfoRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
+    DescribeInstanceModificationPricePriceInfoRules seed 0 slots 2 { "Rule" = 0, } { 0
+    rule value, }
 );
 /// A structure of the operation's answer, at `PriceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,8 +244,8 @@ pub struct DescribeInstanceModificationPricePriceInfo {
     pub rules: ::std::option::Option<DescribeInstanceModificationPricePriceInfoRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceModificationPricePriceInfo { "Price" = 0, "Rules" = 1, } { 0 price
-    value, 1 rules value, }
+    DescribeInstanceModificationPricePriceInfo seed 0 slots 4 { "Price" = 0, "Rules" = 1,
+    } { 0 price value, 1 rules value, }
 );
 /// The errors `DescribeInstanceModificationPrice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -81,8 +81,8 @@ pub struct DescribeInstanceMonitorDataOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, } { 0
-    monitor_data value, 1 request_id value, }
+    DescribeInstanceMonitorDataOutput seed 0 slots 4 { "MonitorData" = 0, "RequestId" =
+    1, } { 0 monitor_data value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `MonitorData.InstanceMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -124,17 +124,17 @@ pub struct DescribeInstanceMonitorDataInstanceMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMonitorDataInstanceMonitorData { "BPSRead" = 0, "BPSWrite" = 1, "CPU"
-    = 2, "CPUAdvanceCreditBalance" = 3, "CPUCreditBalance" = 4, "CPUCreditUsage" = 5,
-    "CPUNotpaidSurplusCreditUsage" = 6, "IOPSRead" = 7, "IOPSWrite" = 8, "InstanceId" =
-    9, "InternetBandwidth" = 10, "InternetRX" = 11, "InternetTX" = 12,
-    "IntranetBandwidth" = 13, "IntranetRX" = 14, "IntranetTX" = 15, "TimeStamp" = 16, } {
-    0 bps_read lenient, 1 bps_write lenient, 2 cpu lenient, 3 cpu_advance_credit_balance
-    lenient, 4 cpu_credit_balance lenient, 5 cpu_credit_usage lenient, 6
-    cpu_notpaid_surplus_credit_usage lenient, 7 iops_read lenient, 8 iops_write lenient,
-    9 instance_id value, 10 internet_bandwidth lenient, 11 internet_rx lenient, 12
-    internet_tx lenient, 13 intranet_bandwidth lenient, 14 intranet_rx lenient, 15
-    intranet_tx lenient, 16 time_stamp value, }
+    DescribeInstanceMonitorDataInstanceMonitorData seed 0 slots 64 { "BPSRead" = 0,
+    "BPSWrite" = 1, "CPU" = 2, "CPUAdvanceCreditBalance" = 3, "CPUCreditBalance" = 4,
+    "CPUCreditUsage" = 5, "CPUNotpaidSurplusCreditUsage" = 6, "IOPSRead" = 7, "IOPSWrite"
+    = 8, "InstanceId" = 9, "InternetBandwidth" = 10, "InternetRX" = 11, "InternetTX" =
+    12, "IntranetBandwidth" = 13, "IntranetRX" = 14, "IntranetTX" = 15, "TimeStamp" = 16,
+    } { 0 bps_read lenient, 1 bps_write lenient, 2 cpu lenient, 3
+    cpu_advance_credit_balance lenient, 4 cpu_credit_balance lenient, 5 cpu_credit_usage
+    lenient, 6 cpu_notpaid_surplus_credit_usage lenient, 7 iops_read lenient, 8
+    iops_write lenient, 9 instance_id value, 10 internet_bandwidth lenient, 11
+    internet_rx lenient, 12 internet_tx lenient, 13 intranet_bandwidth lenient, 14
+    intranet_rx lenient, 15 intranet_tx lenient, 16 time_stamp value, }
 );
 /// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -146,8 +146,8 @@ pub struct DescribeInstanceMonitorDataMonitorData {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceMonitorDataMonitorData { "InstanceMonitorData" = 0, } { 0
-    instance_monitor_data value, }
+    DescribeInstanceMonitorDataMonitorData seed 0 slots 2 { "InstanceMonitorData" = 0, }
+    { 0 instance_monitor_data value, }
 );
 /// The errors `DescribeInstanceMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,9 +77,9 @@ pub struct DescribeInstanceRamRoleOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceRamRoleOutput { "InstanceRamRoleSets" = 0, "RegionId" = 1,
-    "RequestId" = 2, "TotalCount" = 3, } { 0 instance_ram_role_sets value, 1 region_id
-    value, 2 request_id value, 3 total_count lenient, }
+    DescribeInstanceRamRoleOutput seed 2 slots 8 { "InstanceRamRoleSets" = 0, "RegionId"
+    = 1, "RequestId" = 2, "TotalCount" = 3, } { 0 instance_ram_role_sets value, 1
+    region_id value, 2 request_id value, 3 total_count lenient, }
 );
 /// A structure of the operation's answer, at `InstanceRamRoleSets.InstanceRamRoleSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,8 +91,8 @@ pub struct DescribeInstanceRamRoleInstanceRamRoleSet {
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceRamRoleInstanceRamRoleSet { "InstanceId" = 0, "RamRoleName" = 1, } {
-    0 instance_id value, 1 ram_role_name value, }
+    DescribeInstanceRamRoleInstanceRamRoleSet seed 0 slots 4 { "InstanceId" = 0,
+    "RamRoleName" = 1, } { 0 instance_id value, 1 ram_role_name value, }
 );
 /// A structure of the operation's answer, at `InstanceRamRoleSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -104,8 +104,8 @@ pub struct DescribeInstanceRamRoleInstanceRamRoleSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceRamRoleInstanceRamRoleSets { "InstanceRamRoleSet" = 0, } { 0
-    instance_ram_role_set value, }
+    DescribeInstanceRamRoleInstanceRamRoleSets seed 0 slots 2 { "InstanceRamRoleSet" = 0,
+    } { 0 instance_ram_role_set value, }
 );
 /// The errors `DescribeInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

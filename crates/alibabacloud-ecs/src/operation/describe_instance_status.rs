@@ -81,9 +81,10 @@ pub struct DescribeInstanceStatusOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceStatusOutput { "InstanceStatuses" = 0, "PageNumber" = 1, "PageSize" =
-    2, "RequestId" = 3, "TotalCount" = 4, } { 0 instance_statuses value, 1 page_number
-    lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeInstanceStatusOutput seed 3 slots 16 { "InstanceStatuses" = 0, "PageNumber" =
+    1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instance_statuses value,
+    1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `InstanceStatuses.InstanceStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,8 +96,8 @@ pub struct DescribeInstanceStatusInstanceStatus {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceStatusInstanceStatus { "InstanceId" = 0, "Status" = 1, } { 0
-    instance_id value, 1 status value, }
+    DescribeInstanceStatusInstanceStatus seed 0 slots 4 { "InstanceId" = 0, "Status" = 1,
+    } { 0 instance_id value, 1 status value, }
 );
 /// A structure of the operation's answer, at `InstanceStatuses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +109,8 @@ pub struct DescribeInstanceStatusInstanceStatuses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceStatusInstanceStatuses { "InstanceStatus" = 0, } { 0 instance_status
-    value, }
+    DescribeInstanceStatusInstanceStatuses seed 0 slots 2 { "InstanceStatus" = 0, } { 0
+    instance_status value, }
 );
 /// The errors `DescribeInstanceStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct DescribeInstanceTypeFamiliesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypeFamiliesOutput { "InstanceTypeFamilies" = 0, "RequestId" = 1, } {
-    0 instance_type_families value, 1 request_id value, }
+    DescribeInstanceTypeFamiliesOutput seed 1 slots 4 { "InstanceTypeFamilies" = 0,
+    "RequestId" = 1, } { 0 instance_type_families value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `InstanceTypeFamilies.InstanceTypeFamily[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,7 +75,7 @@ pub struct DescribeInstanceTypeFamiliesInstanceTypeFamily {
     pub instance_type_family_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypeFamiliesInstanceTypeFamily { "Generation" = 0,
+    DescribeInstanceTypeFamiliesInstanceTypeFamily seed 0 slots 4 { "Generation" = 0,
     "InstanceTypeFamilyId" = 1, } { 0 generation value, 1 instance_type_family_id value,
     }
 );
@@ -89,8 +89,8 @@ pub struct DescribeInstanceTypeFamiliesInstanceTypeFamilies {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypeFamiliesInstanceTypeFamilies { "InstanceTypeFamily" = 0, } { 0
-    instance_type_family value, }
+    DescribeInstanceTypeFamiliesInstanceTypeFamilies seed 0 slots 2 {
+    "InstanceTypeFamily" = 0, } { 0 instance_type_family value, }
 );
 /// The errors `DescribeInstanceTypeFamilies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

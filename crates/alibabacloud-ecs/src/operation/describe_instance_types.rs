@@ -307,8 +307,9 @@ pub struct DescribeInstanceTypesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesOutput { "InstanceTypes" = 0, "NextToken" = 1, "RequestId" = 2,
-    } { 0 instance_types value, 1 next_token value, 2 request_id value, }
+    DescribeInstanceTypesOutput seed 0 slots 8 { "InstanceTypes" = 0, "NextToken" = 1,
+    "RequestId" = 2, } { 0 instance_types value, 1 next_token value, 2 request_id value,
+    }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Attributes.Attribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -320,8 +321,8 @@ pub struct DescribeInstanceTypesInstanceTypeAttribute {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeAttribute { "Name" = 0, "Value" = 1, } { 0 name
-    value, 1 value value, }
+    DescribeInstanceTypesInstanceTypeAttribute seed 0 slots 4 { "Name" = 0, "Value" = 1,
+    } { 0 name value, 1 value value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Attributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -333,8 +334,8 @@ pub struct DescribeInstanceTypesInstanceTypeAttributes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeAttributes { "Attribute" = 0, } { 0 attribute value,
-    }
+    DescribeInstanceTypesInstanceTypeAttributes seed 0 slots 2 { "Attribute" = 0, } { 0
+    attribute value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -344,7 +345,8 @@ pub struct DescribeInstanceTypesInstanceTypeClock {
     pub ptp_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeClock { "PtpSupport" = 0, } { 0 ptp_support value, }
+    DescribeInstanceTypesInstanceTypeClock seed 0 slots 2 { "PtpSupport" = 0, } { 0
+    ptp_support value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].CpuOptions.SupportedTopologyTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -356,8 +358,8 @@ pub struct DescribeInstanceTypesCpuOptionsSupportedTopologyTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesCpuOptionsSupportedTopologyTypes { "SupportedTopologyType" = 0,
-    } { 0 supported_topology_type value, }
+    DescribeInstanceTypesCpuOptionsSupportedTopologyTypes seed 0 slots 2 {
+    "SupportedTopologyType" = 0, } { 0 supported_topology_type value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].CpuOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -377,10 +379,11 @@ pub struct DescribeInstanceTypesInstanceTypeCpuOptions {
     pub threads_per_core: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeCpuOptions { "Core" = 0, "CoreFactor" = 1,
-    "HyperThreadingAdjustable" = 2, "SupportedTopologyTypes" = 3, "ThreadsPerCore" = 4, }
-    { 0 core lenient, 1 core_factor lenient, 2 hyper_threading_adjustable lenient, 3
-    supported_topology_types value, 4 threads_per_core lenient, }
+    DescribeInstanceTypesInstanceTypeCpuOptions seed 1 slots 16 { "Core" = 0,
+    "CoreFactor" = 1, "HyperThreadingAdjustable" = 2, "SupportedTopologyTypes" = 3,
+    "ThreadsPerCore" = 4, } { 0 core lenient, 1 core_factor lenient, 2
+    hyper_threading_adjustable lenient, 3 supported_topology_types value, 4
+    threads_per_core lenient, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].EnhancedNetwork`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -394,9 +397,9 @@ pub struct DescribeInstanceTypesInstanceTypeEnhancedNetwork {
     pub vf_queue_number_per_eni: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeEnhancedNetwork { "RssSupport" = 0, "SriovSupport" =
-    1, "VfQueueNumberPerEni" = 2, } { 0 rss_support lenient, 1 sriov_support lenient, 2
-    vf_queue_number_per_eni lenient, }
+    DescribeInstanceTypesInstanceTypeEnhancedNetwork seed 1 slots 8 { "RssSupport" = 0,
+    "SriovSupport" = 1, "VfQueueNumberPerEni" = 2, } { 0 rss_support lenient, 1
+    sriov_support lenient, 2 vf_queue_number_per_eni lenient, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkCards.NetworkCardInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -406,8 +409,8 @@ pub struct DescribeInstanceTypesInstanceTypeNetworkCardInfo {
     pub network_card_index: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeNetworkCardInfo { "NetworkCardIndex" = 0, } { 0
-    network_card_index lenient, }
+    DescribeInstanceTypesInstanceTypeNetworkCardInfo seed 0 slots 2 { "NetworkCardIndex"
+    = 0, } { 0 network_card_index lenient, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkCards`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -419,8 +422,8 @@ pub struct DescribeInstanceTypesInstanceTypeNetworkCards {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeNetworkCards { "NetworkCardInfo" = 0, } { 0
-    network_card_info value, }
+    DescribeInstanceTypesInstanceTypeNetworkCards seed 0 slots 2 { "NetworkCardInfo" = 0,
+    } { 0 network_card_info value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting.WeightingInfos.WeightingInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -438,10 +441,10 @@ pub struct DescribeInstanceTypesBandwidthWeightingInfo {
     pub vpc_burst_bandwidth: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesBandwidthWeightingInfo { "EbsBandwidth" = 0, "EbsBurstBandwidth"
-    = 1, "Name" = 2, "VpcBandwidth" = 3, "VpcBurstBandwidth" = 4, } { 0 ebs_bandwidth
-    lenient, 1 ebs_burst_bandwidth lenient, 2 name value, 3 vpc_bandwidth lenient, 4
-    vpc_burst_bandwidth lenient, }
+    DescribeInstanceTypesBandwidthWeightingInfo seed 1 slots 16 { "EbsBandwidth" = 0,
+    "EbsBurstBandwidth" = 1, "Name" = 2, "VpcBandwidth" = 3, "VpcBurstBandwidth" = 4, } {
+    0 ebs_bandwidth lenient, 1 ebs_burst_bandwidth lenient, 2 name value, 3 vpc_bandwidth
+    lenient, 4 vpc_burst_bandwidth lenient, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting.WeightingInfos`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -453,8 +456,8 @@ pub struct DescribeInstanceTypesBandwidthWeightingInfos {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesBandwidthWeightingInfos { "WeightingInfo" = 0, } { 0
-    weighting_info value, }
+    DescribeInstanceTypesBandwidthWeightingInfos seed 0 slots 2 { "WeightingInfo" = 0, }
+    { 0 weighting_info value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -466,8 +469,8 @@ pub struct DescribeInstanceTypesNetworkInfoBandwidthWeighting {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesNetworkInfoBandwidthWeighting { "WeightingInfos" = 0, } { 0
-    weighting_infos value, }
+    DescribeInstanceTypesNetworkInfoBandwidthWeighting seed 0 slots 2 { "WeightingInfos"
+    = 0, } { 0 weighting_infos value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -479,8 +482,8 @@ pub struct DescribeInstanceTypesInstanceTypeNetworkInfo {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeNetworkInfo { "BandwidthWeighting" = 0, } { 0
-    bandwidth_weighting value, }
+    DescribeInstanceTypesInstanceTypeNetworkInfo seed 0 slots 2 { "BandwidthWeighting" =
+    0, } { 0 bandwidth_weighting value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[].SupportedBootModes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -492,8 +495,8 @@ pub struct DescribeInstanceTypesInstanceTypeSupportedBootModes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypeSupportedBootModes { "SupportedBootMode" = 0, } { 0
-    supported_boot_mode value, }
+    DescribeInstanceTypesInstanceTypeSupportedBootModes seed 0 slots 2 {
+    "SupportedBootMode" = 0, } { 0 supported_boot_mode value, }
 );
 /// A structure of the operation's answer, at `InstanceTypes.InstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -599,24 +602,25 @@ pub struct DescribeInstanceTypesInstanceType {
     pub total_eni_queue_quantity: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceType { "Attributes" = 0, "BaselineCredit" = 1, "Clock" =
-    2, "CpuArchitecture" = 3, "CpuCoreCount" = 4, "CpuOptions" = 5, "CpuSpeedFrequency" =
-    6, "CpuTurboFrequency" = 7, "DiskQuantity" = 8, "EnhancedNetwork" = 9,
-    "EniIpv6AddressQuantity" = 10, "EniPrivateIpAddressQuantity" = 11, "EniQuantity" =
-    12, "EniTotalQuantity" = 13, "EniTrunkSupported" = 14, "EriQuantity" = 15,
-    "GPUAmount" = 16, "GPUMemorySize" = 17, "GPUSpec" = 18, "InitialCredit" = 19,
-    "InstanceBandwidthRx" = 20, "InstanceBandwidthTx" = 21, "InstanceCategory" = 22,
-    "InstanceFamilyLevel" = 23, "InstancePpsRx" = 24, "InstancePpsTx" = 25,
-    "InstanceTypeFamily" = 26, "InstanceTypeId" = 27, "JumboFrameSupport" = 28,
-    "LocalStorageAmount" = 29, "LocalStorageCapacity" = 30, "LocalStorageCategory" = 31,
-    "MaximumQueueNumberPerEni" = 32, "MemorySize" = 33, "NetworkCardQuantity" = 34,
-    "NetworkCards" = 35, "NetworkEncryptionSupport" = 36, "NetworkInfo" = 37,
-    "NvmeSupport" = 38, "PhysicalProcessorModel" = 39, "PrimaryEniQueueNumber" = 40,
-    "QueuePairNumber" = 41, "SecondaryEniQueueNumber" = 42, "SupportedBootModes" = 43,
-    "TotalEniQueueQuantity" = 44, } { 0 attributes value, 1 baseline_credit lenient, 2
-    clock value, 3 cpu_architecture value, 4 cpu_core_count lenient, 5 cpu_options value,
-    6 cpu_speed_frequency lenient, 7 cpu_turbo_frequency lenient, 8 disk_quantity
-    lenient, 9 enhanced_network value, 10 eni_ipv6_address_quantity lenient, 11
+    DescribeInstanceTypesInstanceType seed 2 slots 256 { "Attributes" = 0,
+    "BaselineCredit" = 1, "Clock" = 2, "CpuArchitecture" = 3, "CpuCoreCount" = 4,
+    "CpuOptions" = 5, "CpuSpeedFrequency" = 6, "CpuTurboFrequency" = 7, "DiskQuantity" =
+    8, "EnhancedNetwork" = 9, "EniIpv6AddressQuantity" = 10,
+    "EniPrivateIpAddressQuantity" = 11, "EniQuantity" = 12, "EniTotalQuantity" = 13,
+    "EniTrunkSupported" = 14, "EriQuantity" = 15, "GPUAmount" = 16, "GPUMemorySize" = 17,
+    "GPUSpec" = 18, "InitialCredit" = 19, "InstanceBandwidthRx" = 20,
+    "InstanceBandwidthTx" = 21, "InstanceCategory" = 22, "InstanceFamilyLevel" = 23,
+    "InstancePpsRx" = 24, "InstancePpsTx" = 25, "InstanceTypeFamily" = 26,
+    "InstanceTypeId" = 27, "JumboFrameSupport" = 28, "LocalStorageAmount" = 29,
+    "LocalStorageCapacity" = 30, "LocalStorageCategory" = 31, "MaximumQueueNumberPerEni"
+    = 32, "MemorySize" = 33, "NetworkCardQuantity" = 34, "NetworkCards" = 35,
+    "NetworkEncryptionSupport" = 36, "NetworkInfo" = 37, "NvmeSupport" = 38,
+    "PhysicalProcessorModel" = 39, "PrimaryEniQueueNumber" = 40, "QueuePairNumber" = 41,
+    "SecondaryEniQueueNumber" = 42, "SupportedBootModes" = 43, "TotalEniQueueQuantity" =
+    44, } { 0 attributes value, 1 baseline_credit lenient, 2 clock value, 3
+    cpu_architecture value, 4 cpu_core_count lenient, 5 cpu_options value, 6
+    cpu_speed_frequency lenient, 7 cpu_turbo_frequency lenient, 8 disk_quantity lenient,
+    9 enhanced_network value, 10 eni_ipv6_address_quantity lenient, 11
     eni_private_ip_address_quantity lenient, 12 eni_quantity lenient, 13
     eni_total_quantity lenient, 14 eni_trunk_supported lenient, 15 eri_quantity lenient,
     16 gpu_amount lenient, 17 gpu_memory_size lenient, 18 gpu_spec value, 19
@@ -642,7 +646,8 @@ pub struct DescribeInstanceTypesInstanceTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceTypesInstanceTypes { "InstanceType" = 0, } { 0 instance_type value, }
+    DescribeInstanceTypesInstanceTypes seed 0 slots 2 { "InstanceType" = 0, } { 0
+    instance_type value, }
 );
 /// The documented values of `InstanceCategory`: `General-purpose`, `Compute-optimized`, `Memory-optimized`, `Big data`, `Local SSDs`, `High Clock Speed`, `Enhanced`, `Shared`, `Compute-optimized with GPU`, `Visual Compute-optimized`, `Heterogeneous Service`, `Compute-optimized with FPGA`, `Compute-optimized with NPU`, `ECS Bare Metal`, `Super Computing Cluster`, `High Performance Compute`.
 ///

@@ -53,8 +53,8 @@ pub struct DescribeInstanceVncUrlOutput {
     pub vnc_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstanceVncUrlOutput { "RequestId" = 0, "VncUrl" = 1, } { 0 request_id value,
-    1 vnc_url value, }
+    DescribeInstanceVncUrlOutput seed 0 slots 4 { "RequestId" = 0, "VncUrl" = 1, } { 0
+    request_id value, 1 vnc_url value, }
 );
 /// The errors `DescribeInstanceVncUrl` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -390,10 +390,10 @@ pub struct DescribeInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesOutput { "Instances" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 instances value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeInstancesOutput seed 1 slots 16 { "Instances" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 instances
+    value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id
+    value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -427,8 +427,8 @@ pub struct DescribeInstancesInstanceAdditionalInfo {
     pub enable_high_density_mode: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceAdditionalInfo { "EnableHighDensityMode" = 0, } { 0
-    enable_high_density_mode lenient, }
+    DescribeInstancesInstanceAdditionalInfo seed 0 slots 2 { "EnableHighDensityMode" = 0,
+    } { 0 enable_high_density_mode lenient, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].ClockOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -438,7 +438,8 @@ pub struct DescribeInstancesInstanceClockOptions {
     pub ptp_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceClockOptions { "PtpStatus" = 0, } { 0 ptp_status value, }
+    DescribeInstancesInstanceClockOptions seed 0 slots 2 { "PtpStatus" = 0, } { 0
+    ptp_status value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].CpuOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -460,10 +461,11 @@ pub struct DescribeInstancesInstanceCpuOptions {
     pub turbo_mode: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceCpuOptions { "CoreCount" = 0, "EnableVISST" = 1,
-    "EnableVRDT" = 2, "Numa" = 3, "ThreadsPerCore" = 4, "TopologyType" = 5, "TurboMode" =
-    6, } { 0 core_count lenient, 1 enable_visst lenient, 2 enable_vrdt lenient, 3 numa
-    value, 4 threads_per_core lenient, 5 topology_type value, 6 turbo_mode value, }
+    DescribeInstancesInstanceCpuOptions seed 0 slots 16 { "CoreCount" = 0, "EnableVISST"
+    = 1, "EnableVRDT" = 2, "Numa" = 3, "ThreadsPerCore" = 4, "TopologyType" = 5,
+    "TurboMode" = 6, } { 0 core_count lenient, 1 enable_visst lenient, 2 enable_vrdt
+    lenient, 3 numa value, 4 threads_per_core lenient, 5 topology_type value, 6
+    turbo_mode value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].DedicatedHostAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -477,9 +479,10 @@ pub struct DescribeInstancesInstanceDedicatedHostAttribute {
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceDedicatedHostAttribute { "DedicatedHostClusterId" = 0,
-    "DedicatedHostId" = 1, "DedicatedHostName" = 2, } { 0 dedicated_host_cluster_id
-    value, 1 dedicated_host_id value, 2 dedicated_host_name value, }
+    DescribeInstancesInstanceDedicatedHostAttribute seed 2 slots 8 {
+    "DedicatedHostClusterId" = 0, "DedicatedHostId" = 1, "DedicatedHostName" = 2, } { 0
+    dedicated_host_cluster_id value, 1 dedicated_host_id value, 2 dedicated_host_name
+    value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].DedicatedInstanceAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -491,8 +494,8 @@ pub struct DescribeInstancesInstanceDedicatedInstanceAttribute {
     pub tenancy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceDedicatedInstanceAttribute { "Affinity" = 0, "Tenancy" = 1,
-    } { 0 affinity value, 1 tenancy value, }
+    DescribeInstancesInstanceDedicatedInstanceAttribute seed 0 slots 4 { "Affinity" = 0,
+    "Tenancy" = 1, } { 0 affinity value, 1 tenancy value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].EcsCapacityReservationAttr`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -504,9 +507,9 @@ pub struct DescribeInstancesInstanceEcsCapacityReservationAttr {
     pub capacity_reservation_preference: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceEcsCapacityReservationAttr { "CapacityReservationId" = 0,
-    "CapacityReservationPreference" = 1, } { 0 capacity_reservation_id value, 1
-    capacity_reservation_preference value, }
+    DescribeInstancesInstanceEcsCapacityReservationAttr seed 0 slots 4 {
+    "CapacityReservationId" = 0, "CapacityReservationPreference" = 1, } { 0
+    capacity_reservation_id value, 1 capacity_reservation_preference value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].EipAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -524,8 +527,8 @@ pub struct DescribeInstancesInstanceEipAddress {
     pub is_support_unassociate: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceEipAddress { "AllocationId" = 0, "Bandwidth" = 1,
-    "InternetChargeType" = 2, "IpAddress" = 3, "IsSupportUnassociate" = 4, } { 0
+    DescribeInstancesInstanceEipAddress seed 1 slots 16 { "AllocationId" = 0, "Bandwidth"
+    = 1, "InternetChargeType" = 2, "IpAddress" = 3, "IsSupportUnassociate" = 4, } { 0
     allocation_id value, 1 bandwidth lenient, 2 internet_charge_type value, 3 ip_address
     value, 4 is_support_unassociate lenient, }
 );
@@ -537,8 +540,8 @@ pub struct DescribeInstancesInstanceHibernationOptions {
     pub configured: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceHibernationOptions { "Configured" = 0, } { 0 configured
-    lenient, }
+    DescribeInstancesInstanceHibernationOptions seed 0 slots 2 { "Configured" = 0, } { 0
+    configured lenient, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -550,7 +553,7 @@ pub struct DescribeInstancesInstanceImageOptions {
     pub login_as_non_root: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceImageOptions { "CurrentOSNVMeSupported" = 0,
+    DescribeInstancesInstanceImageOptions seed 0 slots 4 { "CurrentOSNVMeSupported" = 0,
     "LoginAsNonRoot" = 1, } { 0 current_osnv_me_supported lenient, 1 login_as_non_root
     lenient, }
 );
@@ -562,7 +565,8 @@ pub struct DescribeInstancesInstanceInnerIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceInnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstanceInnerIpAddress seed 0 slots 2 { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].MetadataOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -576,7 +580,7 @@ pub struct DescribeInstancesInstanceMetadataOptions {
     pub http_tokens: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceMetadataOptions { "HttpEndpoint" = 0,
+    DescribeInstancesInstanceMetadataOptions seed 1 slots 8 { "HttpEndpoint" = 0,
     "HttpPutResponseHopLimit" = 1, "HttpTokens" = 2, } { 0 http_endpoint value, 1
     http_put_response_hop_limit lenient, 2 http_tokens value, }
 );
@@ -588,8 +592,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv4PrefixSet {
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix
-    value, }
+    DescribeInstancesNetworkInterfaceIpv4PrefixSet seed 0 slots 2 { "Ipv4Prefix" = 0, } {
+    0 ipv4_prefix value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -601,8 +605,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv4PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0
-    ipv4_prefix_set value, }
+    DescribeInstancesNetworkInterfaceIpv4PrefixSets seed 0 slots 2 { "Ipv4PrefixSet" = 0,
+    } { 0 ipv4_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -612,8 +616,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv6PrefixSet {
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix
-    value, }
+    DescribeInstancesNetworkInterfaceIpv6PrefixSet seed 0 slots 2 { "Ipv6Prefix" = 0, } {
+    0 ipv6_prefix value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -625,8 +629,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv6PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0
-    ipv6_prefix_set value, }
+    DescribeInstancesNetworkInterfaceIpv6PrefixSets seed 0 slots 2 { "Ipv6PrefixSet" = 0,
+    } { 0 ipv6_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -636,8 +640,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv6Set {
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address
-    value, }
+    DescribeInstancesNetworkInterfaceIpv6Set seed 0 slots 2 { "Ipv6Address" = 0, } { 0
+    ipv6_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -649,7 +653,8 @@ pub struct DescribeInstancesNetworkInterfaceIpv6Sets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfaceIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    DescribeInstancesNetworkInterfaceIpv6Sets seed 0 slots 2 { "Ipv6Set" = 0, } { 0
+    ipv6_set value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -663,9 +668,9 @@ pub struct DescribeInstancesNetworkInterfacePrivateIpSet {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfacePrivateIpSet { "Primary" = 0, "PrivateDnsName" = 1,
-    "PrivateIpAddress" = 2, } { 0 primary lenient, 1 private_dns_name value, 2
-    private_ip_address value, }
+    DescribeInstancesNetworkInterfacePrivateIpSet seed 0 slots 8 { "Primary" = 0,
+    "PrivateDnsName" = 1, "PrivateIpAddress" = 2, } { 0 primary lenient, 1
+    private_dns_name value, 2 private_ip_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -677,8 +682,8 @@ pub struct DescribeInstancesNetworkInterfacePrivateIpSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesNetworkInterfacePrivateIpSets { "PrivateIpSet" = 0, } { 0
-    private_ip_set value, }
+    DescribeInstancesNetworkInterfacePrivateIpSets seed 0 slots 2 { "PrivateIpSet" = 0, }
+    { 0 private_ip_set value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -708,11 +713,12 @@ pub struct DescribeInstancesInstanceNetworkInterface {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceNetworkInterface { "Ipv4PrefixSets" = 0, "Ipv6PrefixSets" =
-    1, "Ipv6Sets" = 2, "MacAddress" = 3, "NetworkInterfaceId" = 4, "PrimaryIpAddress" =
-    5, "PrivateIpSets" = 6, "Type" = 7, } { 0 ipv4_prefix_sets value, 1 ipv6_prefix_sets
-    value, 2 ipv6_sets value, 3 mac_address value, 4 network_interface_id value, 5
-    primary_ip_address value, 6 private_ip_sets value, 7 r#type value, }
+    DescribeInstancesInstanceNetworkInterface seed 8 slots 16 { "Ipv4PrefixSets" = 0,
+    "Ipv6PrefixSets" = 1, "Ipv6Sets" = 2, "MacAddress" = 3, "NetworkInterfaceId" = 4,
+    "PrimaryIpAddress" = 5, "PrivateIpSets" = 6, "Type" = 7, } { 0 ipv4_prefix_sets
+    value, 1 ipv6_prefix_sets value, 2 ipv6_sets value, 3 mac_address value, 4
+    network_interface_id value, 5 primary_ip_address value, 6 private_ip_sets value, 7
+    r#type value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -724,8 +730,8 @@ pub struct DescribeInstancesInstanceNetworkInterfaces {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceNetworkInterfaces { "NetworkInterface" = 0, } { 0
-    network_interface value, }
+    DescribeInstancesInstanceNetworkInterfaces seed 0 slots 2 { "NetworkInterface" = 0, }
+    { 0 network_interface value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].OperationLocks.LockReason[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -737,8 +743,8 @@ pub struct DescribeInstancesInstanceLockReason {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceLockReason { "LockMsg" = 0, "LockReason" = 1, } { 0 lock_msg
-    value, 1 lock_reason value, }
+    DescribeInstancesInstanceLockReason seed 0 slots 4 { "LockMsg" = 0, "LockReason" = 1,
+    } { 0 lock_msg value, 1 lock_reason value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -750,8 +756,8 @@ pub struct DescribeInstancesInstanceOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceOperationLocks { "LockReason" = 0, } { 0 lock_reason value,
-    }
+    DescribeInstancesInstanceOperationLocks seed 0 slots 2 { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].PrivateDnsNameOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -769,11 +775,12 @@ pub struct DescribeInstancesInstancePrivateDnsNameOptions {
     pub hostname_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstancePrivateDnsNameOptions { "EnableInstanceIdDnsAAAARecord" = 0,
-    "EnableInstanceIdDnsARecord" = 1, "EnableIpDnsARecord" = 2, "EnableIpDnsPtrRecord" =
-    3, "HostnameType" = 4, } { 0 enable_instance_id_dns_aaaa_record lenient, 1
-    enable_instance_id_dns_a_record lenient, 2 enable_ip_dns_a_record lenient, 3
-    enable_ip_dns_ptr_record lenient, 4 hostname_type value, }
+    DescribeInstancesInstancePrivateDnsNameOptions seed 0 slots 16 {
+    "EnableInstanceIdDnsAAAARecord" = 0, "EnableInstanceIdDnsARecord" = 1,
+    "EnableIpDnsARecord" = 2, "EnableIpDnsPtrRecord" = 3, "HostnameType" = 4, } { 0
+    enable_instance_id_dns_aaaa_record lenient, 1 enable_instance_id_dns_a_record
+    lenient, 2 enable_ip_dns_a_record lenient, 3 enable_ip_dns_ptr_record lenient, 4
+    hostname_type value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].PublicIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -783,7 +790,8 @@ pub struct DescribeInstancesInstancePublicIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstancePublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstancePublicIpAddress seed 0 slots 2 { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].RdmaIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -793,7 +801,8 @@ pub struct DescribeInstancesInstanceRdmaIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceRdmaIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstanceRdmaIpAddress seed 0 slots 2 { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -803,8 +812,8 @@ pub struct DescribeInstancesInstanceSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceSecurityGroupIds { "SecurityGroupId" = 0, } { 0
-    security_group_id value, }
+    DescribeInstancesInstanceSecurityGroupIds seed 0 slots 2 { "SecurityGroupId" = 0, } {
+    0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -816,8 +825,8 @@ pub struct DescribeInstancesInstanceTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    DescribeInstancesInstanceTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -827,7 +836,7 @@ pub struct DescribeInstancesInstanceTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeInstancesInstanceTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceTags { "Tag" = 0, } { 0 tag value, }
+    DescribeInstancesInstanceTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].VpcAttributes.PrivateIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -837,8 +846,8 @@ pub struct DescribeInstancesVpcAttributesPrivateIpAddress {
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesVpcAttributesPrivateIpAddress { "IpAddress" = 0, } { 0 ip_address
-    value, }
+    DescribeInstancesVpcAttributesPrivateIpAddress seed 0 slots 2 { "IpAddress" = 0, } {
+    0 ip_address value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[].VpcAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -856,9 +865,9 @@ pub struct DescribeInstancesInstanceVpcAttributes {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstanceVpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1,
-    "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1 private_ip_address value,
-    2 v_switch_id value, 3 vpc_id value, }
+    DescribeInstancesInstanceVpcAttributes seed 0 slots 8 { "NatIpAddress" = 0,
+    "PrivateIpAddress" = 1, "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1
+    private_ip_address value, 2 v_switch_id value, 3 vpc_id value, }
 );
 /// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1020,47 +1029,47 @@ pub struct DescribeInstancesInstance {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstance { "AdditionalInfo" = 0, "AutoReleaseTime" = 1,
-    "ClockOptions" = 2, "ClusterId" = 3, "Cpu" = 4, "CpuOptions" = 5, "CreationTime" = 6,
-    "CreditSpecification" = 7, "DedicatedHostAttribute" = 8, "DedicatedInstanceAttribute"
-    = 9, "DeletionProtection" = 10, "DeploymentSetGroupNo" = 11, "DeploymentSetId" = 12,
-    "Description" = 13, "DeviceAvailable" = 14, "EcsCapacityReservationAttr" = 15,
-    "EipAddress" = 16, "EnableNVS" = 17, "ExpiredTime" = 18, "GPUAmount" = 19, "GPUSpec"
-    = 20, "HibernationOptions" = 21, "HostName" = 22, "HpcClusterId" = 23, "ISP" = 24,
-    "ImageId" = 25, "ImageOptions" = 26, "InnerIpAddress" = 27, "InstanceChargeType" =
-    28, "InstanceId" = 29, "InstanceName" = 30, "InstanceNetworkType" = 31,
-    "InstanceType" = 32, "InstanceTypeFamily" = 33, "InternetChargeType" = 34,
-    "InternetMaxBandwidthIn" = 35, "InternetMaxBandwidthOut" = 36, "IoOptimized" = 37,
-    "KeyPairName" = 38, "LocalStorageAmount" = 39, "LocalStorageCapacity" = 40, "Memory"
-    = 41, "MetadataOptions" = 42, "NetworkInterfaces" = 43, "OSName" = 44, "OSNameEn" =
-    45, "OSType" = 46, "OperationLocks" = 47, "PrivateDnsNameOptions" = 48,
-    "PublicIpAddress" = 49, "RdmaIpAddress" = 50, "Recyclable" = 51, "RegionId" = 52,
-    "ResourceGroupId" = 53, "SaleCycle" = 54, "SecurityGroupIds" = 55, "SerialNumber" =
-    56, "SpotDuration" = 57, "SpotInterruptionBehavior" = 58, "SpotPriceLimit" = 59,
-    "SpotStrategy" = 60, "StartTime" = 61, "Status" = 62, "StoppedMode" = 63, "Tags" =
-    64, "VlanId" = 65, "VpcAttributes" = 66, "ZoneId" = 67, } { 0 additional_info value,
-    1 auto_release_time value, 2 clock_options value, 3 cluster_id value, 4 cpu lenient,
-    5 cpu_options value, 6 creation_time value, 7 credit_specification value, 8
-    dedicated_host_attribute value, 9 dedicated_instance_attribute value, 10
-    deletion_protection lenient, 11 deployment_set_group_no lenient, 12 deployment_set_id
-    value, 13 description value, 14 device_available lenient, 15
-    ecs_capacity_reservation_attr value, 16 eip_address value, 17 enable_nvs lenient, 18
-    expired_time value, 19 gpu_amount lenient, 20 gpu_spec value, 21 hibernation_options
-    value, 22 host_name value, 23 hpc_cluster_id value, 24 isp value, 25 image_id value,
-    26 image_options value, 27 inner_ip_address value, 28 instance_charge_type value, 29
-    instance_id value, 30 instance_name value, 31 instance_network_type value, 32
-    instance_type value, 33 instance_type_family value, 34 internet_charge_type value, 35
-    internet_max_bandwidth_in lenient, 36 internet_max_bandwidth_out lenient, 37
-    io_optimized lenient, 38 key_pair_name value, 39 local_storage_amount lenient, 40
-    local_storage_capacity lenient, 41 memory lenient, 42 metadata_options value, 43
-    network_interfaces value, 44 os_name value, 45 os_name_en value, 46 os_type value, 47
-    operation_locks value, 48 private_dns_name_options value, 49 public_ip_address value,
-    50 rdma_ip_address value, 51 recyclable lenient, 52 region_id value, 53
-    resource_group_id value, 54 sale_cycle value, 55 security_group_ids value, 56
-    serial_number value, 57 spot_duration lenient, 58 spot_interruption_behavior value,
-    59 spot_price_limit lenient, 60 spot_strategy value, 61 start_time value, 62 status
-    value, 63 stopped_mode value, 64 tags value, 65 vlan_id value, 66 vpc_attributes
-    value, 67 zone_id value, }
+    DescribeInstancesInstance seed 101 slots 512 { "AdditionalInfo" = 0,
+    "AutoReleaseTime" = 1, "ClockOptions" = 2, "ClusterId" = 3, "Cpu" = 4, "CpuOptions" =
+    5, "CreationTime" = 6, "CreditSpecification" = 7, "DedicatedHostAttribute" = 8,
+    "DedicatedInstanceAttribute" = 9, "DeletionProtection" = 10, "DeploymentSetGroupNo" =
+    11, "DeploymentSetId" = 12, "Description" = 13, "DeviceAvailable" = 14,
+    "EcsCapacityReservationAttr" = 15, "EipAddress" = 16, "EnableNVS" = 17, "ExpiredTime"
+    = 18, "GPUAmount" = 19, "GPUSpec" = 20, "HibernationOptions" = 21, "HostName" = 22,
+    "HpcClusterId" = 23, "ISP" = 24, "ImageId" = 25, "ImageOptions" = 26,
+    "InnerIpAddress" = 27, "InstanceChargeType" = 28, "InstanceId" = 29, "InstanceName" =
+    30, "InstanceNetworkType" = 31, "InstanceType" = 32, "InstanceTypeFamily" = 33,
+    "InternetChargeType" = 34, "InternetMaxBandwidthIn" = 35, "InternetMaxBandwidthOut" =
+    36, "IoOptimized" = 37, "KeyPairName" = 38, "LocalStorageAmount" = 39,
+    "LocalStorageCapacity" = 40, "Memory" = 41, "MetadataOptions" = 42,
+    "NetworkInterfaces" = 43, "OSName" = 44, "OSNameEn" = 45, "OSType" = 46,
+    "OperationLocks" = 47, "PrivateDnsNameOptions" = 48, "PublicIpAddress" = 49,
+    "RdmaIpAddress" = 50, "Recyclable" = 51, "RegionId" = 52, "ResourceGroupId" = 53,
+    "SaleCycle" = 54, "SecurityGroupIds" = 55, "SerialNumber" = 56, "SpotDuration" = 57,
+    "SpotInterruptionBehavior" = 58, "SpotPriceLimit" = 59, "SpotStrategy" = 60,
+    "StartTime" = 61, "Status" = 62, "StoppedMode" = 63, "Tags" = 64, "VlanId" = 65,
+    "VpcAttributes" = 66, "ZoneId" = 67, } { 0 additional_info value, 1 auto_release_time
+    value, 2 clock_options value, 3 cluster_id value, 4 cpu lenient, 5 cpu_options value,
+    6 creation_time value, 7 credit_specification value, 8 dedicated_host_attribute
+    value, 9 dedicated_instance_attribute value, 10 deletion_protection lenient, 11
+    deployment_set_group_no lenient, 12 deployment_set_id value, 13 description value, 14
+    device_available lenient, 15 ecs_capacity_reservation_attr value, 16 eip_address
+    value, 17 enable_nvs lenient, 18 expired_time value, 19 gpu_amount lenient, 20
+    gpu_spec value, 21 hibernation_options value, 22 host_name value, 23 hpc_cluster_id
+    value, 24 isp value, 25 image_id value, 26 image_options value, 27 inner_ip_address
+    value, 28 instance_charge_type value, 29 instance_id value, 30 instance_name value,
+    31 instance_network_type value, 32 instance_type value, 33 instance_type_family
+    value, 34 internet_charge_type value, 35 internet_max_bandwidth_in lenient, 36
+    internet_max_bandwidth_out lenient, 37 io_optimized lenient, 38 key_pair_name value,
+    39 local_storage_amount lenient, 40 local_storage_capacity lenient, 41 memory
+    lenient, 42 metadata_options value, 43 network_interfaces value, 44 os_name value, 45
+    os_name_en value, 46 os_type value, 47 operation_locks value, 48
+    private_dns_name_options value, 49 public_ip_address value, 50 rdma_ip_address value,
+    51 recyclable lenient, 52 region_id value, 53 resource_group_id value, 54 sale_cycle
+    value, 55 security_group_ids value, 56 serial_number value, 57 spot_duration lenient,
+    58 spot_interruption_behavior value, 59 spot_price_limit lenient, 60 spot_strategy
+    value, 61 start_time value, 62 status value, 63 stopped_mode value, 64 tags value, 65
+    vlan_id value, 66 vpc_attributes value, 67 zone_id value, }
 );
 /// A structure of the operation's answer, at `Instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1070,7 +1079,7 @@ pub struct DescribeInstancesInstances {
     pub instance: ::std::option::Option<::std::vec::Vec<DescribeInstancesInstance>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesInstances { "Instance" = 0, } { 0 instance value, }
+    DescribeInstancesInstances seed 0 slots 2 { "Instance" = 0, } { 0 instance value, }
 );
 /// The errors `DescribeInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -147,10 +147,10 @@ pub struct DescribeInstancesFullStatusOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusOutput { "InstanceFullStatusSet" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 instance_full_status_set
-    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeInstancesFullStatusOutput seed 1 slots 16 { "InstanceFullStatusSet" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    instance_full_status_set value, 1 page_number lenient, 2 page_size lenient, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].HealthStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -162,8 +162,8 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus { "Code" = 0, "Name" =
-    1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus seed 0 slots 4 { "Code"
+    = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].EventCycleStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -175,8 +175,8 @@ pub struct DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus { "Code" = 0,
-    "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus seed 0 slots 4 {
+    "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].EventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -188,8 +188,8 @@ pub struct DescribeInstancesFullStatusScheduledSystemEventTypeEventType {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusScheduledSystemEventTypeEventType { "Code" = 0, "Name" =
-    1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeEventType seed 0 slots 4 { "Code"
+    = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute.InactiveDisks.InactiveDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,10 +207,10 @@ pub struct DescribeInstancesFullStatusExtendedAttributeInactiveDisk {
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusExtendedAttributeInactiveDisk { "CreationTime" = 0,
-    "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3, "ReleaseTime" = 4, } { 0
-    creation_time value, 1 device_category value, 2 device_size value, 3 device_type
-    value, 4 release_time value, }
+    DescribeInstancesFullStatusExtendedAttributeInactiveDisk seed 2 slots 16 {
+    "CreationTime" = 0, "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3,
+    "ReleaseTime" = 4, } { 0 creation_time value, 1 device_category value, 2 device_size
+    value, 3 device_type value, 4 release_time value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute.InactiveDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -222,8 +222,8 @@ pub struct DescribeInstancesFullStatusExtendedAttributeInactiveDisks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusExtendedAttributeInactiveDisks { "InactiveDisk" = 0, } { 0
-    inactive_disk value, }
+    DescribeInstancesFullStatusExtendedAttributeInactiveDisks seed 0 slots 2 {
+    "InactiveDisk" = 0, } { 0 inactive_disk value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -239,9 +239,9 @@ pub struct DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute 
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute { "Device" = 0,
-    "DiskId" = 1, "InactiveDisks" = 2, } { 0 device value, 1 disk_id value, 2
-    inactive_disks value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute seed 1 slots 8 {
+    "Device" = 0, "DiskId" = 1, "InactiveDisks" = 2, } { 0 device value, 1 disk_id value,
+    2 inactive_disks value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -271,9 +271,9 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEvent
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType {
-    "EventCycleStatus" = 0, "EventId" = 1, "EventPublishTime" = 2, "EventType" = 3,
-    "ExtendedAttribute" = 4, "ImpactLevel" = 5, "NotBefore" = 6, "Reason" = 7, } { 0
+    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType seed 0
+    slots 16 { "EventCycleStatus" = 0, "EventId" = 1, "EventPublishTime" = 2, "EventType"
+    = 3, "ExtendedAttribute" = 4, "ImpactLevel" = 5, "NotBefore" = 6, "Reason" = 7, } { 0
     event_cycle_status value, 1 event_id value, 2 event_publish_time value, 3 event_type
     value, 4 extended_attribute value, 5 impact_level value, 6 not_before value, 7 reason
     value, }
@@ -290,8 +290,8 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEvent
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet {
-    "ScheduledSystemEventType" = 0, } { 0 scheduled_system_event_type value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet seed 0 slots
+    2 { "ScheduledSystemEventType" = 0, } { 0 scheduled_system_event_type value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].Status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -303,8 +303,8 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusTypeStatus {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusTypeStatus { "Code" = 0, "Name" = 1, } {
-    0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeStatus seed 0 slots 4 { "Code" = 0,
+    "Name" = 1, } { 0 code lenient, 1 name value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -326,9 +326,9 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusType {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusType { "HealthStatus" = 0, "InstanceId"
-    = 1, "ScheduledSystemEventSet" = 2, "Status" = 3, } { 0 health_status value, 1
-    instance_id value, 2 scheduled_system_event_set value, 3 status value, }
+    DescribeInstancesFullStatusInstanceFullStatusType seed 0 slots 8 { "HealthStatus" =
+    0, "InstanceId" = 1, "ScheduledSystemEventSet" = 2, "Status" = 3, } { 0 health_status
+    value, 1 instance_id value, 2 scheduled_system_event_set value, 3 status value, }
 );
 /// A structure of the operation's answer, at `InstanceFullStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -340,8 +340,8 @@ pub struct DescribeInstancesFullStatusInstanceFullStatusSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInstancesFullStatusInstanceFullStatusSet { "InstanceFullStatusType" = 0, } {
-    0 instance_full_status_type value, }
+    DescribeInstancesFullStatusInstanceFullStatusSet seed 0 slots 2 {
+    "InstanceFullStatusType" = 0, } { 0 instance_full_status_type value, }
 );
 /// The errors `DescribeInstancesFullStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

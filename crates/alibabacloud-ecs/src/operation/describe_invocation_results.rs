@@ -127,8 +127,8 @@ pub struct DescribeInvocationResultsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsOutput { "Invocation" = 0, "RequestId" = 1, } { 0 invocation
-    value, 1 request_id value, }
+    DescribeInvocationResultsOutput seed 0 slots 4 { "Invocation" = 0, "RequestId" = 1, }
+    { 0 invocation value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -156,8 +156,8 @@ pub struct DescribeInvocationResultsInvocationResultTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsInvocationResultTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeInvocationResultsInvocationResultTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Invocation.InvocationResults.InvocationResult[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -169,7 +169,8 @@ pub struct DescribeInvocationResultsInvocationResultTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsInvocationResultTags { "Tag" = 0, } { 0 tag value, }
+    DescribeInvocationResultsInvocationResultTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `Invocation.InvocationResults.InvocationResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -223,11 +224,11 @@ pub struct DescribeInvocationResultsInvocationResult {
     pub username: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsInvocationResult { "CommandId" = 0, "ContainerId" = 1,
-    "ContainerName" = 2, "Dropped" = 3, "ErrorCode" = 4, "ErrorInfo" = 5, "ExitCode" = 6,
-    "FinishedTime" = 7, "InstanceId" = 8, "InvocationStatus" = 9, "InvokeId" = 10,
-    "InvokeRecordStatus" = 11, "Launcher" = 12, "OssOutputDelivery" = 13,
-    "OssOutputStatus" = 14, "OssOutputUri" = 15, "Output" = 16, "Repeats" = 17,
+    DescribeInvocationResultsInvocationResult seed 103 slots 64 { "CommandId" = 0,
+    "ContainerId" = 1, "ContainerName" = 2, "Dropped" = 3, "ErrorCode" = 4, "ErrorInfo" =
+    5, "ExitCode" = 6, "FinishedTime" = 7, "InstanceId" = 8, "InvocationStatus" = 9,
+    "InvokeId" = 10, "InvokeRecordStatus" = 11, "Launcher" = 12, "OssOutputDelivery" =
+    13, "OssOutputStatus" = 14, "OssOutputUri" = 15, "Output" = 16, "Repeats" = 17,
     "StartTime" = 18, "StopTime" = 19, "Tags" = 20, "TerminationMode" = 21, "Username" =
     22, } { 0 command_id value, 1 container_id value, 2 container_name value, 3 dropped
     lenient, 4 error_code value, 5 error_info value, 6 exit_code lenient, 7 finished_time
@@ -247,8 +248,8 @@ pub struct DescribeInvocationResultsInvocationResults {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsInvocationResults { "InvocationResult" = 0, } { 0
-    invocation_result value, }
+    DescribeInvocationResultsInvocationResults seed 0 slots 2 { "InvocationResult" = 0, }
+    { 0 invocation_result value, }
 );
 /// A structure of the operation's answer, at `Invocation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -268,10 +269,10 @@ pub struct DescribeInvocationResultsInvocation {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationResultsInvocation { "InvocationResults" = 0, "NextToken" = 1,
-    "PageNumber" = 2, "PageSize" = 3, "TotalCount" = 4, } { 0 invocation_results value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 total_count lenient,
-    }
+    DescribeInvocationResultsInvocation seed 0 slots 16 { "InvocationResults" = 0,
+    "NextToken" = 1, "PageNumber" = 2, "PageSize" = 3, "TotalCount" = 4, } { 0
+    invocation_results value, 1 next_token value, 2 page_number lenient, 3 page_size
+    lenient, 4 total_count lenient, }
 );
 /// The errors `DescribeInvocationResults` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

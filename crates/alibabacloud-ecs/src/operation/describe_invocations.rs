@@ -167,10 +167,10 @@ pub struct DescribeInvocationsOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsOutput { "Invocations" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 invocations value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeInvocationsOutput seed 3 slots 16 { "Invocations" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    invocations value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4
+    request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -228,16 +228,16 @@ pub struct DescribeInvocationsInvocationInvokeInstance {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocationInvokeInstance { "CreationTime" = 0, "Dropped" = 1,
-    "ErrorCode" = 2, "ErrorInfo" = 3, "ExitCode" = 4, "FinishTime" = 5, "InstanceId" = 6,
-    "InstanceInvokeStatus" = 7, "InvocationStatus" = 8, "OssOutputStatus" = 9,
-    "OssOutputUri" = 10, "Output" = 11, "Repeats" = 12, "StartTime" = 13, "StopTime" =
-    14, "Timed" = 15, "UpdateTime" = 16, } { 0 creation_time value, 1 dropped lenient, 2
-    error_code value, 3 error_info value, 4 exit_code lenient, 5 finish_time value, 6
-    instance_id value, 7 instance_invoke_status value, 8 invocation_status value, 9
-    oss_output_status value, 10 oss_output_uri value, 11 output value, 12 repeats
-    lenient, 13 start_time value, 14 stop_time value, 15 timed lenient, 16 update_time
-    value, }
+    DescribeInvocationsInvocationInvokeInstance seed 9 slots 64 { "CreationTime" = 0,
+    "Dropped" = 1, "ErrorCode" = 2, "ErrorInfo" = 3, "ExitCode" = 4, "FinishTime" = 5,
+    "InstanceId" = 6, "InstanceInvokeStatus" = 7, "InvocationStatus" = 8,
+    "OssOutputStatus" = 9, "OssOutputUri" = 10, "Output" = 11, "Repeats" = 12,
+    "StartTime" = 13, "StopTime" = 14, "Timed" = 15, "UpdateTime" = 16, } { 0
+    creation_time value, 1 dropped lenient, 2 error_code value, 3 error_info value, 4
+    exit_code lenient, 5 finish_time value, 6 instance_id value, 7 instance_invoke_status
+    value, 8 invocation_status value, 9 oss_output_status value, 10 oss_output_uri value,
+    11 output value, 12 repeats lenient, 13 start_time value, 14 stop_time value, 15
+    timed lenient, 16 update_time value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -249,8 +249,8 @@ pub struct DescribeInvocationsInvocationInvokeInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocationInvokeInstances { "InvokeInstance" = 0, } { 0
-    invoke_instance value, }
+    DescribeInvocationsInvocationInvokeInstances seed 0 slots 2 { "InvokeInstance" = 0, }
+    { 0 invoke_instance value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -262,8 +262,8 @@ pub struct DescribeInvocationsInvocationTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeInvocationsInvocationTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -273,7 +273,7 @@ pub struct DescribeInvocationsInvocationTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeInvocationsInvocationTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocationTags { "Tag" = 0, } { 0 tag value, }
+    DescribeInvocationsInvocationTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -329,19 +329,19 @@ pub struct DescribeInvocationsInvocation {
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocation { "CommandContent" = 0, "CommandDescription" = 1,
-    "CommandId" = 2, "CommandName" = 3, "CommandType" = 4, "ContainerId" = 5,
-    "ContainerName" = 6, "CreationTime" = 7, "Frequency" = 8, "InvocationStatus" = 9,
-    "InvokeId" = 10, "InvokeInstances" = 11, "InvokeStatus" = 12, "Launcher" = 13,
-    "OssOutputDelivery" = 14, "Parameters" = 15, "RepeatMode" = 16, "Tags" = 17,
-    "TerminationMode" = 18, "Timed" = 19, "Timeout" = 20, "Username" = 21, "WorkingDir" =
-    22, } { 0 command_content value, 1 command_description value, 2 command_id value, 3
-    command_name value, 4 command_type value, 5 container_id value, 6 container_name
-    value, 7 creation_time value, 8 frequency value, 9 invocation_status value, 10
-    invoke_id value, 11 invoke_instances value, 12 invoke_status value, 13 launcher
-    value, 14 oss_output_delivery value, 15 parameters value, 16 repeat_mode value, 17
-    tags value, 18 termination_mode value, 19 timed lenient, 20 timeout lenient, 21
-    username value, 22 working_dir value, }
+    DescribeInvocationsInvocation seed 363 slots 64 { "CommandContent" = 0,
+    "CommandDescription" = 1, "CommandId" = 2, "CommandName" = 3, "CommandType" = 4,
+    "ContainerId" = 5, "ContainerName" = 6, "CreationTime" = 7, "Frequency" = 8,
+    "InvocationStatus" = 9, "InvokeId" = 10, "InvokeInstances" = 11, "InvokeStatus" = 12,
+    "Launcher" = 13, "OssOutputDelivery" = 14, "Parameters" = 15, "RepeatMode" = 16,
+    "Tags" = 17, "TerminationMode" = 18, "Timed" = 19, "Timeout" = 20, "Username" = 21,
+    "WorkingDir" = 22, } { 0 command_content value, 1 command_description value, 2
+    command_id value, 3 command_name value, 4 command_type value, 5 container_id value, 6
+    container_name value, 7 creation_time value, 8 frequency value, 9 invocation_status
+    value, 10 invoke_id value, 11 invoke_instances value, 12 invoke_status value, 13
+    launcher value, 14 oss_output_delivery value, 15 parameters value, 16 repeat_mode
+    value, 17 tags value, 18 termination_mode value, 19 timed lenient, 20 timeout
+    lenient, 21 username value, 22 working_dir value, }
 );
 /// A structure of the operation's answer, at `Invocations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -353,7 +353,8 @@ pub struct DescribeInvocationsInvocations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeInvocationsInvocations { "Invocation" = 0, } { 0 invocation value, }
+    DescribeInvocationsInvocations seed 0 slots 2 { "Invocation" = 0, } { 0 invocation
+    value, }
 );
 /// The errors `DescribeInvocations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

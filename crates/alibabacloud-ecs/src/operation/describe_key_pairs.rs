@@ -98,9 +98,9 @@ pub struct DescribeKeyPairsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyPairsOutput { "KeyPairs" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 key_pairs value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeKeyPairsOutput seed 1 slots 16 { "KeyPairs" = 0, "PageNumber" = 1, "PageSize"
+    = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 key_pairs value, 1 page_number lenient,
+    2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -128,8 +128,8 @@ pub struct DescribeKeyPairsKeyPairTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyPairsKeyPairTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    DescribeKeyPairsKeyPairTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `KeyPairs.KeyPair[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,7 +139,7 @@ pub struct DescribeKeyPairsKeyPairTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsKeyPairTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyPairsKeyPairTags { "Tag" = 0, } { 0 tag value, }
+    DescribeKeyPairsKeyPairTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `KeyPairs.KeyPair[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -159,10 +159,10 @@ pub struct DescribeKeyPairsKeyPair {
     pub tags: ::std::option::Option<DescribeKeyPairsKeyPairTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyPairsKeyPair { "CreationTime" = 0, "KeyPairFingerPrint" = 1, "KeyPairName"
-    = 2, "PublicKey" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0 creation_time value, 1
-    key_pair_finger_print value, 2 key_pair_name value, 3 public_key value, 4
-    resource_group_id value, 5 tags value, }
+    DescribeKeyPairsKeyPair seed 4 slots 16 { "CreationTime" = 0, "KeyPairFingerPrint" =
+    1, "KeyPairName" = 2, "PublicKey" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0
+    creation_time value, 1 key_pair_finger_print value, 2 key_pair_name value, 3
+    public_key value, 4 resource_group_id value, 5 tags value, }
 );
 /// A structure of the operation's answer, at `KeyPairs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,7 +172,7 @@ pub struct DescribeKeyPairsKeyPairs {
     pub key_pair: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsKeyPair>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyPairsKeyPairs { "KeyPair" = 0, } { 0 key_pair value, }
+    DescribeKeyPairsKeyPairs seed 0 slots 2 { "KeyPair" = 0, } { 0 key_pair value, }
 );
 /// The errors `DescribeKeyPairs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -211,8 +211,8 @@ pub struct DescribeLaunchTemplateVersionsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsOutput { "LaunchTemplateVersionSets" = 0, "PageNumber"
-    = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    DescribeLaunchTemplateVersionsOutput seed 1 slots 16 { "LaunchTemplateVersionSets" =
+    0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     launch_template_version_sets value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
@@ -248,14 +248,15 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataDisk {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataDisk { "AutoSnapshotPolicyId" = 0,
-    "BurstingEnabled" = 1, "Category" = 2, "DeleteWithInstance" = 3, "Description" = 4,
-    "Device" = 5, "DiskName" = 6, "Encrypted" = 7, "KMSKeyId" = 8, "PerformanceLevel" =
-    9, "ProvisionedIops" = 10, "Size" = 11, "SnapshotId" = 12, } { 0
-    auto_snapshot_policy_id value, 1 bursting_enabled lenient, 2 category value, 3
-    delete_with_instance lenient, 4 description value, 5 device value, 6 disk_name value,
-    7 encrypted value, 8 kms_key_id value, 9 performance_level value, 10 provisioned_iops
-    lenient, 11 size lenient, 12 snapshot_id value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataDisk seed 52 slots 32 {
+    "AutoSnapshotPolicyId" = 0, "BurstingEnabled" = 1, "Category" = 2,
+    "DeleteWithInstance" = 3, "Description" = 4, "Device" = 5, "DiskName" = 6,
+    "Encrypted" = 7, "KMSKeyId" = 8, "PerformanceLevel" = 9, "ProvisionedIops" = 10,
+    "Size" = 11, "SnapshotId" = 12, } { 0 auto_snapshot_policy_id value, 1
+    bursting_enabled lenient, 2 category value, 3 delete_with_instance lenient, 4
+    description value, 5 device value, 6 disk_name value, 7 encrypted value, 8 kms_key_id
+    value, 9 performance_level value, 10 provisioned_iops lenient, 11 size lenient, 12
+    snapshot_id value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.DataDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -267,8 +268,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataDisks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataDisks { "DataDisk" = 0, } { 0
-    data_disk value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataDisks seed 0 slots 2 { "DataDisk" =
+    0, } { 0 data_disk value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -278,8 +279,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions {
     pub login_as_non_root: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions { "LoginAsNonRoot" = 0,
-    } { 0 login_as_non_root lenient, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions seed 0 slots 2 {
+    "LoginAsNonRoot" = 0, } { 0 login_as_non_root lenient, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.NetworkInterfaces.NetworkInterface[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -289,8 +290,8 @@ pub struct DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds { "SecurityGroupId" =
-    0, } { 0 security_group_id value, }
+    DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds seed 0 slots 2 {
+    "SecurityGroupId" = 0, } { 0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.NetworkInterfaces.NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -318,10 +319,10 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface { "DeleteOnRelease"
-    = 0, "Description" = 1, "InstanceType" = 2, "NetworkInterfaceName" = 3,
-    "NetworkInterfaceTrafficMode" = 4, "PrimaryIpAddress" = 5, "SecurityGroupId" = 6,
-    "SecurityGroupIds" = 7, "VSwitchId" = 8, } { 0 delete_on_release lenient, 1
+    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface seed 1 slots 32 {
+    "DeleteOnRelease" = 0, "Description" = 1, "InstanceType" = 2, "NetworkInterfaceName"
+    = 3, "NetworkInterfaceTrafficMode" = 4, "PrimaryIpAddress" = 5, "SecurityGroupId" =
+    6, "SecurityGroupIds" = 7, "VSwitchId" = 8, } { 0 delete_on_release lenient, 1
     description value, 2 instance_type value, 3 network_interface_name value, 4
     network_interface_traffic_mode value, 5 primary_ip_address value, 6 security_group_id
     value, 7 security_group_ids value, 8 v_switch_id value, }
@@ -336,7 +337,7 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces {
+    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces seed 0 slots 2 {
     "NetworkInterface" = 0, } { 0 network_interface value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.SecurityGroupIds`.
@@ -347,8 +348,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds { "SecurityGroupId"
-    = 0, } { 0 security_group_id value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds seed 0 slots 2 {
+    "SecurityGroupId" = 0, } { 0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.SecurityOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -358,8 +359,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions {
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions { "TrustedSystemMode"
-    = 0, } { 0 trusted_system_mode value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions seed 0 slots 2 {
+    "TrustedSystemMode" = 0, } { 0 trusted_system_mode value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.Tags.InstanceTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -371,8 +372,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag { "Key" = 0, "Value" = 1,
-    } { 0 key value, 1 value value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag seed 0 slots 4 { "Key" =
+    0, "Value" = 1, } { 0 key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -384,8 +385,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateDataTags { "InstanceTag" = 0, } { 0
-    instance_tag value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataTags seed 0 slots 2 { "InstanceTag" =
+    0, } { 0 instance_tag value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -521,38 +522,39 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateD
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData {
-    "AutoReleaseTime" = 0, "AutoRenew" = 1, "AutoRenewPeriod" = 2, "CreditSpecification"
-    = 3, "DataDisks" = 4, "DeletionProtection" = 5, "DeploymentSetId" = 6, "Description"
-    = 7, "EnableVmOsConfig" = 8, "HostName" = 9, "HttpEndpoint" = 10,
-    "HttpPutResponseHopLimit" = 11, "HttpTokens" = 12, "ImageId" = 13, "ImageOptions" =
-    14, "ImageOwnerAlias" = 15, "InstanceChargeType" = 16, "InstanceName" = 17,
-    "InstanceType" = 18, "InternetChargeType" = 19, "InternetMaxBandwidthIn" = 20,
-    "InternetMaxBandwidthOut" = 21, "IoOptimized" = 22, "Ipv6AddressCount" = 23,
-    "KeyPairName" = 24, "NetworkInterfaces" = 25, "NetworkType" = 26, "PasswordInherit" =
-    27, "Period" = 28, "PeriodUnit" = 29, "PrivateIpAddress" = 30, "RamRoleName" = 31,
-    "ResourceGroupId" = 32, "SecurityEnhancementStrategy" = 33, "SecurityGroupId" = 34,
-    "SecurityGroupIds" = 35, "SecurityOptions" = 36, "SpotDuration" = 37,
-    "SpotPriceLimit" = 38, "SpotStrategy" = 39, "SystemDisk.AutoSnapshotPolicyId" = 40,
-    "SystemDisk.BurstingEnabled" = 41, "SystemDisk.Category" = 42,
-    "SystemDisk.DeleteWithInstance" = 43, "SystemDisk.Description" = 44,
-    "SystemDisk.DiskName" = 45, "SystemDisk.Encrypted" = 46, "SystemDisk.Iops" = 47,
-    "SystemDisk.KMSKeyId" = 48, "SystemDisk.PerformanceLevel" = 49,
-    "SystemDisk.ProvisionedIops" = 50, "SystemDisk.Size" = 51, "Tags" = 52, "UserData" =
-    53, "VSwitchId" = 54, "VpcId" = 55, "ZoneId" = 56, } { 0 auto_release_time value, 1
-    auto_renew lenient, 2 auto_renew_period lenient, 3 credit_specification value, 4
-    data_disks value, 5 deletion_protection lenient, 6 deployment_set_id value, 7
-    description value, 8 enable_vm_os_config lenient, 9 host_name value, 10 http_endpoint
-    value, 11 http_put_response_hop_limit lenient, 12 http_tokens value, 13 image_id
-    value, 14 image_options value, 15 image_owner_alias value, 16 instance_charge_type
-    value, 17 instance_name value, 18 instance_type value, 19 internet_charge_type value,
-    20 internet_max_bandwidth_in lenient, 21 internet_max_bandwidth_out lenient, 22
-    io_optimized value, 23 ipv6_address_count lenient, 24 key_pair_name value, 25
-    network_interfaces value, 26 network_type value, 27 password_inherit lenient, 28
-    period lenient, 29 period_unit value, 30 private_ip_address value, 31 ram_role_name
-    value, 32 resource_group_id value, 33 security_enhancement_strategy value, 34
-    security_group_id value, 35 security_group_ids value, 36 security_options value, 37
-    spot_duration lenient, 38 spot_price_limit lenient, 39 spot_strategy value, 40
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData seed 77
+    slots 256 { "AutoReleaseTime" = 0, "AutoRenew" = 1, "AutoRenewPeriod" = 2,
+    "CreditSpecification" = 3, "DataDisks" = 4, "DeletionProtection" = 5,
+    "DeploymentSetId" = 6, "Description" = 7, "EnableVmOsConfig" = 8, "HostName" = 9,
+    "HttpEndpoint" = 10, "HttpPutResponseHopLimit" = 11, "HttpTokens" = 12, "ImageId" =
+    13, "ImageOptions" = 14, "ImageOwnerAlias" = 15, "InstanceChargeType" = 16,
+    "InstanceName" = 17, "InstanceType" = 18, "InternetChargeType" = 19,
+    "InternetMaxBandwidthIn" = 20, "InternetMaxBandwidthOut" = 21, "IoOptimized" = 22,
+    "Ipv6AddressCount" = 23, "KeyPairName" = 24, "NetworkInterfaces" = 25, "NetworkType"
+    = 26, "PasswordInherit" = 27, "Period" = 28, "PeriodUnit" = 29, "PrivateIpAddress" =
+    30, "RamRoleName" = 31, "ResourceGroupId" = 32, "SecurityEnhancementStrategy" = 33,
+    "SecurityGroupId" = 34, "SecurityGroupIds" = 35, "SecurityOptions" = 36,
+    "SpotDuration" = 37, "SpotPriceLimit" = 38, "SpotStrategy" = 39,
+    "SystemDisk.AutoSnapshotPolicyId" = 40, "SystemDisk.BurstingEnabled" = 41,
+    "SystemDisk.Category" = 42, "SystemDisk.DeleteWithInstance" = 43,
+    "SystemDisk.Description" = 44, "SystemDisk.DiskName" = 45, "SystemDisk.Encrypted" =
+    46, "SystemDisk.Iops" = 47, "SystemDisk.KMSKeyId" = 48, "SystemDisk.PerformanceLevel"
+    = 49, "SystemDisk.ProvisionedIops" = 50, "SystemDisk.Size" = 51, "Tags" = 52,
+    "UserData" = 53, "VSwitchId" = 54, "VpcId" = 55, "ZoneId" = 56, } { 0
+    auto_release_time value, 1 auto_renew lenient, 2 auto_renew_period lenient, 3
+    credit_specification value, 4 data_disks value, 5 deletion_protection lenient, 6
+    deployment_set_id value, 7 description value, 8 enable_vm_os_config lenient, 9
+    host_name value, 10 http_endpoint value, 11 http_put_response_hop_limit lenient, 12
+    http_tokens value, 13 image_id value, 14 image_options value, 15 image_owner_alias
+    value, 16 instance_charge_type value, 17 instance_name value, 18 instance_type value,
+    19 internet_charge_type value, 20 internet_max_bandwidth_in lenient, 21
+    internet_max_bandwidth_out lenient, 22 io_optimized value, 23 ipv6_address_count
+    lenient, 24 key_pair_name value, 25 network_interfaces value, 26 network_type value,
+    27 password_inherit lenient, 28 period lenient, 29 period_unit value, 30
+    private_ip_address value, 31 ram_role_name value, 32 resource_group_id value, 33
+    security_enhancement_strategy value, 34 security_group_id value, 35
+    security_group_ids value, 36 security_options value, 37 spot_duration lenient, 38
+    spot_price_limit lenient, 39 spot_strategy value, 40
     system_disk_auto_snapshot_policy_id value, 41 system_disk_bursting_enabled lenient,
     42 system_disk_category value, 43 system_disk_delete_with_instance lenient, 44
     system_disk_description value, 45 system_disk_disk_name value, 46
@@ -587,13 +589,13 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSet {
     pub version_number: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateVersionSet { "CreateTime" = 0,
-    "CreatedBy" = 1, "DefaultVersion" = 2, "LaunchTemplateData" = 3, "LaunchTemplateId" =
-    4, "LaunchTemplateName" = 5, "ModifiedTime" = 6, "VersionDescription" = 7,
-    "VersionNumber" = 8, } { 0 create_time value, 1 created_by value, 2 default_version
-    lenient, 3 launch_template_data value, 4 launch_template_id value, 5
-    launch_template_name value, 6 modified_time value, 7 version_description value, 8
-    version_number lenient, }
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSet seed 4 slots 32 { "CreateTime"
+    = 0, "CreatedBy" = 1, "DefaultVersion" = 2, "LaunchTemplateData" = 3,
+    "LaunchTemplateId" = 4, "LaunchTemplateName" = 5, "ModifiedTime" = 6,
+    "VersionDescription" = 7, "VersionNumber" = 8, } { 0 create_time value, 1 created_by
+    value, 2 default_version lenient, 3 launch_template_data value, 4 launch_template_id
+    value, 5 launch_template_name value, 6 modified_time value, 7 version_description
+    value, 8 version_number lenient, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateVersionSets`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -605,8 +607,8 @@ pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplateVersionsLaunchTemplateVersionSets { "LaunchTemplateVersionSet"
-    = 0, } { 0 launch_template_version_set value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSets seed 0 slots 2 {
+    "LaunchTemplateVersionSet" = 0, } { 0 launch_template_version_set value, }
 );
 /// The errors `DescribeLaunchTemplateVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -106,10 +106,10 @@ pub struct DescribeLaunchTemplatesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplatesOutput { "LaunchTemplateSets" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 launch_template_sets value,
-    1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    DescribeLaunchTemplatesOutput seed 1 slots 16 { "LaunchTemplateSets" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    launch_template_sets value, 1 page_number lenient, 2 page_size lenient, 3 request_id
+    value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -137,8 +137,8 @@ pub struct DescribeLaunchTemplatesLaunchTemplateSetTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplatesLaunchTemplateSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLaunchTemplatesLaunchTemplateSetTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateSets.LaunchTemplateSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,7 +150,8 @@ pub struct DescribeLaunchTemplatesLaunchTemplateSetTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplatesLaunchTemplateSetTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLaunchTemplatesLaunchTemplateSetTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateSets.LaunchTemplateSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -176,12 +177,13 @@ pub struct DescribeLaunchTemplatesLaunchTemplateSet {
     pub tags: ::std::option::Option<DescribeLaunchTemplatesLaunchTemplateSetTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplatesLaunchTemplateSet { "CreateTime" = 0, "CreatedBy" = 1,
-    "DefaultVersionNumber" = 2, "LatestVersionNumber" = 3, "LaunchTemplateId" = 4,
-    "LaunchTemplateName" = 5, "ModifiedTime" = 6, "ResourceGroupId" = 7, "Tags" = 8, } {
-    0 create_time value, 1 created_by value, 2 default_version_number lenient, 3
-    latest_version_number lenient, 4 launch_template_id value, 5 launch_template_name
-    value, 6 modified_time value, 7 resource_group_id value, 8 tags value, }
+    DescribeLaunchTemplatesLaunchTemplateSet seed 3 slots 32 { "CreateTime" = 0,
+    "CreatedBy" = 1, "DefaultVersionNumber" = 2, "LatestVersionNumber" = 3,
+    "LaunchTemplateId" = 4, "LaunchTemplateName" = 5, "ModifiedTime" = 6,
+    "ResourceGroupId" = 7, "Tags" = 8, } { 0 create_time value, 1 created_by value, 2
+    default_version_number lenient, 3 latest_version_number lenient, 4 launch_template_id
+    value, 5 launch_template_name value, 6 modified_time value, 7 resource_group_id
+    value, 8 tags value, }
 );
 /// A structure of the operation's answer, at `LaunchTemplateSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -193,8 +195,8 @@ pub struct DescribeLaunchTemplatesLaunchTemplateSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLaunchTemplatesLaunchTemplateSets { "LaunchTemplateSet" = 0, } { 0
-    launch_template_set value, }
+    DescribeLaunchTemplatesLaunchTemplateSets seed 0 slots 2 { "LaunchTemplateSet" = 0, }
+    { 0 launch_template_set value, }
 );
 /// The errors `DescribeLaunchTemplates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,8 +45,8 @@ pub struct DescribeLimitationOutput {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLimitationOutput { "Limitation" = 0, "RequestId" = 1, "Value" = 2, } { 0
-    limitation value, 1 request_id value, 2 value value, }
+    DescribeLimitationOutput seed 0 slots 8 { "Limitation" = 0, "RequestId" = 1, "Value"
+    = 2, } { 0 limitation value, 1 request_id value, 2 value value, }
 );
 /// The errors `DescribeLimitation` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,10 +124,10 @@ pub struct DescribeManagedInstancesOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeManagedInstancesOutput { "Instances" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 instances value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeManagedInstancesOutput seed 1 slots 16 { "Instances" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 instances
+    value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id
+    value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -155,8 +155,8 @@ pub struct DescribeManagedInstancesInstanceTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeManagedInstancesInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeManagedInstancesInstanceTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Instances[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -198,15 +198,15 @@ pub struct DescribeManagedInstancesInstance {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeManagedInstancesInstance { "ActivationId" = 0, "AgentVersion" = 1,
-    "Connected" = 2, "Hostname" = 3, "InstanceId" = 4, "InstanceName" = 5, "InternetIp" =
-    6, "IntranetIp" = 7, "InvocationCount" = 8, "LastInvokedTime" = 9, "MachineId" = 10,
-    "OsType" = 11, "OsVersion" = 12, "RegistrationTime" = 13, "ResourceGroupId" = 14,
-    "Tags" = 15, } { 0 activation_id value, 1 agent_version value, 2 connected lenient, 3
-    hostname value, 4 instance_id value, 5 instance_name value, 6 internet_ip value, 7
-    intranet_ip value, 8 invocation_count lenient, 9 last_invoked_time value, 10
-    machine_id value, 11 os_type value, 12 os_version value, 13 registration_time value,
-    14 resource_group_id value, 15 tags value, }
+    DescribeManagedInstancesInstance seed 193 slots 32 { "ActivationId" = 0,
+    "AgentVersion" = 1, "Connected" = 2, "Hostname" = 3, "InstanceId" = 4, "InstanceName"
+    = 5, "InternetIp" = 6, "IntranetIp" = 7, "InvocationCount" = 8, "LastInvokedTime" =
+    9, "MachineId" = 10, "OsType" = 11, "OsVersion" = 12, "RegistrationTime" = 13,
+    "ResourceGroupId" = 14, "Tags" = 15, } { 0 activation_id value, 1 agent_version
+    value, 2 connected lenient, 3 hostname value, 4 instance_id value, 5 instance_name
+    value, 6 internet_ip value, 7 intranet_ip value, 8 invocation_count lenient, 9
+    last_invoked_time value, 10 machine_id value, 11 os_type value, 12 os_version value,
+    13 registration_time value, 14 resource_group_id value, 15 tags value, }
 );
 /// The errors `DescribeManagedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,9 +61,10 @@ pub struct DescribeNatGatewaysOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNatGatewaysOutput { "NatGateways" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 nat_gateways value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeNatGatewaysOutput seed 1 slots 16 { "NatGateways" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 nat_gateways value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `NatGateways.NatGateway[].BandwidthPackageIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,8 +76,8 @@ pub struct DescribeNatGatewaysNatGatewayBandwidthPackageIds {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNatGatewaysNatGatewayBandwidthPackageIds { "BandwidthPackageId" = 0, } { 0
-    bandwidth_package_id value, }
+    DescribeNatGatewaysNatGatewayBandwidthPackageIds seed 0 slots 2 {
+    "BandwidthPackageId" = 0, } { 0 bandwidth_package_id value, }
 );
 /// A structure of the operation's answer, at `NatGateways.NatGateway[].ForwardTableIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,8 +87,8 @@ pub struct DescribeNatGatewaysNatGatewayForwardTableIds {
     pub forward_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNatGatewaysNatGatewayForwardTableIds { "ForwardTableId" = 0, } { 0
-    forward_table_id value, }
+    DescribeNatGatewaysNatGatewayForwardTableIds seed 0 slots 2 { "ForwardTableId" = 0, }
+    { 0 forward_table_id value, }
 );
 /// A structure of the operation's answer, at `NatGateways.NatGateway[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -123,13 +124,13 @@ pub struct DescribeNatGatewaysNatGateway {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNatGatewaysNatGateway { "BandwidthPackageIds" = 0, "BusinessStatus" = 1,
-    "CreationTime" = 2, "Description" = 3, "ForwardTableIds" = 4, "InstanceChargeType" =
-    5, "Name" = 6, "NatGatewayId" = 7, "RegionId" = 8, "Spec" = 9, "Status" = 10, "VpcId"
-    = 11, } { 0 bandwidth_package_ids value, 1 business_status value, 2 creation_time
-    value, 3 description value, 4 forward_table_ids value, 5 instance_charge_type value,
-    6 name value, 7 nat_gateway_id value, 8 region_id value, 9 spec value, 10 status
-    value, 11 vpc_id value, }
+    DescribeNatGatewaysNatGateway seed 29 slots 32 { "BandwidthPackageIds" = 0,
+    "BusinessStatus" = 1, "CreationTime" = 2, "Description" = 3, "ForwardTableIds" = 4,
+    "InstanceChargeType" = 5, "Name" = 6, "NatGatewayId" = 7, "RegionId" = 8, "Spec" = 9,
+    "Status" = 10, "VpcId" = 11, } { 0 bandwidth_package_ids value, 1 business_status
+    value, 2 creation_time value, 3 description value, 4 forward_table_ids value, 5
+    instance_charge_type value, 6 name value, 7 nat_gateway_id value, 8 region_id value,
+    9 spec value, 10 status value, 11 vpc_id value, }
 );
 /// A structure of the operation's answer, at `NatGateways`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -141,7 +142,8 @@ pub struct DescribeNatGatewaysNatGateways {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNatGatewaysNatGateways { "NatGateway" = 0, } { 0 nat_gateway value, }
+    DescribeNatGatewaysNatGateways seed 0 slots 2 { "NatGateway" = 0, } { 0 nat_gateway
+    value, }
 );
 /// The errors `DescribeNatGateways` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -276,10 +276,10 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeOutput { "AssociatedPublicIp" = 0, "Attachment" = 1,
-    "BondInterfaceSpecification" = 2, "ConnectionTrackingConfiguration" = 3,
-    "CreationTime" = 4, "DeleteOnRelease" = 5, "Description" = 6, "EnhancedNetwork" = 7,
-    "InstanceId" = 8, "Ipv4PrefixSets" = 9, "Ipv6PrefixSets" = 10, "Ipv6Sets" = 11,
+    DescribeNetworkInterfaceAttributeOutput seed 55 slots 128 { "AssociatedPublicIp" = 0,
+    "Attachment" = 1, "BondInterfaceSpecification" = 2, "ConnectionTrackingConfiguration"
+    = 3, "CreationTime" = 4, "DeleteOnRelease" = 5, "Description" = 6, "EnhancedNetwork"
+    = 7, "InstanceId" = 8, "Ipv4PrefixSets" = 9, "Ipv6PrefixSets" = 10, "Ipv6Sets" = 11,
     "MacAddress" = 12, "NetworkInterfaceId" = 13, "NetworkInterfaceName" = 14,
     "NetworkInterfaceTrafficConfig" = 15, "NetworkInterfaceTrafficMode" = 16, "OwnerId" =
     17, "PrivateIpAddress" = 18, "PrivateIpSets" = 19, "QoSConfig" = 20, "QueueNumber" =
@@ -327,8 +327,8 @@ pub struct DescribeNetworkInterfaceAttributeAssociatedPublicIp {
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeAssociatedPublicIp { "AllocationId" = 0,
-    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+    DescribeNetworkInterfaceAttributeAssociatedPublicIp seed 0 slots 4 { "AllocationId" =
+    0, "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
 );
 /// A structure of the operation's answer, at `Attachment.MemberNetworkInterfaceIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -340,7 +340,7 @@ pub struct DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds 
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds {
+    DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds seed 0 slots 2 {
     "MemberNetworkInterfaceId" = 0, } { 0 member_network_interface_id value, }
 );
 /// A structure of the operation's answer, at `Attachment`.
@@ -361,10 +361,11 @@ pub struct DescribeNetworkInterfaceAttributeAttachment {
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeAttachment { "DeviceIndex" = 0, "InstanceId" = 1,
-    "MemberNetworkInterfaceIds" = 2, "NetworkCardIndex" = 3, "TrunkNetworkInterfaceId" =
-    4, } { 0 device_index lenient, 1 instance_id value, 2 member_network_interface_ids
-    value, 3 network_card_index lenient, 4 trunk_network_interface_id value, }
+    DescribeNetworkInterfaceAttributeAttachment seed 1 slots 16 { "DeviceIndex" = 0,
+    "InstanceId" = 1, "MemberNetworkInterfaceIds" = 2, "NetworkCardIndex" = 3,
+    "TrunkNetworkInterfaceId" = 4, } { 0 device_index lenient, 1 instance_id value, 2
+    member_network_interface_ids value, 3 network_card_index lenient, 4
+    trunk_network_interface_id value, }
 );
 /// A structure of the operation's answer, at `BondInterfaceSpecification.SlaveInterfaceSpecification.SlaveInterfaceSpecificationSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -379,9 +380,9 @@ pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInter
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecificationSet
-    { "BondNetworkInterfaceId" = 0, "SlaveNetworkInterfaceId" = 1, "WorkState" = 2, } { 0
-    bond_network_interface_id value, 1 slave_network_interface_id value, 2 work_state
-    value, }
+    seed 0 slots 8 { "BondNetworkInterfaceId" = 0, "SlaveNetworkInterfaceId" = 1,
+    "WorkState" = 2, } { 0 bond_network_interface_id value, 1 slave_network_interface_id
+    value, 2 work_state value, }
 );
 /// A structure of the operation's answer, at `BondInterfaceSpecification.SlaveInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -396,8 +397,8 @@ pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInter
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecification
-    { "SlaveInterfaceSpecificationSet" = 0, } { 0 slave_interface_specification_set
-    value, }
+    seed 0 slots 2 { "SlaveInterfaceSpecificationSet" = 0, } { 0
+    slave_interface_specification_set value, }
 );
 /// A structure of the operation's answer, at `BondInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -411,8 +412,8 @@ pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecification {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeBondInterfaceSpecification { "BondMode" = 0,
-    "SlaveInterfaceSpecification" = 1, } { 0 bond_mode value, 1
+    DescribeNetworkInterfaceAttributeBondInterfaceSpecification seed 0 slots 4 {
+    "BondMode" = 0, "SlaveInterfaceSpecification" = 1, } { 0 bond_mode value, 1
     slave_interface_specification value, }
 );
 /// A structure of the operation's answer, at `ConnectionTrackingConfiguration`.
@@ -427,7 +428,7 @@ pub struct DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration {
     pub udp_timeout: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration {
+    DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration seed 0 slots 8 {
     "TcpClosedAndTimeWaitTimeout" = 0, "TcpEstablishedTimeout" = 1, "UdpTimeout" = 2, } {
     0 tcp_closed_and_time_wait_timeout lenient, 1 tcp_established_timeout lenient, 2
     udp_timeout lenient, }
@@ -446,10 +447,10 @@ pub struct DescribeNetworkInterfaceAttributeEnhancedNetwork {
     pub virtual_function_total_queue_number: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeEnhancedNetwork { "EnableRss" = 0, "EnableSriov" =
-    1, "VirtualFunctionQuantity" = 2, "VirtualFunctionTotalQueueNumber" = 3, } { 0
-    enable_rss lenient, 1 enable_sriov lenient, 2 virtual_function_quantity lenient, 3
-    virtual_function_total_queue_number lenient, }
+    DescribeNetworkInterfaceAttributeEnhancedNetwork seed 0 slots 8 { "EnableRss" = 0,
+    "EnableSriov" = 1, "VirtualFunctionQuantity" = 2, "VirtualFunctionTotalQueueNumber" =
+    3, } { 0 enable_rss lenient, 1 enable_sriov lenient, 2 virtual_function_quantity
+    lenient, 3 virtual_function_total_queue_number lenient, }
 );
 /// A structure of the operation's answer, at `Ipv4PrefixSets.Ipv4PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -459,8 +460,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv4PrefixSet {
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix
-    value, }
+    DescribeNetworkInterfaceAttributeIpv4PrefixSet seed 0 slots 2 { "Ipv4Prefix" = 0, } {
+    0 ipv4_prefix value, }
 );
 /// A structure of the operation's answer, at `Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -472,8 +473,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv4PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0
-    ipv4_prefix_set value, }
+    DescribeNetworkInterfaceAttributeIpv4PrefixSets seed 0 slots 2 { "Ipv4PrefixSet" = 0,
+    } { 0 ipv4_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -483,8 +484,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv6PrefixSet {
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix
-    value, }
+    DescribeNetworkInterfaceAttributeIpv6PrefixSet seed 0 slots 2 { "Ipv6Prefix" = 0, } {
+    0 ipv6_prefix value, }
 );
 /// A structure of the operation's answer, at `Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -496,8 +497,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv6PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0
-    ipv6_prefix_set value, }
+    DescribeNetworkInterfaceAttributeIpv6PrefixSets seed 0 slots 2 { "Ipv6PrefixSet" = 0,
+    } { 0 ipv6_prefix_set value, }
 );
 /// A structure of the operation's answer, at `Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -507,8 +508,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv6Set {
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address
-    value, }
+    DescribeNetworkInterfaceAttributeIpv6Set seed 0 slots 2 { "Ipv6Address" = 0, } { 0
+    ipv6_address value, }
 );
 /// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -520,7 +521,8 @@ pub struct DescribeNetworkInterfaceAttributeIpv6Sets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    DescribeNetworkInterfaceAttributeIpv6Sets seed 0 slots 2 { "Ipv6Set" = 0, } { 0
+    ipv6_set value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceTrafficConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -534,7 +536,7 @@ pub struct DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
     pub queue_pair_number: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
+    DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig seed 0 slots 8 {
     "NetworkInterfaceTrafficMode" = 0, "QueueNumber" = 1, "QueuePairNumber" = 2, } { 0
     network_interface_traffic_mode value, 1 queue_number lenient, 2 queue_pair_number
     lenient, }
@@ -549,8 +551,9 @@ pub struct DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp {
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp { "AllocationId" = 0,
-    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+    DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp seed 0 slots 4 {
+    "AllocationId" = 0, "PublicIpAddress" = 1, } { 0 allocation_id value, 1
+    public_ip_address value, }
 );
 /// A structure of the operation's answer, at `PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -566,9 +569,9 @@ pub struct DescribeNetworkInterfaceAttributePrivateIpSet {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributePrivateIpSet { "AssociatedPublicIp" = 0, "Primary" =
-    1, "PrivateIpAddress" = 2, } { 0 associated_public_ip value, 1 primary lenient, 2
-    private_ip_address value, }
+    DescribeNetworkInterfaceAttributePrivateIpSet seed 0 slots 8 { "AssociatedPublicIp" =
+    0, "Primary" = 1, "PrivateIpAddress" = 2, } { 0 associated_public_ip value, 1 primary
+    lenient, 2 private_ip_address value, }
 );
 /// A structure of the operation's answer, at `PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -580,8 +583,8 @@ pub struct DescribeNetworkInterfaceAttributePrivateIpSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributePrivateIpSets { "PrivateIpSet" = 0, } { 0
-    private_ip_set value, }
+    DescribeNetworkInterfaceAttributePrivateIpSets seed 0 slots 2 { "PrivateIpSet" = 0, }
+    { 0 private_ip_set value, }
 );
 /// A structure of the operation's answer, at `QoSConfig.QoS`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -599,10 +602,10 @@ pub struct DescribeNetworkInterfaceAttributeQoSConfigQoS {
     pub pps_tx: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeQoSConfigQoS { "BandwidthRx" = 0, "BandwidthTx" = 1,
-    "ConcurrentConnections" = 2, "PpsRx" = 3, "PpsTx" = 4, } { 0 bandwidth_rx lenient, 1
-    bandwidth_tx lenient, 2 concurrent_connections lenient, 3 pps_rx lenient, 4 pps_tx
-    lenient, }
+    DescribeNetworkInterfaceAttributeQoSConfigQoS seed 0 slots 16 { "BandwidthRx" = 0,
+    "BandwidthTx" = 1, "ConcurrentConnections" = 2, "PpsRx" = 3, "PpsTx" = 4, } { 0
+    bandwidth_rx lenient, 1 bandwidth_tx lenient, 2 concurrent_connections lenient, 3
+    pps_rx lenient, 4 pps_tx lenient, }
 );
 /// A structure of the operation's answer, at `QoSConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -614,8 +617,8 @@ pub struct DescribeNetworkInterfaceAttributeQoSConfig {
     pub qo_s: ::std::option::Option<DescribeNetworkInterfaceAttributeQoSConfigQoS>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeQoSConfig { "EnableQoS" = 0, "QoS" = 1, } { 0
-    enable_qo_s lenient, 1 qo_s value, }
+    DescribeNetworkInterfaceAttributeQoSConfig seed 1 slots 4 { "EnableQoS" = 0, "QoS" =
+    1, } { 0 enable_qo_s lenient, 1 qo_s value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -625,8 +628,8 @@ pub struct DescribeNetworkInterfaceAttributeSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeSecurityGroupIds { "SecurityGroupId" = 0, } { 0
-    security_group_id value, }
+    DescribeNetworkInterfaceAttributeSecurityGroupIds seed 0 slots 2 { "SecurityGroupId"
+    = 0, } { 0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `SlaveInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -640,7 +643,7 @@ pub struct DescribeNetworkInterfaceAttributeSlaveInterfaceSpecification {
     pub work_state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeSlaveInterfaceSpecification {
+    DescribeNetworkInterfaceAttributeSlaveInterfaceSpecification seed 0 slots 8 {
     "BondNetworkInterfaceId" = 0, "SlaveNetworkInterfaceId" = 1, "WorkState" = 2, } { 0
     bond_network_interface_id value, 1 slave_network_interface_id value, 2 work_state
     value, }
@@ -655,8 +658,8 @@ pub struct DescribeNetworkInterfaceAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeNetworkInterfaceAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -668,7 +671,7 @@ pub struct DescribeNetworkInterfaceAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfaceAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeNetworkInterfaceAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `DescribeNetworkInterfaceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

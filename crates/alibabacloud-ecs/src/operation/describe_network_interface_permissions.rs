@@ -86,10 +86,10 @@ pub struct DescribeNetworkInterfacePermissionsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacePermissionsOutput { "NetworkInterfacePermissions" = 0,
-    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
-    network_interface_permissions value, 1 page_number lenient, 2 page_size lenient, 3
-    request_id value, 4 total_count lenient, }
+    DescribeNetworkInterfacePermissionsOutput seed 1 slots 16 {
+    "NetworkInterfacePermissions" = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3,
+    "TotalCount" = 4, } { 0 network_interface_permissions value, 1 page_number lenient, 2
+    page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `NetworkInterfacePermissions.NetworkInterfacePermission[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -109,10 +109,10 @@ pub struct DescribeNetworkInterfacePermissionsNetworkInterfacePermission {
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacePermissionsNetworkInterfacePermission { "AccountId" = 0,
-    "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2, "Permission" = 3,
-    "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient, 1
-    network_interface_id value, 2 network_interface_permission_id value, 3 permission
+    DescribeNetworkInterfacePermissionsNetworkInterfacePermission seed 1 slots 16 {
+    "AccountId" = 0, "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2,
+    "Permission" = 3, "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient,
+    1 network_interface_id value, 2 network_interface_permission_id value, 3 permission
     value, 4 permission_state value, 5 service_name value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfacePermissions`.
@@ -125,7 +125,7 @@ pub struct DescribeNetworkInterfacePermissionsNetworkInterfacePermissions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacePermissionsNetworkInterfacePermissions {
+    DescribeNetworkInterfacePermissionsNetworkInterfacePermissions seed 0 slots 2 {
     "NetworkInterfacePermission" = 0, } { 0 network_interface_permission value, }
 );
 /// The errors `DescribeNetworkInterfacePermissions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -211,10 +211,10 @@ pub struct DescribeNetworkInterfacesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesOutput { "NetworkInterfaceSets" = 0, "NextToken" = 1,
-    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
-    network_interface_sets value, 1 next_token value, 2 page_number lenient, 3 page_size
-    lenient, 4 request_id value, 5 total_count lenient, }
+    DescribeNetworkInterfacesOutput seed 1 slots 16 { "NetworkInterfaceSets" = 0,
+    "NextToken" = 1, "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5,
+    } { 0 network_interface_sets value, 1 next_token value, 2 page_number lenient, 3
+    page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -242,8 +242,9 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp {
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp { "AllocationId" = 0,
-    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp seed 0 slots 4 {
+    "AllocationId" = 0, "PublicIpAddress" = 1, } { 0 allocation_id value, 1
+    public_ip_address value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Attachment`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -259,8 +260,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetAttachment {
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetAttachment { "DeviceIndex" = 0,
-    "InstanceId" = 1, "NetworkCardIndex" = 2, "TrunkNetworkInterfaceId" = 3, } { 0
+    DescribeNetworkInterfacesNetworkInterfaceSetAttachment seed 1 slots 8 { "DeviceIndex"
+    = 0, "InstanceId" = 1, "NetworkCardIndex" = 2, "TrunkNetworkInterfaceId" = 3, } { 0
     device_index lenient, 1 instance_id value, 2 network_card_index lenient, 3
     trunk_network_interface_id value, }
 );
@@ -272,8 +273,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet {
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0
-    ipv4_prefix value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet seed 0 slots 2 {
+    "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -285,8 +286,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets { "Ipv4PrefixSet" = 0, } {
-    0 ipv4_prefix_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets seed 0 slots 2 {
+    "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -296,8 +297,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet {
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0
-    ipv6_prefix value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet seed 0 slots 2 {
+    "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -309,8 +310,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets { "Ipv6PrefixSet" = 0, } {
-    0 ipv6_prefix_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets seed 0 slots 2 {
+    "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -320,8 +321,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set {
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set { "Ipv6Address" = 0, } { 0
-    ipv6_address value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set seed 0 slots 2 { "Ipv6Address" =
+    0, } { 0 ipv6_address value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -333,8 +334,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set
-    value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets seed 0 slots 2 { "Ipv6Set" = 0,
+    } { 0 ipv6_set value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets.PrivateIpSet[].AssociatedPublicIp`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -346,8 +347,9 @@ pub struct DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp {
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp { "AllocationId" = 0,
-    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+    DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp seed 0 slots 4 {
+    "AllocationId" = 0, "PublicIpAddress" = 1, } { 0 allocation_id value, 1
+    public_ip_address value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -365,9 +367,9 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet { "AssociatedPublicIp" = 0,
-    "Primary" = 1, "PrivateDnsName" = 2, "PrivateIpAddress" = 3, } { 0
-    associated_public_ip value, 1 primary lenient, 2 private_dns_name value, 3
+    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet seed 2 slots 8 {
+    "AssociatedPublicIp" = 0, "Primary" = 1, "PrivateDnsName" = 2, "PrivateIpAddress" =
+    3, } { 0 associated_public_ip value, 1 primary lenient, 2 private_dns_name value, 3
     private_ip_address value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets`.
@@ -380,8 +382,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets { "PrivateIpSet" = 0, } { 0
-    private_ip_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets seed 0 slots 2 {
+    "PrivateIpSet" = 0, } { 0 private_ip_set value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -391,8 +393,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds {
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds { "SecurityGroupId" = 0,
-    } { 0 security_group_id value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds seed 0 slots 2 {
+    "SecurityGroupId" = 0, } { 0 security_group_id value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -404,8 +406,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -417,7 +419,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSetTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSetTags { "Tag" = 0, } { 0 tag value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetTags seed 0 slots 2 { "Tag" = 0, } { 0
+    tag value, }
 );
 /// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -497,18 +500,18 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSet {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSet { "AssociatedPublicIp" = 0, "Attachment"
-    = 1, "CreationTime" = 2, "DeleteOnRelease" = 3, "Description" = 4, "InstanceId" = 5,
-    "Ipv4PrefixSets" = 6, "Ipv6PrefixSets" = 7, "Ipv6Sets" = 8, "MacAddress" = 9,
-    "NetworkInterfaceId" = 10, "NetworkInterfaceName" = 11, "NetworkInterfaceTrafficMode"
-    = 12, "OwnerId" = 13, "PrivateIpAddress" = 14, "PrivateIpSets" = 15, "QueueNumber" =
-    16, "QueuePairNumber" = 17, "ResourceGroupId" = 18, "SecurityGroupIds" = 19,
-    "ServiceID" = 20, "ServiceManaged" = 21, "SourceDestCheck" = 22, "Status" = 23,
-    "Tags" = 24, "Type" = 25, "VSwitchId" = 26, "VpcId" = 27, "ZoneId" = 28, } { 0
-    associated_public_ip value, 1 attachment value, 2 creation_time value, 3
-    delete_on_release lenient, 4 description value, 5 instance_id value, 6
-    ipv4_prefix_sets value, 7 ipv6_prefix_sets value, 8 ipv6_sets value, 9 mac_address
-    value, 10 network_interface_id value, 11 network_interface_name value, 12
+    DescribeNetworkInterfacesNetworkInterfaceSet seed 437 slots 64 { "AssociatedPublicIp"
+    = 0, "Attachment" = 1, "CreationTime" = 2, "DeleteOnRelease" = 3, "Description" = 4,
+    "InstanceId" = 5, "Ipv4PrefixSets" = 6, "Ipv6PrefixSets" = 7, "Ipv6Sets" = 8,
+    "MacAddress" = 9, "NetworkInterfaceId" = 10, "NetworkInterfaceName" = 11,
+    "NetworkInterfaceTrafficMode" = 12, "OwnerId" = 13, "PrivateIpAddress" = 14,
+    "PrivateIpSets" = 15, "QueueNumber" = 16, "QueuePairNumber" = 17, "ResourceGroupId" =
+    18, "SecurityGroupIds" = 19, "ServiceID" = 20, "ServiceManaged" = 21,
+    "SourceDestCheck" = 22, "Status" = 23, "Tags" = 24, "Type" = 25, "VSwitchId" = 26,
+    "VpcId" = 27, "ZoneId" = 28, } { 0 associated_public_ip value, 1 attachment value, 2
+    creation_time value, 3 delete_on_release lenient, 4 description value, 5 instance_id
+    value, 6 ipv4_prefix_sets value, 7 ipv6_prefix_sets value, 8 ipv6_sets value, 9
+    mac_address value, 10 network_interface_id value, 11 network_interface_name value, 12
     network_interface_traffic_mode value, 13 owner_id value, 14 private_ip_address value,
     15 private_ip_sets value, 16 queue_number lenient, 17 queue_pair_number lenient, 18
     resource_group_id value, 19 security_group_ids value, 20 service_id lenient, 21
@@ -525,8 +528,8 @@ pub struct DescribeNetworkInterfacesNetworkInterfaceSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkInterfacesNetworkInterfaceSets { "NetworkInterfaceSet" = 0, } { 0
-    network_interface_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSets seed 0 slots 2 { "NetworkInterfaceSet"
+    = 0, } { 0 network_interface_set value, }
 );
 /// The errors `DescribeNetworkInterfaces` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

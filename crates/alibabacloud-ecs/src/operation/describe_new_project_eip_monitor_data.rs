@@ -57,8 +57,8 @@ pub struct DescribeNewProjectEipMonitorDataOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNewProjectEipMonitorDataOutput { "EipMonitorDatas" = 0, "RequestId" = 1, } {
-    0 eip_monitor_datas value, 1 request_id value, }
+    DescribeNewProjectEipMonitorDataOutput seed 0 slots 4 { "EipMonitorDatas" = 0,
+    "RequestId" = 1, } { 0 eip_monitor_datas value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `EipMonitorDatas.EipMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,10 +78,10 @@ pub struct DescribeNewProjectEipMonitorDataEipMonitorData {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNewProjectEipMonitorDataEipMonitorData { "EipBandwidth" = 0, "EipFlow" = 1,
-    "EipPackets" = 2, "EipRX" = 3, "EipTX" = 4, "TimeStamp" = 5, } { 0 eip_bandwidth
-    lenient, 1 eip_flow lenient, 2 eip_packets lenient, 3 eip_rx lenient, 4 eip_tx
-    lenient, 5 time_stamp value, }
+    DescribeNewProjectEipMonitorDataEipMonitorData seed 3 slots 16 { "EipBandwidth" = 0,
+    "EipFlow" = 1, "EipPackets" = 2, "EipRX" = 3, "EipTX" = 4, "TimeStamp" = 5, } { 0
+    eip_bandwidth lenient, 1 eip_flow lenient, 2 eip_packets lenient, 3 eip_rx lenient, 4
+    eip_tx lenient, 5 time_stamp value, }
 );
 /// A structure of the operation's answer, at `EipMonitorDatas`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,8 +93,8 @@ pub struct DescribeNewProjectEipMonitorDataEipMonitorDatas {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNewProjectEipMonitorDataEipMonitorDatas { "EipMonitorData" = 0, } { 0
-    eip_monitor_data value, }
+    DescribeNewProjectEipMonitorDataEipMonitorDatas seed 0 slots 2 { "EipMonitorData" =
+    0, } { 0 eip_monitor_data value, }
 );
 /// The errors `DescribeNewProjectEipMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,7 +73,7 @@ pub struct DescribePhysicalConnectionsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePhysicalConnectionsOutput { "PageNumber" = 0, "PageSize" = 1,
+    DescribePhysicalConnectionsOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
     "PhysicalConnectionSet" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 page_number
     lenient, 1 page_size lenient, 2 physical_connection_set value, 3 request_id value, 4
     total_count lenient, }
@@ -136,15 +136,15 @@ pub struct DescribePhysicalConnectionsPhysicalConnectionType {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePhysicalConnectionsPhysicalConnectionType { "AccessPointId" = 0, "AdLocation"
-    = 1, "Bandwidth" = 2, "BusinessStatus" = 3, "CircuitCode" = 4, "CreationTime" = 5,
-    "Description" = 6, "EnabledTime" = 7, "LineOperator" = 8, "Name" = 9, "PeerLocation"
-    = 10, "PhysicalConnectionId" = 11, "PortNumber" = 12, "PortType" = 13,
-    "RedundantPhysicalConnectionId" = 14, "Spec" = 15, "Status" = 16, "Type" = 17, } { 0
-    access_point_id value, 1 ad_location value, 2 bandwidth lenient, 3 business_status
-    value, 4 circuit_code value, 5 creation_time value, 6 description value, 7
-    enabled_time value, 8 line_operator value, 9 name value, 10 peer_location value, 11
-    physical_connection_id value, 12 port_number value, 13 port_type value, 14
+    DescribePhysicalConnectionsPhysicalConnectionType seed 0 slots 64 { "AccessPointId" =
+    0, "AdLocation" = 1, "Bandwidth" = 2, "BusinessStatus" = 3, "CircuitCode" = 4,
+    "CreationTime" = 5, "Description" = 6, "EnabledTime" = 7, "LineOperator" = 8, "Name"
+    = 9, "PeerLocation" = 10, "PhysicalConnectionId" = 11, "PortNumber" = 12, "PortType"
+    = 13, "RedundantPhysicalConnectionId" = 14, "Spec" = 15, "Status" = 16, "Type" = 17,
+    } { 0 access_point_id value, 1 ad_location value, 2 bandwidth lenient, 3
+    business_status value, 4 circuit_code value, 5 creation_time value, 6 description
+    value, 7 enabled_time value, 8 line_operator value, 9 name value, 10 peer_location
+    value, 11 physical_connection_id value, 12 port_number value, 13 port_type value, 14
     redundant_physical_connection_id value, 15 spec value, 16 status value, 17 r#type
     value, }
 );
@@ -158,8 +158,8 @@ pub struct DescribePhysicalConnectionsPhysicalConnectionSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePhysicalConnectionsPhysicalConnectionSet { "PhysicalConnectionType" = 0, } {
-    0 physical_connection_type value, }
+    DescribePhysicalConnectionsPhysicalConnectionSet seed 0 slots 2 {
+    "PhysicalConnectionType" = 0, } { 0 physical_connection_type value, }
 );
 /// The errors `DescribePhysicalConnections` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -69,7 +69,7 @@ pub struct DescribePortRangeListAssociationsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListAssociationsOutput { "NextToken" = 0,
+    DescribePortRangeListAssociationsOutput seed 1 slots 8 { "NextToken" = 0,
     "PortRangeListAssociations" = 1, "RequestId" = 2, } { 0 next_token value, 1
     port_range_list_associations value, 2 request_id value, }
 );
@@ -83,8 +83,9 @@ pub struct DescribePortRangeListAssociationsPortRangeListAssociation {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListAssociationsPortRangeListAssociation { "ResourceId" = 0,
-    "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value, }
+    DescribePortRangeListAssociationsPortRangeListAssociation seed 0 slots 4 {
+    "ResourceId" = 0, "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value,
+    }
 );
 /// The errors `DescribePortRangeListAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct DescribePortRangeListEntriesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListEntriesOutput { "Entries" = 0, "RequestId" = 1, } { 0 entries
-    value, 1 request_id value, }
+    DescribePortRangeListEntriesOutput seed 0 slots 4 { "Entries" = 0, "RequestId" = 1, }
+    { 0 entries value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Entries[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,8 +73,8 @@ pub struct DescribePortRangeListEntriesEntry {
     pub port_range: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListEntriesEntry { "Description" = 0, "PortRange" = 1, } { 0
-    description value, 1 port_range value, }
+    DescribePortRangeListEntriesEntry seed 0 slots 4 { "Description" = 0, "PortRange" =
+    1, } { 0 description value, 1 port_range value, }
 );
 /// The errors `DescribePortRangeListEntries` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

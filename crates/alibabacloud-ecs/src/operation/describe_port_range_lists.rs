@@ -91,8 +91,9 @@ pub struct DescribePortRangeListsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListsOutput { "NextToken" = 0, "PortRangeLists" = 1, "RequestId" =
-    2, } { 0 next_token value, 1 port_range_lists value, 2 request_id value, }
+    DescribePortRangeListsOutput seed 3 slots 8 { "NextToken" = 0, "PortRangeLists" = 1,
+    "RequestId" = 2, } { 0 next_token value, 1 port_range_lists value, 2 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -120,8 +121,8 @@ pub struct DescribePortRangeListsPortRangeListTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListsPortRangeListTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribePortRangeListsPortRangeListTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `PortRangeLists[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -147,11 +148,12 @@ pub struct DescribePortRangeListsPortRangeList {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePortRangeListsPortRangeList { "AssociationCount" = 0, "CreationTime" = 1,
-    "Description" = 2, "MaxEntries" = 3, "PortRangeListId" = 4, "PortRangeListName" = 5,
-    "ResourceGroupId" = 6, "Tags" = 7, } { 0 association_count lenient, 1 creation_time
-    value, 2 description value, 3 max_entries lenient, 4 port_range_list_id value, 5
-    port_range_list_name value, 6 resource_group_id value, 7 tags value, }
+    DescribePortRangeListsPortRangeList seed 0 slots 16 { "AssociationCount" = 0,
+    "CreationTime" = 1, "Description" = 2, "MaxEntries" = 3, "PortRangeListId" = 4,
+    "PortRangeListName" = 5, "ResourceGroupId" = 6, "Tags" = 7, } { 0 association_count
+    lenient, 1 creation_time value, 2 description value, 3 max_entries lenient, 4
+    port_range_list_id value, 5 port_range_list_name value, 6 resource_group_id value, 7
+    tags value, }
 );
 /// The errors `DescribePortRangeLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

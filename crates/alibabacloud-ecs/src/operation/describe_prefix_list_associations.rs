@@ -71,9 +71,9 @@ pub struct DescribePrefixListAssociationsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAssociationsOutput { "NextToken" = 0, "PrefixListAssociations" = 1,
-    "RequestId" = 2, } { 0 next_token value, 1 prefix_list_associations value, 2
-    request_id value, }
+    DescribePrefixListAssociationsOutput seed 0 slots 8 { "NextToken" = 0,
+    "PrefixListAssociations" = 1, "RequestId" = 2, } { 0 next_token value, 1
+    prefix_list_associations value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `PrefixListAssociations.PrefixListAssociation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,8 +85,8 @@ pub struct DescribePrefixListAssociationsPrefixListAssociation {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAssociationsPrefixListAssociation { "ResourceId" = 0,
-    "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value, }
+    DescribePrefixListAssociationsPrefixListAssociation seed 0 slots 4 { "ResourceId" =
+    0, "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value, }
 );
 /// A structure of the operation's answer, at `PrefixListAssociations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,8 +98,8 @@ pub struct DescribePrefixListAssociationsPrefixListAssociations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAssociationsPrefixListAssociations { "PrefixListAssociation" = 0, }
-    { 0 prefix_list_association value, }
+    DescribePrefixListAssociationsPrefixListAssociations seed 0 slots 2 {
+    "PrefixListAssociation" = 0, } { 0 prefix_list_association value, }
 );
 /// The errors `DescribePrefixListAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,11 +78,11 @@ pub struct DescribePrefixListAttributesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAttributesOutput { "AddressFamily" = 0, "CreationTime" = 1,
-    "Description" = 2, "Entries" = 3, "MaxEntries" = 4, "PrefixListId" = 5,
-    "PrefixListName" = 6, "RequestId" = 7, } { 0 address_family value, 1 creation_time
-    value, 2 description value, 3 entries value, 4 max_entries lenient, 5 prefix_list_id
-    value, 6 prefix_list_name value, 7 request_id value, }
+    DescribePrefixListAttributesOutput seed 6 slots 16 { "AddressFamily" = 0,
+    "CreationTime" = 1, "Description" = 2, "Entries" = 3, "MaxEntries" = 4,
+    "PrefixListId" = 5, "PrefixListName" = 6, "RequestId" = 7, } { 0 address_family
+    value, 1 creation_time value, 2 description value, 3 entries value, 4 max_entries
+    lenient, 5 prefix_list_id value, 6 prefix_list_name value, 7 request_id value, }
 );
 /// A structure of the operation's answer, at `Entries.Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,8 +94,8 @@ pub struct DescribePrefixListAttributesEntry {
     pub description: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAttributesEntry { "Cidr" = 0, "Description" = 1, } { 0 cidr value,
-    1 description value, }
+    DescribePrefixListAttributesEntry seed 0 slots 4 { "Cidr" = 0, "Description" = 1, } {
+    0 cidr value, 1 description value, }
 );
 /// A structure of the operation's answer, at `Entries`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,7 +105,8 @@ pub struct DescribePrefixListAttributesEntries {
     pub entry: ::std::option::Option<::std::vec::Vec<DescribePrefixListAttributesEntry>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListAttributesEntries { "Entry" = 0, } { 0 entry value, }
+    DescribePrefixListAttributesEntries seed 0 slots 2 { "Entry" = 0, } { 0 entry value,
+    }
 );
 /// The errors `DescribePrefixListAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

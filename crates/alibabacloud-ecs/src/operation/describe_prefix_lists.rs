@@ -95,8 +95,8 @@ pub struct DescribePrefixListsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListsOutput { "NextToken" = 0, "PrefixLists" = 1, "RequestId" = 2, } {
-    0 next_token value, 1 prefix_lists value, 2 request_id value, }
+    DescribePrefixListsOutput seed 0 slots 8 { "NextToken" = 0, "PrefixLists" = 1,
+    "RequestId" = 2, } { 0 next_token value, 1 prefix_lists value, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -124,8 +124,8 @@ pub struct DescribePrefixListsPrefixListTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListsPrefixListTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribePrefixListsPrefixListTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `PrefixLists.PrefixList[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,7 +135,7 @@ pub struct DescribePrefixListsPrefixListTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribePrefixListsPrefixListTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListsPrefixListTags { "Tag" = 0, } { 0 tag value, }
+    DescribePrefixListsPrefixListTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `PrefixLists.PrefixList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -161,12 +161,12 @@ pub struct DescribePrefixListsPrefixList {
     pub tags: ::std::option::Option<DescribePrefixListsPrefixListTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListsPrefixList { "AddressFamily" = 0, "AssociationCount" = 1,
-    "CreationTime" = 2, "Description" = 3, "MaxEntries" = 4, "PrefixListId" = 5,
-    "PrefixListName" = 6, "ResourceGroupId" = 7, "Tags" = 8, } { 0 address_family value,
-    1 association_count lenient, 2 creation_time value, 3 description value, 4
-    max_entries lenient, 5 prefix_list_id value, 6 prefix_list_name value, 7
-    resource_group_id value, 8 tags value, }
+    DescribePrefixListsPrefixList seed 0 slots 32 { "AddressFamily" = 0,
+    "AssociationCount" = 1, "CreationTime" = 2, "Description" = 3, "MaxEntries" = 4,
+    "PrefixListId" = 5, "PrefixListName" = 6, "ResourceGroupId" = 7, "Tags" = 8, } { 0
+    address_family value, 1 association_count lenient, 2 creation_time value, 3
+    description value, 4 max_entries lenient, 5 prefix_list_id value, 6 prefix_list_name
+    value, 7 resource_group_id value, 8 tags value, }
 );
 /// A structure of the operation's answer, at `PrefixLists`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -178,7 +178,8 @@ pub struct DescribePrefixListsPrefixLists {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePrefixListsPrefixLists { "PrefixList" = 0, } { 0 prefix_list value, }
+    DescribePrefixListsPrefixLists seed 0 slots 2 { "PrefixList" = 0, } { 0 prefix_list
+    value, }
 );
 /// The errors `DescribePrefixLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -233,8 +233,8 @@ pub struct DescribePriceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0 price_info value, 1
-    request_id value, }
+    DescribePriceOutput seed 0 slots 4 { "PriceInfo" = 0, "RequestId" = 1, } { 0
+    price_info value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -309,8 +309,8 @@ pub struct DescribePriceDetailInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePriceDetailInfoRule { "Description" = 0, "RuleId" = 1, } { 0 description
-    value, 1 rule_id lenient, }
+    DescribePriceDetailInfoRule seed 0 slots 4 { "Description" = 0, "RuleId" = 1, } { 0
+    description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -320,7 +320,7 @@ pub struct DescribePriceDetailInfoSubRules {
     pub rule: ::std::option::Option<::std::vec::Vec<DescribePriceDetailInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+    DescribePriceDetailInfoSubRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -338,9 +338,9 @@ pub struct DescribePricePriceDetailInfo {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceDetailInfo { "DiscountPrice" = 0, "OriginalPrice" = 1, "Resource" =
-    2, "SubRules" = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1 original_price
-    lenient, 2 resource value, 3 sub_rules value, 4 trade_price lenient, }
+    DescribePricePriceDetailInfo seed 0 slots 16 { "DiscountPrice" = 0, "OriginalPrice" =
+    1, "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1
+    original_price lenient, 2 resource value, 3 sub_rules value, 4 trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,7 +352,8 @@ pub struct DescribePricePriceDetailInfos {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceDetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
+    DescribePricePriceDetailInfos seed 0 slots 2 { "DetailInfo" = 0, } { 0 detail_info
+    value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -372,10 +373,11 @@ pub struct DescribePricePriceInfoPrice {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1, "DiscountPrice" = 2,
-    "OriginalPrice" = 3, "ReservedInstanceHourPrice" = 4, "TradePrice" = 5, } { 0
-    currency value, 1 detail_infos value, 2 discount_price lenient, 3 original_price
-    lenient, 4 reserved_instance_hour_price lenient, 5 trade_price lenient, }
+    DescribePricePriceInfoPrice seed 2 slots 16 { "Currency" = 0, "DetailInfos" = 1,
+    "DiscountPrice" = 2, "OriginalPrice" = 3, "ReservedInstanceHourPrice" = 4,
+    "TradePrice" = 5, } { 0 currency value, 1 detail_infos value, 2 discount_price
+    lenient, 3 original_price lenient, 4 reserved_instance_hour_price lenient, 5
+    trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.RelatedPrice.MarketplaceImagePrice`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -391,9 +393,9 @@ pub struct DescribePriceRelatedPriceMarketplaceImagePrice {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePriceRelatedPriceMarketplaceImagePrice { "Currency" = 0, "DiscountPrice" = 1,
-    "OriginalPrice" = 2, "TradePrice" = 3, } { 0 currency value, 1 discount_price
-    lenient, 2 original_price lenient, 3 trade_price lenient, }
+    DescribePriceRelatedPriceMarketplaceImagePrice seed 2 slots 8 { "Currency" = 0,
+    "DiscountPrice" = 1, "OriginalPrice" = 2, "TradePrice" = 3, } { 0 currency value, 1
+    discount_price lenient, 2 original_price lenient, 3 trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.RelatedPrice`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -405,8 +407,8 @@ pub struct DescribePricePriceInfoRelatedPrice {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceInfoRelatedPrice { "MarketplaceImagePrice" = 0, } { 0
-    marketplace_image_price value, }
+    DescribePricePriceInfoRelatedPrice seed 0 slots 2 { "MarketplaceImagePrice" = 0, } {
+    0 marketplace_image_price value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -418,8 +420,8 @@ pub struct DescribePricePriceInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceInfoRule { "Description" = 0, "RuleId" = 1, } { 0 description
-    value, 1 rule_id lenient, }
+    DescribePricePriceInfoRule seed 0 slots 4 { "Description" = 0, "RuleId" = 1, } { 0
+    description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -429,7 +431,7 @@ pub struct DescribePricePriceInfoRules {
     pub rule: ::std::option::Option<::std::vec::Vec<DescribePricePriceInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
+    DescribePricePriceInfoRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value, }
 );
 /// A structure of the operation's answer, at `PriceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -443,8 +445,8 @@ pub struct DescribePricePriceInfo {
     pub rules: ::std::option::Option<DescribePricePriceInfoRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribePricePriceInfo { "Price" = 0, "RelatedPrice" = 1, "Rules" = 2, } { 0 price
-    value, 1 related_price value, 2 rules value, }
+    DescribePricePriceInfo seed 1 slots 8 { "Price" = 0, "RelatedPrice" = 1, "Rules" = 2,
+    } { 0 price value, 1 related_price value, 2 rules value, }
 );
 /// The documented values of `SpotStrategy`: `NoSpot`, `SpotWithPriceLimit`, `SpotAsPriceGo`.
 ///

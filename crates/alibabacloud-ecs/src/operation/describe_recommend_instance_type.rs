@@ -130,8 +130,8 @@ pub struct DescribeRecommendInstanceTypeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeOutput { "Data" = 0, "RequestId" = 1, } { 0 data value,
-    1 request_id value, }
+    DescribeRecommendInstanceTypeOutput seed 0 slots 4 { "Data" = 0, "RequestId" = 1, } {
+    0 data value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Data.RecommendInstanceType[].InstanceType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -151,11 +151,11 @@ pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType {
     pub support_io_optimized: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType { "Cores" = 0,
-    "Generation" = 1, "InstanceType" = 2, "InstanceTypeFamily" = 3, "Memory" = 4,
-    "SupportIoOptimized" = 5, } { 0 cores lenient, 1 generation value, 2 instance_type
-    value, 3 instance_type_family value, 4 memory lenient, 5 support_io_optimized value,
-    }
+    DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType seed 0 slots 16 {
+    "Cores" = 0, "Generation" = 1, "InstanceType" = 2, "InstanceTypeFamily" = 3, "Memory"
+    = 4, "SupportIoOptimized" = 5, } { 0 cores lenient, 1 generation value, 2
+    instance_type value, 3 instance_type_family value, 4 memory lenient, 5
+    support_io_optimized value, }
 );
 /// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones.zone[].NetworkTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -165,8 +165,8 @@ pub struct DescribeRecommendInstanceTypeZoneNetworkTypes {
     pub network_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeZoneNetworkTypes { "NetworkType" = 0, } { 0 network_type
-    value, }
+    DescribeRecommendInstanceTypeZoneNetworkTypes seed 0 slots 2 { "NetworkType" = 0, } {
+    0 network_type value, }
 );
 /// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones.zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -180,8 +180,8 @@ pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeZone {
     pub zone_no: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeRecommendInstanceTypeZone { "NetworkTypes" = 0, "ZoneNo"
-    = 1, } { 0 network_types value, 1 zone_no value, }
+    DescribeRecommendInstanceTypeRecommendInstanceTypeZone seed 0 slots 4 {
+    "NetworkTypes" = 0, "ZoneNo" = 1, } { 0 network_types value, 1 zone_no value, }
 );
 /// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -193,8 +193,8 @@ pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeZones {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeRecommendInstanceTypeZones { "zone" = 0, } { 0 zone
-    value, }
+    DescribeRecommendInstanceTypeRecommendInstanceTypeZones seed 0 slots 2 { "zone" = 0,
+    } { 0 zone value, }
 );
 /// A structure of the operation's answer, at `Data.RecommendInstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -226,8 +226,8 @@ pub struct DescribeRecommendInstanceTypeRecommendInstanceType {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeRecommendInstanceType { "CommodityCode" = 0,
-    "InstanceChargeType" = 1, "InstanceType" = 2, "NetworkType" = 3, "Priority" = 4,
+    DescribeRecommendInstanceTypeRecommendInstanceType seed 1 slots 32 { "CommodityCode"
+    = 0, "InstanceChargeType" = 1, "InstanceType" = 2, "NetworkType" = 3, "Priority" = 4,
     "RegionId" = 5, "Scene" = 6, "SpotStrategy" = 7, "ZoneId" = 8, "Zones" = 9, } { 0
     commodity_code value, 1 instance_charge_type value, 2 instance_type value, 3
     network_type value, 4 priority lenient, 5 region_id value, 6 scene value, 7
@@ -243,7 +243,7 @@ pub struct DescribeRecommendInstanceTypeData {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRecommendInstanceTypeData { "RecommendInstanceType" = 0, } { 0
+    DescribeRecommendInstanceTypeData seed 0 slots 2 { "RecommendInstanceType" = 0, } { 0
     recommend_instance_type value, }
 );
 /// The errors `DescribeRecommendInstanceType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -63,8 +63,8 @@ pub struct DescribeRegionsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRegionsOutput { "Regions" = 0, "RequestId" = 1, } { 0 regions value, 1
-    request_id value, }
+    DescribeRegionsOutput seed 0 slots 4 { "Regions" = 0, "RequestId" = 1, } { 0 regions
+    value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Regions.Region[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -80,9 +80,9 @@ pub struct DescribeRegionsRegion {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRegionsRegion { "LocalName" = 0, "RegionEndpoint" = 1, "RegionId" = 2,
-    "Status" = 3, } { 0 local_name value, 1 region_endpoint value, 2 region_id value, 3
-    status value, }
+    DescribeRegionsRegion seed 0 slots 8 { "LocalName" = 0, "RegionEndpoint" = 1,
+    "RegionId" = 2, "Status" = 3, } { 0 local_name value, 1 region_endpoint value, 2
+    region_id value, 3 status value, }
 );
 /// A structure of the operation's answer, at `Regions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -92,7 +92,7 @@ pub struct DescribeRegionsRegions {
     pub region: ::std::option::Option<::std::vec::Vec<DescribeRegionsRegion>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRegionsRegions { "Region" = 0, } { 0 region value, }
+    DescribeRegionsRegions seed 0 slots 2 { "Region" = 0, } { 0 region value, }
 );
 /// The errors `DescribeRegions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

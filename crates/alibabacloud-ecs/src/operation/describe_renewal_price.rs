@@ -98,8 +98,8 @@ pub struct DescribeRenewalPriceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0 price_info
-    value, 1 request_id value, }
+    DescribeRenewalPriceOutput seed 0 slots 4 { "PriceInfo" = 0, "RequestId" = 1, } { 0
+    price_info value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,8 +111,8 @@ pub struct DescribeRenewalPriceDetailInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPriceDetailInfoRule { "Description" = 0, "RuleId" = 1, } { 0
-    description value, 1 rule_id lenient, }
+    DescribeRenewalPriceDetailInfoRule seed 0 slots 4 { "Description" = 0, "RuleId" = 1,
+    } { 0 description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,7 +122,8 @@ pub struct DescribeRenewalPriceDetailInfoSubRules {
     pub rule: ::std::option::Option<::std::vec::Vec<DescribeRenewalPriceDetailInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+    DescribeRenewalPriceDetailInfoSubRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value,
+    }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -140,9 +141,10 @@ pub struct DescribeRenewalPricePriceDetailInfo {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceDetailInfo { "DiscountPrice" = 0, "OriginalPrice" = 1,
-    "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1
-    original_price lenient, 2 resource value, 3 sub_rules value, 4 trade_price lenient, }
+    DescribeRenewalPricePriceDetailInfo seed 0 slots 16 { "DiscountPrice" = 0,
+    "OriginalPrice" = 1, "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0
+    discount_price lenient, 1 original_price lenient, 2 resource value, 3 sub_rules
+    value, 4 trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,7 +156,8 @@ pub struct DescribeRenewalPricePriceDetailInfos {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceDetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
+    DescribeRenewalPricePriceDetailInfos seed 0 slots 2 { "DetailInfo" = 0, } { 0
+    detail_info value, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -172,10 +175,10 @@ pub struct DescribeRenewalPricePriceInfoPrice {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1,
-    "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0 currency value, 1
-    detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4 trade_price
-    lenient, }
+    DescribeRenewalPricePriceInfoPrice seed 0 slots 16 { "Currency" = 0, "DetailInfos" =
+    1, "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0 currency value,
+    1 detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4
+    trade_price lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -187,8 +190,8 @@ pub struct DescribeRenewalPricePriceInfoRule {
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceInfoRule { "Description" = 0, "RuleId" = 1, } { 0
-    description value, 1 rule_id lenient, }
+    DescribeRenewalPricePriceInfoRule seed 0 slots 4 { "Description" = 0, "RuleId" = 1, }
+    { 0 description value, 1 rule_id lenient, }
 );
 /// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -198,7 +201,7 @@ pub struct DescribeRenewalPricePriceInfoRules {
     pub rule: ::std::option::Option<::std::vec::Vec<DescribeRenewalPricePriceInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
+    DescribeRenewalPricePriceInfoRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value, }
 );
 /// A structure of the operation's answer, at `PriceInfo`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -210,8 +213,8 @@ pub struct DescribeRenewalPricePriceInfo {
     pub rules: ::std::option::Option<DescribeRenewalPricePriceInfoRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRenewalPricePriceInfo { "Price" = 0, "Rules" = 1, } { 0 price value, 1 rules
-    value, }
+    DescribeRenewalPricePriceInfo seed 0 slots 4 { "Price" = 0, "Rules" = 1, } { 0 price
+    value, 1 rules value, }
 );
 /// The errors `DescribeRenewalPrice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,7 +67,7 @@ pub struct DescribeReservedInstanceAutoRenewAttributeOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstanceAutoRenewAttributeOutput { "RequestId" = 0,
+    DescribeReservedInstanceAutoRenewAttributeOutput seed 1 slots 4 { "RequestId" = 0,
     "ReservedInstanceRenewAttributes" = 1, } { 0 request_id value, 1
     reserved_instance_renew_attributes value, }
 );
@@ -85,9 +85,10 @@ pub struct DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttrib
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute { "Duration"
-    = 0, "PeriodUnit" = 1, "RenewalStatus" = 2, "ReservedInstanceId" = 3, } { 0 duration
-    lenient, 1 period_unit value, 2 renewal_status value, 3 reserved_instance_id value, }
+    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute seed 6 slots
+    8 { "Duration" = 0, "PeriodUnit" = 1, "RenewalStatus" = 2, "ReservedInstanceId" = 3,
+    } { 0 duration lenient, 1 period_unit value, 2 renewal_status value, 3
+    reserved_instance_id value, }
 );
 /// A structure of the operation's answer, at `ReservedInstanceRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -101,9 +102,9 @@ pub struct DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttrib
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes {
-    "ReservedInstanceRenewAttribute" = 0, } { 0 reserved_instance_renew_attribute value,
-    }
+    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes seed 0
+    slots 2 { "ReservedInstanceRenewAttribute" = 0, } { 0
+    reserved_instance_renew_attribute value, }
 );
 /// The errors `DescribeReservedInstanceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -138,9 +138,10 @@ pub struct DescribeReservedInstancesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "ReservedInstances" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
-    lenient, 2 request_id value, 3 reserved_instances value, 4 total_count lenient, }
+    DescribeReservedInstancesOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "ReservedInstances" = 3, "TotalCount" = 4, } { 0 page_number
+    lenient, 1 page_size lenient, 2 request_id value, 3 reserved_instances value, 4
+    total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -166,8 +167,8 @@ pub struct DescribeReservedInstancesReservedInstanceOperationLock {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstanceOperationLock { "LockReason" = 0, } { 0
-    lock_reason value, }
+    DescribeReservedInstancesReservedInstanceOperationLock seed 0 slots 2 { "LockReason"
+    = 0, } { 0 lock_reason value, }
 );
 /// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -179,8 +180,8 @@ pub struct DescribeReservedInstancesReservedInstanceOperationLocks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstanceOperationLocks { "OperationLock" = 0, } { 0
-    operation_lock value, }
+    DescribeReservedInstancesReservedInstanceOperationLocks seed 0 slots 2 {
+    "OperationLock" = 0, } { 0 operation_lock value, }
 );
 /// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -192,8 +193,8 @@ pub struct DescribeReservedInstancesReservedInstanceTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeReservedInstancesReservedInstanceTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -205,7 +206,8 @@ pub struct DescribeReservedInstancesReservedInstanceTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstanceTags { "Tag" = 0, } { 0 tag value, }
+    DescribeReservedInstancesReservedInstanceTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -251,16 +253,17 @@ pub struct DescribeReservedInstancesReservedInstance {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstance { "AllocationStatus" = 0, "CreationTime" =
-    1, "Description" = 2, "ExpiredTime" = 3, "InstanceAmount" = 4, "InstanceType" = 5,
-    "OfferingType" = 6, "OperationLocks" = 7, "Platform" = 8, "RegionId" = 9,
-    "ReservedInstanceId" = 10, "ReservedInstanceName" = 11, "ResourceGroupId" = 12,
-    "Scope" = 13, "StartTime" = 14, "Status" = 15, "Tags" = 16, "ZoneId" = 17, } { 0
-    allocation_status value, 1 creation_time value, 2 description value, 3 expired_time
-    value, 4 instance_amount lenient, 5 instance_type value, 6 offering_type value, 7
-    operation_locks value, 8 platform value, 9 region_id value, 10 reserved_instance_id
-    value, 11 reserved_instance_name value, 12 resource_group_id value, 13 scope value,
-    14 start_time value, 15 status value, 16 tags value, 17 zone_id value, }
+    DescribeReservedInstancesReservedInstance seed 1 slots 64 { "AllocationStatus" = 0,
+    "CreationTime" = 1, "Description" = 2, "ExpiredTime" = 3, "InstanceAmount" = 4,
+    "InstanceType" = 5, "OfferingType" = 6, "OperationLocks" = 7, "Platform" = 8,
+    "RegionId" = 9, "ReservedInstanceId" = 10, "ReservedInstanceName" = 11,
+    "ResourceGroupId" = 12, "Scope" = 13, "StartTime" = 14, "Status" = 15, "Tags" = 16,
+    "ZoneId" = 17, } { 0 allocation_status value, 1 creation_time value, 2 description
+    value, 3 expired_time value, 4 instance_amount lenient, 5 instance_type value, 6
+    offering_type value, 7 operation_locks value, 8 platform value, 9 region_id value, 10
+    reserved_instance_id value, 11 reserved_instance_name value, 12 resource_group_id
+    value, 13 scope value, 14 start_time value, 15 status value, 16 tags value, 17
+    zone_id value, }
 );
 /// A structure of the operation's answer, at `ReservedInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -272,8 +275,8 @@ pub struct DescribeReservedInstancesReservedInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeReservedInstancesReservedInstances { "ReservedInstance" = 0, } { 0
-    reserved_instance value, }
+    DescribeReservedInstancesReservedInstances seed 0 slots 2 { "ReservedInstance" = 0, }
+    { 0 reserved_instance value, }
 );
 /// The errors `DescribeReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

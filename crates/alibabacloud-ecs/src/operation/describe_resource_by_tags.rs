@@ -81,9 +81,9 @@ pub struct DescribeResourceByTagsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourceByTagsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "Resources" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
-    request_id value, 3 resources value, 4 total_count lenient, }
+    DescribeResourceByTagsOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "Resources" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1
+    page_size lenient, 2 request_id value, 3 resources value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -121,8 +121,9 @@ pub struct DescribeResourceByTagsResource {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourceByTagsResource { "RegionId" = 0, "ResourceId" = 1, "ResourceType" =
-    2, } { 0 region_id value, 1 resource_id value, 2 resource_type value, }
+    DescribeResourceByTagsResource seed 0 slots 8 { "RegionId" = 0, "ResourceId" = 1,
+    "ResourceType" = 2, } { 0 region_id value, 1 resource_id value, 2 resource_type
+    value, }
 );
 /// A structure of the operation's answer, at `Resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -132,7 +133,8 @@ pub struct DescribeResourceByTagsResources {
     pub resource: ::std::option::Option<::std::vec::Vec<DescribeResourceByTagsResource>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourceByTagsResources { "Resource" = 0, } { 0 resource value, }
+    DescribeResourceByTagsResources seed 0 slots 2 { "Resource" = 0, } { 0 resource
+    value, }
 );
 /// The errors `DescribeResourceByTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -126,8 +126,8 @@ pub struct DescribeResourcesModificationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationOutput { "AvailableZones" = 0, "RequestId" = 1, } { 0
-    available_zones value, 1 request_id value, }
+    DescribeResourcesModificationOutput seed 1 slots 4 { "AvailableZones" = 0,
+    "RequestId" = 1, } { 0 available_zones value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[].Conditions.Condition[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -137,8 +137,8 @@ pub struct DescribeResourcesModificationConditionSupportedResourceCondition {
     pub key: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationConditionSupportedResourceCondition { "Key" = 0, } { 0
-    key value, }
+    DescribeResourcesModificationConditionSupportedResourceCondition seed 0 slots 2 {
+    "Key" = 0, } { 0 key value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[].Conditions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,8 +150,8 @@ pub struct DescribeResourcesModificationConditionSupportedResourceConditions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationConditionSupportedResourceConditions { "Condition" = 0,
-    } { 0 condition value, }
+    DescribeResourcesModificationConditionSupportedResourceConditions seed 0 slots 2 {
+    "Condition" = 0, } { 0 condition value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -175,10 +175,10 @@ pub struct DescribeResourcesModificationAvailableResourceConditionSupportedResou
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableResourceConditionSupportedResource {
-    "Conditions" = 0, "Max" = 1, "Min" = 2, "Status" = 3, "StatusCategory" = 4, "Unit" =
-    5, "Value" = 6, } { 0 conditions value, 1 max lenient, 2 min lenient, 3 status value,
-    4 status_category value, 5 unit value, 6 value value, }
+    DescribeResourcesModificationAvailableResourceConditionSupportedResource seed 2 slots
+    16 { "Conditions" = 0, "Max" = 1, "Min" = 2, "Status" = 3, "StatusCategory" = 4,
+    "Unit" = 5, "Value" = 6, } { 0 conditions value, 1 max lenient, 2 min lenient, 3
+    status value, 4 status_category value, 5 unit value, 6 value value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -192,8 +192,9 @@ pub struct DescribeResourcesModificationAvailableResourceConditionSupportedResou
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableResourceConditionSupportedResources {
-    "ConditionSupportedResource" = 0, } { 0 condition_supported_resource value, }
+    DescribeResourcesModificationAvailableResourceConditionSupportedResources seed 0
+    slots 2 { "ConditionSupportedResource" = 0, } { 0 condition_supported_resource value,
+    }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources.SupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -213,9 +214,10 @@ pub struct DescribeResourcesModificationAvailableResourceSupportedResource {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableResourceSupportedResource { "Max" = 0, "Min" =
-    1, "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, } { 0 max lenient, 1
-    min lenient, 2 status value, 3 status_category value, 4 unit value, 5 value value, }
+    DescribeResourcesModificationAvailableResourceSupportedResource seed 2 slots 16 {
+    "Max" = 0, "Min" = 1, "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, }
+    { 0 max lenient, 1 min lenient, 2 status value, 3 status_category value, 4 unit
+    value, 5 value value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -227,7 +229,7 @@ pub struct DescribeResourcesModificationAvailableResourceSupportedResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableResourceSupportedResources {
+    DescribeResourcesModificationAvailableResourceSupportedResources seed 0 slots 2 {
     "SupportedResource" = 0, } { 0 supported_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[]`.
@@ -246,7 +248,7 @@ pub struct DescribeResourcesModificationAvailableZoneAvailableResource {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableZoneAvailableResource {
+    DescribeResourcesModificationAvailableZoneAvailableResource seed 1 slots 8 {
     "ConditionSupportedResources" = 0, "SupportedResources" = 1, "Type" = 2, } { 0
     condition_supported_resources value, 1 supported_resources value, 2 r#type value, }
 );
@@ -260,8 +262,8 @@ pub struct DescribeResourcesModificationAvailableZoneAvailableResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableZoneAvailableResources { "AvailableResource" =
-    0, } { 0 available_resource value, }
+    DescribeResourcesModificationAvailableZoneAvailableResources seed 0 slots 2 {
+    "AvailableResource" = 0, } { 0 available_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableZones.AvailableZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -281,9 +283,10 @@ pub struct DescribeResourcesModificationAvailableZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableZone { "AvailableResources" = 0, "RegionId" =
-    1, "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value,
-    1 region_id value, 2 status value, 3 status_category value, 4 zone_id value, }
+    DescribeResourcesModificationAvailableZone seed 2 slots 16 { "AvailableResources" =
+    0, "RegionId" = 1, "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0
+    available_resources value, 1 region_id value, 2 status value, 3 status_category
+    value, 4 zone_id value, }
 );
 /// A structure of the operation's answer, at `AvailableZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -295,8 +298,8 @@ pub struct DescribeResourcesModificationAvailableZones {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeResourcesModificationAvailableZones { "AvailableZone" = 0, } { 0
-    available_zone value, }
+    DescribeResourcesModificationAvailableZones seed 0 slots 2 { "AvailableZone" = 0, } {
+    0 available_zone value, }
 );
 /// The errors `DescribeResourcesModification` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,9 +70,9 @@ pub struct DescribeRouteTablesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "RouteTables" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient,
-    2 request_id value, 3 route_tables value, 4 total_count lenient, }
+    DescribeRouteTablesOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "RouteTables" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1
+    page_size lenient, 2 request_id value, 3 route_tables value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[].NextHops.NextHop[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,9 +88,9 @@ pub struct DescribeRouteTablesRouteEntryNextHop {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteEntryNextHop { "Enabled" = 0, "NextHopId" = 1, "NextHopType"
-    = 2, "Weight" = 3, } { 0 enabled lenient, 1 next_hop_id value, 2 next_hop_type value,
-    3 weight lenient, }
+    DescribeRouteTablesRouteEntryNextHop seed 1 slots 8 { "Enabled" = 0, "NextHopId" = 1,
+    "NextHopType" = 2, "Weight" = 3, } { 0 enabled lenient, 1 next_hop_id value, 2
+    next_hop_type value, 3 weight lenient, }
 );
 /// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[].NextHops`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,7 +102,8 @@ pub struct DescribeRouteTablesRouteEntryNextHops {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteEntryNextHops { "NextHop" = 0, } { 0 next_hop value, }
+    DescribeRouteTablesRouteEntryNextHops seed 0 slots 2 { "NextHop" = 0, } { 0 next_hop
+    value, }
 );
 /// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,10 +125,11 @@ pub struct DescribeRouteTablesRouteTableRouteEntry {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteTableRouteEntry { "DestinationCidrBlock" = 0, "InstanceId" =
-    1, "NextHopType" = 2, "NextHops" = 3, "RouteTableId" = 4, "Status" = 5, "Type" = 6, }
-    { 0 destination_cidr_block value, 1 instance_id value, 2 next_hop_type value, 3
-    next_hops value, 4 route_table_id value, 5 status value, 6 r#type value, }
+    DescribeRouteTablesRouteTableRouteEntry seed 2 slots 16 { "DestinationCidrBlock" = 0,
+    "InstanceId" = 1, "NextHopType" = 2, "NextHops" = 3, "RouteTableId" = 4, "Status" =
+    5, "Type" = 6, } { 0 destination_cidr_block value, 1 instance_id value, 2
+    next_hop_type value, 3 next_hops value, 4 route_table_id value, 5 status value, 6
+    r#type value, }
 );
 /// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,8 +141,8 @@ pub struct DescribeRouteTablesRouteTableRouteEntrys {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteTableRouteEntrys { "RouteEntry" = 0, } { 0 route_entry value,
-    }
+    DescribeRouteTablesRouteTableRouteEntrys seed 0 slots 2 { "RouteEntry" = 0, } { 0
+    route_entry value, }
 );
 /// A structure of the operation's answer, at `RouteTables.RouteTable[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,9 +162,9 @@ pub struct DescribeRouteTablesRouteTable {
     pub v_router_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteTable { "CreationTime" = 0, "ResourceGroupId" = 1,
-    "RouteEntrys" = 2, "RouteTableId" = 3, "RouteTableType" = 4, "VRouterId" = 5, } { 0
-    creation_time value, 1 resource_group_id value, 2 route_entrys value, 3
+    DescribeRouteTablesRouteTable seed 0 slots 16 { "CreationTime" = 0, "ResourceGroupId"
+    = 1, "RouteEntrys" = 2, "RouteTableId" = 3, "RouteTableType" = 4, "VRouterId" = 5, }
+    { 0 creation_time value, 1 resource_group_id value, 2 route_entrys value, 3
     route_table_id value, 4 route_table_type value, 5 v_router_id value, }
 );
 /// A structure of the operation's answer, at `RouteTables`.
@@ -175,7 +177,8 @@ pub struct DescribeRouteTablesRouteTables {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouteTablesRouteTables { "RouteTable" = 0, } { 0 route_table value, }
+    DescribeRouteTablesRouteTables seed 0 slots 2 { "RouteTable" = 0, } { 0 route_table
+    value, }
 );
 /// The errors `DescribeRouteTables` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,9 +62,10 @@ pub struct DescribeRouterInterfacesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouterInterfacesOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "RouterInterfaceSet" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
-    lenient, 2 request_id value, 3 router_interface_set value, 4 total_count lenient, }
+    DescribeRouterInterfacesOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "RouterInterfaceSet" = 3, "TotalCount" = 4, } { 0 page_number
+    lenient, 1 page_size lenient, 2 request_id value, 3 router_interface_set value, 4
+    total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -138,10 +139,10 @@ pub struct DescribeRouterInterfacesRouterInterfaceType {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouterInterfacesRouterInterfaceType { "AccessPointId" = 0, "BusinessStatus" =
-    1, "ChargeType" = 2, "ConnectedTime" = 3, "CreationTime" = 4, "Description" = 5,
-    "EndTime" = 6, "HealthCheckSourceIp" = 7, "HealthCheckTargetIp" = 8, "Name" = 9,
-    "OppositeAccessPointId" = 10, "OppositeInterfaceBusinessStatus" = 11,
+    DescribeRouterInterfacesRouterInterfaceType seed 32 slots 64 { "AccessPointId" = 0,
+    "BusinessStatus" = 1, "ChargeType" = 2, "ConnectedTime" = 3, "CreationTime" = 4,
+    "Description" = 5, "EndTime" = 6, "HealthCheckSourceIp" = 7, "HealthCheckTargetIp" =
+    8, "Name" = 9, "OppositeAccessPointId" = 10, "OppositeInterfaceBusinessStatus" = 11,
     "OppositeInterfaceId" = 12, "OppositeInterfaceOwnerId" = 13, "OppositeInterfaceSpec"
     = 14, "OppositeInterfaceStatus" = 15, "OppositeRegionId" = 16, "OppositeRouterId" =
     17, "OppositeRouterType" = 18, "Role" = 19, "RouterId" = 20, "RouterInterfaceId" =
@@ -165,8 +166,8 @@ pub struct DescribeRouterInterfacesRouterInterfaceSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRouterInterfacesRouterInterfaceSet { "RouterInterfaceType" = 0, } { 0
-    router_interface_type value, }
+    DescribeRouterInterfacesRouterInterfaceSet seed 0 slots 2 { "RouterInterfaceType" =
+    0, } { 0 router_interface_type value, }
 );
 /// The errors `DescribeRouterInterfaces` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

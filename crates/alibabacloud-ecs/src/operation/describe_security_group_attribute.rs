@@ -129,12 +129,13 @@ pub struct DescribeSecurityGroupAttributeOutput {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupAttributeOutput { "Description" = 0, "InnerAccessPolicy" = 1,
-    "NextToken" = 2, "Permissions" = 3, "RegionId" = 4, "RequestId" = 5,
-    "SecurityGroupId" = 6, "SecurityGroupName" = 7, "SnapshotPolicyIds" = 8, "VpcId" = 9,
-    } { 0 description value, 1 inner_access_policy value, 2 next_token value, 3
-    permissions value, 4 region_id value, 5 request_id value, 6 security_group_id value,
-    7 security_group_name value, 8 snapshot_policy_ids value, 9 vpc_id value, }
+    DescribeSecurityGroupAttributeOutput seed 5 slots 32 { "Description" = 0,
+    "InnerAccessPolicy" = 1, "NextToken" = 2, "Permissions" = 3, "RegionId" = 4,
+    "RequestId" = 5, "SecurityGroupId" = 6, "SecurityGroupName" = 7, "SnapshotPolicyIds"
+    = 8, "VpcId" = 9, } { 0 description value, 1 inner_access_policy value, 2 next_token
+    value, 3 permissions value, 4 region_id value, 5 request_id value, 6
+    security_group_id value, 7 security_group_name value, 8 snapshot_policy_ids value, 9
+    vpc_id value, }
 );
 /// A structure of the operation's answer, at `Permissions.Permission[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -194,17 +195,17 @@ pub struct DescribeSecurityGroupAttributePermission {
     pub source_prefix_list_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupAttributePermission { "CreateTime" = 0, "Description" = 1,
-    "DestCidrIp" = 2, "DestGroupId" = 3, "DestGroupName" = 4, "DestGroupOwnerAccount" =
-    5, "DestPrefixListId" = 6, "DestPrefixListName" = 7, "Direction" = 8, "IpProtocol" =
-    9, "Ipv6DestCidrIp" = 10, "Ipv6SourceCidrIp" = 11, "NicType" = 12, "Policy" = 13,
-    "PortRange" = 14, "PortRangeListId" = 15, "PortRangeListName" = 16, "Priority" = 17,
-    "SecurityGroupRuleId" = 18, "SourceCidrIp" = 19, "SourceGroupId" = 20,
-    "SourceGroupName" = 21, "SourceGroupOwnerAccount" = 22, "SourcePortRange" = 23,
-    "SourcePrefixListId" = 24, "SourcePrefixListName" = 25, } { 0 create_time value, 1
-    description value, 2 dest_cidr_ip value, 3 dest_group_id value, 4 dest_group_name
-    value, 5 dest_group_owner_account value, 6 dest_prefix_list_id value, 7
-    dest_prefix_list_name value, 8 direction value, 9 ip_protocol value, 10
+    DescribeSecurityGroupAttributePermission seed 682 slots 64 { "CreateTime" = 0,
+    "Description" = 1, "DestCidrIp" = 2, "DestGroupId" = 3, "DestGroupName" = 4,
+    "DestGroupOwnerAccount" = 5, "DestPrefixListId" = 6, "DestPrefixListName" = 7,
+    "Direction" = 8, "IpProtocol" = 9, "Ipv6DestCidrIp" = 10, "Ipv6SourceCidrIp" = 11,
+    "NicType" = 12, "Policy" = 13, "PortRange" = 14, "PortRangeListId" = 15,
+    "PortRangeListName" = 16, "Priority" = 17, "SecurityGroupRuleId" = 18, "SourceCidrIp"
+    = 19, "SourceGroupId" = 20, "SourceGroupName" = 21, "SourceGroupOwnerAccount" = 22,
+    "SourcePortRange" = 23, "SourcePrefixListId" = 24, "SourcePrefixListName" = 25, } { 0
+    create_time value, 1 description value, 2 dest_cidr_ip value, 3 dest_group_id value,
+    4 dest_group_name value, 5 dest_group_owner_account value, 6 dest_prefix_list_id
+    value, 7 dest_prefix_list_name value, 8 direction value, 9 ip_protocol value, 10
     ipv6_dest_cidr_ip value, 11 ipv6_source_cidr_ip value, 12 nic_type value, 13 policy
     value, 14 port_range value, 15 port_range_list_id value, 16 port_range_list_name
     value, 17 priority value, 18 security_group_rule_id value, 19 source_cidr_ip value,
@@ -222,8 +223,8 @@ pub struct DescribeSecurityGroupAttributePermissions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupAttributePermissions { "Permission" = 0, } { 0 permission value,
-    }
+    DescribeSecurityGroupAttributePermissions seed 0 slots 2 { "Permission" = 0, } { 0
+    permission value, }
 );
 /// A structure of the operation's answer, at `SnapshotPolicyIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -235,8 +236,8 @@ pub struct DescribeSecurityGroupAttributeSnapshotPolicyIds {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupAttributeSnapshotPolicyIds { "SnapshotPolicyId" = 0, } { 0
-    snapshot_policy_id value, }
+    DescribeSecurityGroupAttributeSnapshotPolicyIds seed 0 slots 2 { "SnapshotPolicyId" =
+    0, } { 0 snapshot_policy_id value, }
 );
 /// The errors `DescribeSecurityGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

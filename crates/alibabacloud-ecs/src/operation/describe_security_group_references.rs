@@ -69,8 +69,9 @@ pub struct DescribeSecurityGroupReferencesOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupReferencesOutput { "RequestId" = 0, "SecurityGroupReferences" =
-    1, } { 0 request_id value, 1 security_group_references value, }
+    DescribeSecurityGroupReferencesOutput seed 0 slots 4 { "RequestId" = 0,
+    "SecurityGroupReferences" = 1, } { 0 request_id value, 1 security_group_references
+    value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[].ReferencingSecurityGroups.ReferencingSecurityGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,9 +83,9 @@ pub struct DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecur
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup {
-    "AliUid" = 0, "SecurityGroupId" = 1, } { 0 ali_uid value, 1 security_group_id value,
-    }
+    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup seed 0
+    slots 4 { "AliUid" = 0, "SecurityGroupId" = 1, } { 0 ali_uid value, 1
+    security_group_id value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[].ReferencingSecurityGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,8 +99,8 @@ pub struct DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecur
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups {
-    "ReferencingSecurityGroup" = 0, } { 0 referencing_security_group value, }
+    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups seed 0
+    slots 2 { "ReferencingSecurityGroup" = 0, } { 0 referencing_security_group value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,9 +114,9 @@ pub struct DescribeSecurityGroupReferencesSecurityGroupReference {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupReferencesSecurityGroupReference { "ReferencingSecurityGroups" =
-    0, "SecurityGroupId" = 1, } { 0 referencing_security_groups value, 1
-    security_group_id value, }
+    DescribeSecurityGroupReferencesSecurityGroupReference seed 1 slots 4 {
+    "ReferencingSecurityGroups" = 0, "SecurityGroupId" = 1, } { 0
+    referencing_security_groups value, 1 security_group_id value, }
 );
 /// A structure of the operation's answer, at `SecurityGroupReferences`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -127,8 +128,8 @@ pub struct DescribeSecurityGroupReferencesSecurityGroupReferences {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupReferencesSecurityGroupReferences { "SecurityGroupReference" =
-    0, } { 0 security_group_reference value, }
+    DescribeSecurityGroupReferencesSecurityGroupReferences seed 0 slots 2 {
+    "SecurityGroupReference" = 0, } { 0 security_group_reference value, }
 );
 /// The errors `DescribeSecurityGroupReferences` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -139,10 +139,10 @@ pub struct DescribeSecurityGroupsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupsOutput { "NextToken" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RegionId" = 3, "RequestId" = 4, "SecurityGroups" = 5, "TotalCount" = 6, } { 0
-    next_token value, 1 page_number lenient, 2 page_size lenient, 3 region_id value, 4
-    request_id value, 5 security_groups value, 6 total_count lenient, }
+    DescribeSecurityGroupsOutput seed 1 slots 16 { "NextToken" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RegionId" = 3, "RequestId" = 4, "SecurityGroups" = 5, "TotalCount" =
+    6, } { 0 next_token value, 1 page_number lenient, 2 page_size lenient, 3 region_id
+    value, 4 request_id value, 5 security_groups value, 6 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -178,8 +178,8 @@ pub struct DescribeSecurityGroupsSecurityGroupTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupsSecurityGroupTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeSecurityGroupsSecurityGroupTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `SecurityGroups.SecurityGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -191,7 +191,8 @@ pub struct DescribeSecurityGroupsSecurityGroupTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupsSecurityGroupTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSecurityGroupsSecurityGroupTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value,
+    }
 );
 /// A structure of the operation's answer, at `SecurityGroups.SecurityGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -227,10 +228,10 @@ pub struct DescribeSecurityGroupsSecurityGroup {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupsSecurityGroup { "AvailableInstanceAmount" = 0, "CreationTime" =
-    1, "Description" = 2, "EcsCount" = 3, "GroupToGroupRuleCount" = 4, "ResourceGroupId"
-    = 5, "RuleCount" = 6, "SecurityGroupId" = 7, "SecurityGroupName" = 8,
-    "SecurityGroupType" = 9, "ServiceID" = 10, "ServiceManaged" = 11, "Tags" = 12,
+    DescribeSecurityGroupsSecurityGroup seed 4 slots 32 { "AvailableInstanceAmount" = 0,
+    "CreationTime" = 1, "Description" = 2, "EcsCount" = 3, "GroupToGroupRuleCount" = 4,
+    "ResourceGroupId" = 5, "RuleCount" = 6, "SecurityGroupId" = 7, "SecurityGroupName" =
+    8, "SecurityGroupType" = 9, "ServiceID" = 10, "ServiceManaged" = 11, "Tags" = 12,
     "VpcId" = 13, } { 0 available_instance_amount lenient, 1 creation_time value, 2
     description value, 3 ecs_count lenient, 4 group_to_group_rule_count lenient, 5
     resource_group_id value, 6 rule_count lenient, 7 security_group_id value, 8
@@ -247,8 +248,8 @@ pub struct DescribeSecurityGroupsSecurityGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecurityGroupsSecurityGroups { "SecurityGroup" = 0, } { 0 security_group
-    value, }
+    DescribeSecurityGroupsSecurityGroups seed 0 slots 2 { "SecurityGroup" = 0, } { 0
+    security_group value, }
 );
 /// The errors `DescribeSecurityGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -132,10 +132,10 @@ pub struct DescribeSendFileResultsOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsOutput { "Invocations" = 0, "NextToken" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 invocations value, 1
-    next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
-    total_count lenient, }
+    DescribeSendFileResultsOutput seed 3 slots 16 { "Invocations" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    invocations value, 1 next_token value, 2 page_number lenient, 3 page_size lenient, 4
+    request_id value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -175,11 +175,11 @@ pub struct DescribeSendFileResultsInvocationInvokeInstance {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocationInvokeInstance { "CreationTime" = 0, "ErrorCode" =
-    1, "ErrorInfo" = 2, "FinishTime" = 3, "InstanceId" = 4, "InvocationStatus" = 5,
-    "StartTime" = 6, "UpdateTime" = 7, } { 0 creation_time value, 1 error_code value, 2
-    error_info value, 3 finish_time value, 4 instance_id value, 5 invocation_status
-    value, 6 start_time value, 7 update_time value, }
+    DescribeSendFileResultsInvocationInvokeInstance seed 12 slots 16 { "CreationTime" =
+    0, "ErrorCode" = 1, "ErrorInfo" = 2, "FinishTime" = 3, "InstanceId" = 4,
+    "InvocationStatus" = 5, "StartTime" = 6, "UpdateTime" = 7, } { 0 creation_time value,
+    1 error_code value, 2 error_info value, 3 finish_time value, 4 instance_id value, 5
+    invocation_status value, 6 start_time value, 7 update_time value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -191,8 +191,8 @@ pub struct DescribeSendFileResultsInvocationInvokeInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocationInvokeInstances { "InvokeInstance" = 0, } { 0
-    invoke_instance value, }
+    DescribeSendFileResultsInvocationInvokeInstances seed 0 slots 2 { "InvokeInstance" =
+    0, } { 0 invoke_instance value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -204,8 +204,8 @@ pub struct DescribeSendFileResultsInvocationTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeSendFileResultsInvocationTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -217,7 +217,7 @@ pub struct DescribeSendFileResultsInvocationTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocationTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSendFileResultsInvocationTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Invocations.Invocation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -257,14 +257,14 @@ pub struct DescribeSendFileResultsInvocation {
     pub vm_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocation { "Content" = 0, "ContentType" = 1, "CreationTime"
-    = 2, "Description" = 3, "FileGroup" = 4, "FileMode" = 5, "FileOwner" = 6,
-    "InvocationStatus" = 7, "InvokeId" = 8, "InvokeInstances" = 9, "Name" = 10,
-    "Overwrite" = 11, "Tags" = 12, "TargetDir" = 13, "VmCount" = 14, } { 0 content value,
-    1 content_type value, 2 creation_time value, 3 description value, 4 file_group value,
-    5 file_mode value, 6 file_owner value, 7 invocation_status value, 8 invoke_id value,
-    9 invoke_instances value, 10 name value, 11 overwrite value, 12 tags value, 13
-    target_dir value, 14 vm_count lenient, }
+    DescribeSendFileResultsInvocation seed 54 slots 32 { "Content" = 0, "ContentType" =
+    1, "CreationTime" = 2, "Description" = 3, "FileGroup" = 4, "FileMode" = 5,
+    "FileOwner" = 6, "InvocationStatus" = 7, "InvokeId" = 8, "InvokeInstances" = 9,
+    "Name" = 10, "Overwrite" = 11, "Tags" = 12, "TargetDir" = 13, "VmCount" = 14, } { 0
+    content value, 1 content_type value, 2 creation_time value, 3 description value, 4
+    file_group value, 5 file_mode value, 6 file_owner value, 7 invocation_status value, 8
+    invoke_id value, 9 invoke_instances value, 10 name value, 11 overwrite value, 12 tags
+    value, 13 target_dir value, 14 vm_count lenient, }
 );
 /// A structure of the operation's answer, at `Invocations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -276,7 +276,8 @@ pub struct DescribeSendFileResultsInvocations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSendFileResultsInvocations { "Invocation" = 0, } { 0 invocation value, }
+    DescribeSendFileResultsInvocations seed 0 slots 2 { "Invocation" = 0, } { 0
+    invocation value, }
 );
 /// The errors `DescribeSendFileResults` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,8 +124,9 @@ pub struct DescribeSnapshotGroupsOutput {
     pub snapshot_groups: ::std::option::Option<DescribeSnapshotGroupsSnapshotGroups>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsOutput { "NextToken" = 0, "RequestId" = 1, "SnapshotGroups" =
-    2, } { 0 next_token value, 1 request_id value, 2 snapshot_groups value, }
+    DescribeSnapshotGroupsOutput seed 0 slots 8 { "NextToken" = 0, "RequestId" = 1,
+    "SnapshotGroups" = 2, } { 0 next_token value, 1 request_id value, 2 snapshot_groups
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -153,8 +154,8 @@ pub struct DescribeSnapshotGroupsSnapshotTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotTag { "Key" = 0, "Value" = 1, } { 0 key value, 1 value
-    value, }
+    DescribeSnapshotGroupsSnapshotTag seed 0 slots 4 { "Key" = 0, "Value" = 1, } { 0 key
+    value, 1 value value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots.Snapshot[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -164,7 +165,7 @@ pub struct DescribeSnapshotGroupsSnapshotTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotGroupsSnapshotTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSnapshotGroupsSnapshotTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots.Snapshot[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -188,11 +189,11 @@ pub struct DescribeSnapshotGroupsSnapshotGroupSnapshot {
     pub tags: ::std::option::Option<DescribeSnapshotGroupsSnapshotTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroupSnapshot { "Available" = 0, "InstantAccess" = 1,
-    "InstantAccessRetentionDays" = 2, "Progress" = 3, "SnapshotId" = 4, "SourceDiskId" =
-    5, "SourceDiskType" = 6, "Tags" = 7, } { 0 available lenient, 1 instant_access
-    lenient, 2 instant_access_retention_days lenient, 3 progress value, 4 snapshot_id
-    value, 5 source_disk_id value, 6 source_disk_type value, 7 tags value, }
+    DescribeSnapshotGroupsSnapshotGroupSnapshot seed 14 slots 16 { "Available" = 0,
+    "InstantAccess" = 1, "InstantAccessRetentionDays" = 2, "Progress" = 3, "SnapshotId" =
+    4, "SourceDiskId" = 5, "SourceDiskType" = 6, "Tags" = 7, } { 0 available lenient, 1
+    instant_access lenient, 2 instant_access_retention_days lenient, 3 progress value, 4
+    snapshot_id value, 5 source_disk_id value, 6 source_disk_type value, 7 tags value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -204,8 +205,8 @@ pub struct DescribeSnapshotGroupsSnapshotGroupSnapshots {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroupSnapshots { "Snapshot" = 0, } { 0 snapshot value,
-    }
+    DescribeSnapshotGroupsSnapshotGroupSnapshots seed 0 slots 2 { "Snapshot" = 0, } { 0
+    snapshot value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -217,8 +218,8 @@ pub struct DescribeSnapshotGroupsSnapshotGroupTag {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroupTag { "Key" = 0, "Value" = 1, } { 0 key value, 1
-    value value, }
+    DescribeSnapshotGroupsSnapshotGroupTag seed 0 slots 4 { "Key" = 0, "Value" = 1, } { 0
+    key value, 1 value value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -230,7 +231,8 @@ pub struct DescribeSnapshotGroupsSnapshotGroupTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroupTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSnapshotGroupsSnapshotGroupTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value,
+    }
 );
 /// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -258,12 +260,12 @@ pub struct DescribeSnapshotGroupsSnapshotGroup {
     pub tags: ::std::option::Option<DescribeSnapshotGroupsSnapshotGroupTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroup { "CreationTime" = 0, "Description" = 1,
-    "InstanceId" = 2, "Name" = 3, "ProgressStatus" = 4, "ResourceGroupId" = 5,
-    "SnapshotGroupId" = 6, "Snapshots" = 7, "Status" = 8, "Tags" = 9, } { 0 creation_time
-    value, 1 description value, 2 instance_id value, 3 name value, 4 progress_status
-    value, 5 resource_group_id value, 6 snapshot_group_id value, 7 snapshots value, 8
-    status value, 9 tags value, }
+    DescribeSnapshotGroupsSnapshotGroup seed 2 slots 32 { "CreationTime" = 0,
+    "Description" = 1, "InstanceId" = 2, "Name" = 3, "ProgressStatus" = 4,
+    "ResourceGroupId" = 5, "SnapshotGroupId" = 6, "Snapshots" = 7, "Status" = 8, "Tags" =
+    9, } { 0 creation_time value, 1 description value, 2 instance_id value, 3 name value,
+    4 progress_status value, 5 resource_group_id value, 6 snapshot_group_id value, 7
+    snapshots value, 8 status value, 9 tags value, }
 );
 /// A structure of the operation's answer, at `SnapshotGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -275,8 +277,8 @@ pub struct DescribeSnapshotGroupsSnapshotGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotGroupsSnapshotGroups { "SnapshotGroup" = 0, } { 0 snapshot_group
-    value, }
+    DescribeSnapshotGroupsSnapshotGroups seed 0 slots 2 { "SnapshotGroup" = 0, } { 0
+    snapshot_group value, }
 );
 /// The errors `DescribeSnapshotGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,10 +100,10 @@ pub struct DescribeSnapshotLinksOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotLinksOutput { "NextToken" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "SnapshotLinks" = 4, "TotalCount" = 5, } { 0 next_token value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 snapshot_links value,
-    5 total_count lenient, }
+    DescribeSnapshotLinksOutput seed 1 slots 16 { "NextToken" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "SnapshotLinks" = 4, "TotalCount" = 5, } { 0
+    next_token value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4
+    snapshot_links value, 5 total_count lenient, }
 );
 /// A structure of the operation's answer, at `SnapshotLinks.SnapshotLink[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,13 +135,13 @@ pub struct DescribeSnapshotLinksSnapshotLink {
     pub total_size: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotLinksSnapshotLink { "Category" = 0, "InstanceId" = 1, "InstanceName"
-    = 2, "InstantAccess" = 3, "RegionId" = 4, "SnapshotLinkId" = 5, "SourceDiskId" = 6,
-    "SourceDiskName" = 7, "SourceDiskSize" = 8, "SourceDiskType" = 9, "TotalCount" = 10,
-    "TotalSize" = 11, } { 0 category value, 1 instance_id value, 2 instance_name value, 3
-    instant_access lenient, 4 region_id value, 5 snapshot_link_id value, 6 source_disk_id
-    value, 7 source_disk_name value, 8 source_disk_size lenient, 9 source_disk_type
-    value, 10 total_count lenient, 11 total_size lenient, }
+    DescribeSnapshotLinksSnapshotLink seed 27 slots 32 { "Category" = 0, "InstanceId" =
+    1, "InstanceName" = 2, "InstantAccess" = 3, "RegionId" = 4, "SnapshotLinkId" = 5,
+    "SourceDiskId" = 6, "SourceDiskName" = 7, "SourceDiskSize" = 8, "SourceDiskType" = 9,
+    "TotalCount" = 10, "TotalSize" = 11, } { 0 category value, 1 instance_id value, 2
+    instance_name value, 3 instant_access lenient, 4 region_id value, 5 snapshot_link_id
+    value, 6 source_disk_id value, 7 source_disk_name value, 8 source_disk_size lenient,
+    9 source_disk_type value, 10 total_count lenient, 11 total_size lenient, }
 );
 /// A structure of the operation's answer, at `SnapshotLinks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,7 +153,8 @@ pub struct DescribeSnapshotLinksSnapshotLinks {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotLinksSnapshotLinks { "SnapshotLink" = 0, } { 0 snapshot_link value, }
+    DescribeSnapshotLinksSnapshotLinks seed 0 slots 2 { "SnapshotLink" = 0, } { 0
+    snapshot_link value, }
 );
 /// The errors `DescribeSnapshotLinks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

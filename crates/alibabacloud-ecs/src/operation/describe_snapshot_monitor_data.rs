@@ -69,8 +69,8 @@ pub struct DescribeSnapshotMonitorDataOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, } { 0
-    monitor_data value, 1 request_id value, }
+    DescribeSnapshotMonitorDataOutput seed 0 slots 4 { "MonitorData" = 0, "RequestId" =
+    1, } { 0 monitor_data value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `MonitorData.DataPoint[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,8 +82,8 @@ pub struct DescribeSnapshotMonitorDataDataPoint {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotMonitorDataDataPoint { "Size" = 0, "TimeStamp" = 1, } { 0 size
-    lenient, 1 time_stamp value, }
+    DescribeSnapshotMonitorDataDataPoint seed 1 slots 4 { "Size" = 0, "TimeStamp" = 1, }
+    { 0 size lenient, 1 time_stamp value, }
 );
 /// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,7 +95,8 @@ pub struct DescribeSnapshotMonitorDataMonitorData {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotMonitorDataMonitorData { "DataPoint" = 0, } { 0 data_point value, }
+    DescribeSnapshotMonitorDataMonitorData seed 0 slots 2 { "DataPoint" = 0, } { 0
+    data_point value, }
 );
 /// The errors `DescribeSnapshotMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

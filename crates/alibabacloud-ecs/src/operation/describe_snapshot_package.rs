@@ -76,9 +76,10 @@ pub struct DescribeSnapshotPackageOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotPackageOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "SnapshotPackages" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
-    lenient, 2 request_id value, 3 snapshot_packages value, 4 total_count lenient, }
+    DescribeSnapshotPackageOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "SnapshotPackages" = 3, "TotalCount" = 4, } { 0 page_number lenient,
+    1 page_size lenient, 2 request_id value, 3 snapshot_packages value, 4 total_count
+    lenient, }
 );
 /// A structure of the operation's answer, at `SnapshotPackages.SnapshotPackage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,9 +95,9 @@ pub struct DescribeSnapshotPackageSnapshotPackage {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotPackageSnapshotPackage { "DisplayName" = 0, "EndTime" = 1,
-    "InitCapacity" = 2, "StartTime" = 3, } { 0 display_name value, 1 end_time value, 2
-    init_capacity lenient, 3 start_time value, }
+    DescribeSnapshotPackageSnapshotPackage seed 1 slots 8 { "DisplayName" = 0, "EndTime"
+    = 1, "InitCapacity" = 2, "StartTime" = 3, } { 0 display_name value, 1 end_time value,
+    2 init_capacity lenient, 3 start_time value, }
 );
 /// A structure of the operation's answer, at `SnapshotPackages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,7 +109,7 @@ pub struct DescribeSnapshotPackageSnapshotPackages {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotPackageSnapshotPackages { "SnapshotPackage" = 0, } { 0
+    DescribeSnapshotPackageSnapshotPackages seed 0 slots 2 { "SnapshotPackage" = 0, } { 0
     snapshot_package value, }
 );
 /// The errors `DescribeSnapshotPackage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

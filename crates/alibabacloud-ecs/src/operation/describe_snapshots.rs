@@ -172,10 +172,10 @@ pub struct DescribeSnapshotsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsOutput { "NextToken" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "Snapshots" = 4, "TotalCount" = 5, } { 0 next_token value, 1
-    page_number lenient, 2 page_size lenient, 3 request_id value, 4 snapshots value, 5
-    total_count lenient, }
+    DescribeSnapshotsOutput seed 1 slots 16 { "NextToken" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "Snapshots" = 4, "TotalCount" = 5, } { 0 next_token
+    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 snapshots
+    value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -211,8 +211,8 @@ pub struct DescribeSnapshotsSnapshotTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsSnapshotTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    DescribeSnapshotsSnapshotTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Snapshots.Snapshot[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -222,7 +222,7 @@ pub struct DescribeSnapshotsSnapshotTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsSnapshotTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsSnapshotTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSnapshotsSnapshotTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Snapshots.Snapshot[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -288,23 +288,23 @@ pub struct DescribeSnapshotsSnapshot {
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsSnapshot { "Available" = 0, "Category" = 1, "CreationTime" = 2,
-    "Description" = 3, "Encrypted" = 4, "InstantAccess" = 5, "InstantAccessRetentionDays"
-    = 6, "KMSKeyId" = 7, "LastModifiedTime" = 8, "ProductCode" = 9, "Progress" = 10,
-    "RegionId" = 11, "RemainTime" = 12, "ResourceGroupId" = 13, "RetentionDays" = 14,
-    "SnapshotId" = 15, "SnapshotLinkId" = 16, "SnapshotName" = 17, "SnapshotSN" = 18,
-    "SnapshotType" = 19, "SourceDiskId" = 20, "SourceDiskSize" = 21, "SourceDiskType" =
-    22, "SourceRegionId" = 23, "SourceSnapshotId" = 24, "SourceStorageType" = 25,
-    "Status" = 26, "Tags" = 27, "Usage" = 28, } { 0 available lenient, 1 category value,
-    2 creation_time value, 3 description value, 4 encrypted lenient, 5 instant_access
-    lenient, 6 instant_access_retention_days lenient, 7 kms_key_id value, 8
-    last_modified_time value, 9 product_code value, 10 progress value, 11 region_id
-    value, 12 remain_time lenient, 13 resource_group_id value, 14 retention_days lenient,
-    15 snapshot_id value, 16 snapshot_link_id value, 17 snapshot_name value, 18
-    snapshot_sn value, 19 snapshot_type value, 20 source_disk_id value, 21
-    source_disk_size value, 22 source_disk_type value, 23 source_region_id value, 24
-    source_snapshot_id value, 25 source_storage_type value, 26 status value, 27 tags
-    value, 28 usage value, }
+    DescribeSnapshotsSnapshot seed 449 slots 64 { "Available" = 0, "Category" = 1,
+    "CreationTime" = 2, "Description" = 3, "Encrypted" = 4, "InstantAccess" = 5,
+    "InstantAccessRetentionDays" = 6, "KMSKeyId" = 7, "LastModifiedTime" = 8,
+    "ProductCode" = 9, "Progress" = 10, "RegionId" = 11, "RemainTime" = 12,
+    "ResourceGroupId" = 13, "RetentionDays" = 14, "SnapshotId" = 15, "SnapshotLinkId" =
+    16, "SnapshotName" = 17, "SnapshotSN" = 18, "SnapshotType" = 19, "SourceDiskId" = 20,
+    "SourceDiskSize" = 21, "SourceDiskType" = 22, "SourceRegionId" = 23,
+    "SourceSnapshotId" = 24, "SourceStorageType" = 25, "Status" = 26, "Tags" = 27,
+    "Usage" = 28, } { 0 available lenient, 1 category value, 2 creation_time value, 3
+    description value, 4 encrypted lenient, 5 instant_access lenient, 6
+    instant_access_retention_days lenient, 7 kms_key_id value, 8 last_modified_time
+    value, 9 product_code value, 10 progress value, 11 region_id value, 12 remain_time
+    lenient, 13 resource_group_id value, 14 retention_days lenient, 15 snapshot_id value,
+    16 snapshot_link_id value, 17 snapshot_name value, 18 snapshot_sn value, 19
+    snapshot_type value, 20 source_disk_id value, 21 source_disk_size value, 22
+    source_disk_type value, 23 source_region_id value, 24 source_snapshot_id value, 25
+    source_storage_type value, 26 status value, 27 tags value, 28 usage value, }
 );
 /// A structure of the operation's answer, at `Snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -314,7 +314,7 @@ pub struct DescribeSnapshotsSnapshots {
     pub snapshot: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsSnapshot>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsSnapshots { "Snapshot" = 0, } { 0 snapshot value, }
+    DescribeSnapshotsSnapshots seed 0 slots 2 { "Snapshot" = 0, } { 0 snapshot value, }
 );
 /// The errors `DescribeSnapshots` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

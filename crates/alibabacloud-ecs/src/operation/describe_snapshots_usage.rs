@@ -53,8 +53,9 @@ pub struct DescribeSnapshotsUsageOutput {
     pub snapshot_size: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSnapshotsUsageOutput { "RequestId" = 0, "SnapshotCount" = 1, "SnapshotSize" =
-    2, } { 0 request_id value, 1 snapshot_count lenient, 2 snapshot_size lenient, }
+    DescribeSnapshotsUsageOutput seed 0 slots 8 { "RequestId" = 0, "SnapshotCount" = 1,
+    "SnapshotSize" = 2, } { 0 request_id value, 1 snapshot_count lenient, 2 snapshot_size
+    lenient, }
 );
 /// The errors `DescribeSnapshotsUsage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

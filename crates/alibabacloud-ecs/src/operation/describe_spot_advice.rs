@@ -101,8 +101,9 @@ pub struct DescribeSpotAdviceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotAdviceOutput { "AvailableSpotZones" = 0, "RegionId" = 1, "RequestId" = 2,
-    } { 0 available_spot_zones value, 1 region_id value, 2 request_id value, }
+    DescribeSpotAdviceOutput seed 2 slots 8 { "AvailableSpotZones" = 0, "RegionId" = 1,
+    "RequestId" = 2, } { 0 available_spot_zones value, 1 region_id value, 2 request_id
+    value, }
 );
 /// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[].AvailableSpotResources.AvailableSpotResource[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -118,10 +119,10 @@ pub struct DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource {
     pub interruption_rate: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource { "AverageSpotDiscount" = 0,
-    "InstanceType" = 1, "InterruptRateDesc" = 2, "InterruptionRate" = 3, } { 0
-    average_spot_discount lenient, 1 instance_type value, 2 interrupt_rate_desc value, 3
-    interruption_rate lenient, }
+    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource seed 2 slots 8 {
+    "AverageSpotDiscount" = 0, "InstanceType" = 1, "InterruptRateDesc" = 2,
+    "InterruptionRate" = 3, } { 0 average_spot_discount lenient, 1 instance_type value, 2
+    interrupt_rate_desc value, 3 interruption_rate lenient, }
 );
 /// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[].AvailableSpotResources`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,8 +134,8 @@ pub struct DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources { "AvailableSpotResource" =
-    0, } { 0 available_spot_resource value, }
+    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources seed 0 slots 2 {
+    "AvailableSpotResource" = 0, } { 0 available_spot_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,8 +149,8 @@ pub struct DescribeSpotAdviceAvailableSpotZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotAdviceAvailableSpotZone { "AvailableSpotResources" = 0, "ZoneId" = 1, } {
-    0 available_spot_resources value, 1 zone_id value, }
+    DescribeSpotAdviceAvailableSpotZone seed 0 slots 4 { "AvailableSpotResources" = 0,
+    "ZoneId" = 1, } { 0 available_spot_resources value, 1 zone_id value, }
 );
 /// A structure of the operation's answer, at `AvailableSpotZones`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -161,7 +162,7 @@ pub struct DescribeSpotAdviceAvailableSpotZones {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotAdviceAvailableSpotZones { "AvailableSpotZone" = 0, } { 0
+    DescribeSpotAdviceAvailableSpotZones seed 0 slots 2 { "AvailableSpotZone" = 0, } { 0
     available_spot_zone value, }
 );
 /// The errors `DescribeSpotAdvice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -95,9 +95,9 @@ pub struct DescribeSpotPriceHistoryOutput {
     pub spot_prices: ::std::option::Option<DescribeSpotPriceHistorySpotPrices>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotPriceHistoryOutput { "Currency" = 0, "NextOffset" = 1, "RequestId" = 2,
-    "SpotPrices" = 3, } { 0 currency value, 1 next_offset lenient, 2 request_id value, 3
-    spot_prices value, }
+    DescribeSpotPriceHistoryOutput seed 0 slots 8 { "Currency" = 0, "NextOffset" = 1,
+    "RequestId" = 2, "SpotPrices" = 3, } { 0 currency value, 1 next_offset lenient, 2
+    request_id value, 3 spot_prices value, }
 );
 /// A structure of the operation's answer, at `SpotPrices.SpotPriceType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -119,10 +119,11 @@ pub struct DescribeSpotPriceHistorySpotPriceType {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotPriceHistorySpotPriceType { "InstanceType" = 0, "IoOptimized" = 1,
-    "NetworkType" = 2, "OriginPrice" = 3, "SpotPrice" = 4, "Timestamp" = 5, "ZoneId" = 6,
-    } { 0 instance_type value, 1 io_optimized value, 2 network_type value, 3 origin_price
-    lenient, 4 spot_price lenient, 5 timestamp value, 6 zone_id value, }
+    DescribeSpotPriceHistorySpotPriceType seed 0 slots 16 { "InstanceType" = 0,
+    "IoOptimized" = 1, "NetworkType" = 2, "OriginPrice" = 3, "SpotPrice" = 4, "Timestamp"
+    = 5, "ZoneId" = 6, } { 0 instance_type value, 1 io_optimized value, 2 network_type
+    value, 3 origin_price lenient, 4 spot_price lenient, 5 timestamp value, 6 zone_id
+    value, }
 );
 /// A structure of the operation's answer, at `SpotPrices`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,8 +135,8 @@ pub struct DescribeSpotPriceHistorySpotPrices {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSpotPriceHistorySpotPrices { "SpotPriceType" = 0, } { 0 spot_price_type
-    value, }
+    DescribeSpotPriceHistorySpotPrices seed 0 slots 2 { "SpotPriceType" = 0, } { 0
+    spot_price_type value, }
 );
 /// The errors `DescribeSpotPriceHistory` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -110,10 +110,10 @@ pub struct DescribeStorageCapacityUnitsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeStorageCapacityUnitsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
-    2, "StorageCapacityUnits" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1
-    page_size lenient, 2 request_id value, 3 storage_capacity_units value, 4 total_count
-    lenient, }
+    DescribeStorageCapacityUnitsOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" =
+    1, "RequestId" = 2, "StorageCapacityUnits" = 3, "TotalCount" = 4, } { 0 page_number
+    lenient, 1 page_size lenient, 2 request_id value, 3 storage_capacity_units value, 4
+    total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -141,8 +141,8 @@ pub struct DescribeStorageCapacityUnitsStorageCapacityUnitTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeStorageCapacityUnitsStorageCapacityUnitTag { "TagKey" = 0, "TagValue" = 1, }
-    { 0 tag_key value, 1 tag_value value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnitTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `StorageCapacityUnits.StorageCapacityUnit[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -154,7 +154,8 @@ pub struct DescribeStorageCapacityUnitsStorageCapacityUnitTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeStorageCapacityUnitsStorageCapacityUnitTags { "Tag" = 0, } { 0 tag value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnitTags seed 0 slots 2 { "Tag" = 0, } { 0
+    tag value, }
 );
 /// A structure of the operation's answer, at `StorageCapacityUnits.StorageCapacityUnit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -184,12 +185,12 @@ pub struct DescribeStorageCapacityUnitsStorageCapacityUnit {
     pub tags: ::std::option::Option<DescribeStorageCapacityUnitsStorageCapacityUnitTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeStorageCapacityUnitsStorageCapacityUnit { "AllocationStatus" = 0, "Capacity"
-    = 1, "CreationTime" = 2, "Description" = 3, "ExpiredTime" = 4, "Name" = 5, "RegionId"
-    = 6, "StartTime" = 7, "Status" = 8, "StorageCapacityUnitId" = 9, "Tags" = 10, } { 0
-    allocation_status value, 1 capacity lenient, 2 creation_time value, 3 description
-    value, 4 expired_time value, 5 name value, 6 region_id value, 7 start_time value, 8
-    status value, 9 storage_capacity_unit_id value, 10 tags value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnit seed 5 slots 32 { "AllocationStatus"
+    = 0, "Capacity" = 1, "CreationTime" = 2, "Description" = 3, "ExpiredTime" = 4, "Name"
+    = 5, "RegionId" = 6, "StartTime" = 7, "Status" = 8, "StorageCapacityUnitId" = 9,
+    "Tags" = 10, } { 0 allocation_status value, 1 capacity lenient, 2 creation_time
+    value, 3 description value, 4 expired_time value, 5 name value, 6 region_id value, 7
+    start_time value, 8 status value, 9 storage_capacity_unit_id value, 10 tags value, }
 );
 /// A structure of the operation's answer, at `StorageCapacityUnits`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,8 +202,8 @@ pub struct DescribeStorageCapacityUnitsStorageCapacityUnits {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeStorageCapacityUnitsStorageCapacityUnits { "StorageCapacityUnit" = 0, } { 0
-    storage_capacity_unit value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnits seed 0 slots 2 {
+    "StorageCapacityUnit" = 0, } { 0 storage_capacity_unit value, }
 );
 /// The errors `DescribeStorageCapacityUnits` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

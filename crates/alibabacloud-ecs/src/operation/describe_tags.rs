@@ -98,9 +98,9 @@ pub struct DescribeTagsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "Tags" = 3,
-    "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id value,
-    3 tags value, 4 total_count lenient, }
+    DescribeTagsOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
+    2, "Tags" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
+    request_id value, 3 tags value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -156,10 +156,10 @@ pub struct DescribeTagsTagResourceTypeCount {
     pub volume: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsTagResourceTypeCount { "Ddh" = 0, "Disk" = 1, "Eni" = 2, "Image" = 3,
-    "Instance" = 4, "KeyPair" = 5, "LaunchTemplate" = 6, "ReservedInstance" = 7,
-    "Securitygroup" = 8, "Snapshot" = 9, "SnapshotPolicy" = 10, "Volume" = 11, } { 0 ddh
-    lenient, 1 disk lenient, 2 eni lenient, 3 image lenient, 4 instance lenient, 5
+    DescribeTagsTagResourceTypeCount seed 13 slots 32 { "Ddh" = 0, "Disk" = 1, "Eni" = 2,
+    "Image" = 3, "Instance" = 4, "KeyPair" = 5, "LaunchTemplate" = 6, "ReservedInstance"
+    = 7, "Securitygroup" = 8, "Snapshot" = 9, "SnapshotPolicy" = 10, "Volume" = 11, } { 0
+    ddh lenient, 1 disk lenient, 2 eni lenient, 3 image lenient, 4 instance lenient, 5
     key_pair lenient, 6 launch_template lenient, 7 reserved_instance lenient, 8
     securitygroup lenient, 9 snapshot lenient, 10 snapshot_policy lenient, 11 volume
     lenient, }
@@ -176,8 +176,8 @@ pub struct DescribeTagsTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsTag { "ResourceTypeCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
-    resource_type_count value, 1 tag_key value, 2 tag_value value, }
+    DescribeTagsTag seed 0 slots 8 { "ResourceTypeCount" = 0, "TagKey" = 1, "TagValue" =
+    2, } { 0 resource_type_count value, 1 tag_key value, 2 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -186,7 +186,9 @@ pub struct DescribeTagsTags {
     /// Wire name `Tag`: list of [`DescribeTagsTag`].
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeTagsTag>>,
 }
-::alibabacloud_runtime::decode_struct!(DescribeTagsTags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeTagsTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -104,13 +104,14 @@ pub struct DescribeTaskAttributeOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskAttributeOutput { "CreationTime" = 0, "FailedCount" = 1, "FinishedTime" =
-    2, "OperationProgressSet" = 3, "RegionId" = 4, "RequestId" = 5, "SuccessCount" = 6,
-    "SupportCancel" = 7, "TaskAction" = 8, "TaskId" = 9, "TaskProcess" = 10, "TaskStatus"
-    = 11, "TotalCount" = 12, } { 0 creation_time value, 1 failed_count lenient, 2
-    finished_time value, 3 operation_progress_set value, 4 region_id value, 5 request_id
-    value, 6 success_count lenient, 7 support_cancel value, 8 task_action value, 9
-    task_id value, 10 task_process value, 11 task_status value, 12 total_count lenient, }
+    DescribeTaskAttributeOutput seed 5 slots 32 { "CreationTime" = 0, "FailedCount" = 1,
+    "FinishedTime" = 2, "OperationProgressSet" = 3, "RegionId" = 4, "RequestId" = 5,
+    "SuccessCount" = 6, "SupportCancel" = 7, "TaskAction" = 8, "TaskId" = 9,
+    "TaskProcess" = 10, "TaskStatus" = 11, "TotalCount" = 12, } { 0 creation_time value,
+    1 failed_count lenient, 2 finished_time value, 3 operation_progress_set value, 4
+    region_id value, 5 request_id value, 6 success_count lenient, 7 support_cancel value,
+    8 task_action value, 9 task_id value, 10 task_process value, 11 task_status value, 12
+    total_count lenient, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet.RelatedItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -122,8 +123,8 @@ pub struct DescribeTaskAttributeOperationProgressRelatedItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskAttributeOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0
-    name value, 1 value value, }
+    DescribeTaskAttributeOperationProgressRelatedItem seed 0 slots 4 { "Name" = 0,
+    "Value" = 1, } { 0 name value, 1 value value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,8 +136,8 @@ pub struct DescribeTaskAttributeOperationProgressRelatedItemSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskAttributeOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0
-    related_item value, }
+    DescribeTaskAttributeOperationProgressRelatedItemSet seed 0 slots 2 { "RelatedItem" =
+    0, } { 0 related_item value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -154,8 +155,8 @@ pub struct DescribeTaskAttributeOperationProgress {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskAttributeOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1,
-    "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
+    DescribeTaskAttributeOperationProgress seed 5 slots 8 { "ErrorCode" = 0, "ErrorMsg" =
+    1, "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
     value, 2 operation_status value, 3 related_item_set value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet`.
@@ -168,8 +169,8 @@ pub struct DescribeTaskAttributeOperationProgressSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTaskAttributeOperationProgressSet { "OperationProgress" = 0, } { 0
-    operation_progress value, }
+    DescribeTaskAttributeOperationProgressSet seed 0 slots 2 { "OperationProgress" = 0, }
+    { 0 operation_progress value, }
 );
 /// The errors `DescribeTaskAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,9 +96,10 @@ pub struct DescribeTasksOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTasksOutput { "PageNumber" = 0, "PageSize" = 1, "RegionId" = 2, "RequestId" =
-    3, "TaskSet" = 4, "TotalCount" = 5, } { 0 page_number lenient, 1 page_size lenient, 2
-    region_id value, 3 request_id value, 4 task_set value, 5 total_count lenient, }
+    DescribeTasksOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1, "RegionId" =
+    2, "RequestId" = 3, "TaskSet" = 4, "TotalCount" = 5, } { 0 page_number lenient, 1
+    page_size lenient, 2 region_id value, 3 request_id value, 4 task_set value, 5
+    total_count lenient, }
 );
 /// A structure of the operation's answer, at `TaskSet.Task[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,10 +121,10 @@ pub struct DescribeTasksTask {
     pub task_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTasksTask { "CreationTime" = 0, "FinishedTime" = 1, "ResourceId" = 2,
-    "SupportCancel" = 3, "TaskAction" = 4, "TaskId" = 5, "TaskStatus" = 6, } { 0
-    creation_time value, 1 finished_time value, 2 resource_id value, 3 support_cancel
-    value, 4 task_action value, 5 task_id value, 6 task_status value, }
+    DescribeTasksTask seed 2 slots 16 { "CreationTime" = 0, "FinishedTime" = 1,
+    "ResourceId" = 2, "SupportCancel" = 3, "TaskAction" = 4, "TaskId" = 5, "TaskStatus" =
+    6, } { 0 creation_time value, 1 finished_time value, 2 resource_id value, 3
+    support_cancel value, 4 task_action value, 5 task_id value, 6 task_status value, }
 );
 /// A structure of the operation's answer, at `TaskSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -133,7 +134,7 @@ pub struct DescribeTasksTaskSet {
     pub task: ::std::option::Option<::std::vec::Vec<DescribeTasksTask>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTasksTaskSet { "Task" = 0, } { 0 task value, }
+    DescribeTasksTaskSet seed 0 slots 2 { "Task" = 0, } { 0 task value, }
 );
 /// The errors `DescribeTasks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

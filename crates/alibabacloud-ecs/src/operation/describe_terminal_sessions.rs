@@ -90,8 +90,8 @@ pub struct DescribeTerminalSessionsOutput {
     pub sessions: ::std::option::Option<DescribeTerminalSessionsSessions>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTerminalSessionsOutput { "NextToken" = 0, "RequestId" = 1, "Sessions" = 2, }
-    { 0 next_token value, 1 request_id value, 2 sessions value, }
+    DescribeTerminalSessionsOutput seed 0 slots 8 { "NextToken" = 0, "RequestId" = 1,
+    "Sessions" = 2, } { 0 next_token value, 1 request_id value, 2 sessions value, }
 );
 /// A structure of the operation's answer, at `Sessions.Session[].Connections.Connection[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,10 +111,10 @@ pub struct DescribeTerminalSessionsSessionConnection {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTerminalSessionsSessionConnection { "ClosedReason" = 0, "EndTime" = 1,
-    "FailedDetail" = 2, "InstanceId" = 3, "StartTime" = 4, "Status" = 5, } { 0
-    closed_reason value, 1 end_time value, 2 failed_detail value, 3 instance_id value, 4
-    start_time value, 5 status value, }
+    DescribeTerminalSessionsSessionConnection seed 0 slots 16 { "ClosedReason" = 0,
+    "EndTime" = 1, "FailedDetail" = 2, "InstanceId" = 3, "StartTime" = 4, "Status" = 5, }
+    { 0 closed_reason value, 1 end_time value, 2 failed_detail value, 3 instance_id
+    value, 4 start_time value, 5 status value, }
 );
 /// A structure of the operation's answer, at `Sessions.Session[].Connections`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -126,8 +126,8 @@ pub struct DescribeTerminalSessionsSessionConnections {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTerminalSessionsSessionConnections { "Connection" = 0, } { 0 connection
-    value, }
+    DescribeTerminalSessionsSessionConnections seed 0 slots 2 { "Connection" = 0, } { 0
+    connection value, }
 );
 /// A structure of the operation's answer, at `Sessions.Session[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -153,11 +153,12 @@ pub struct DescribeTerminalSessionsSession {
     pub username: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTerminalSessionsSession { "ClientIP" = 0, "Connections" = 1, "CreationTime" =
-    2, "IdentityType" = 3, "PortNumber" = 4, "PrincipalId" = 5, "SessionId" = 6,
-    "TargetServer" = 7, "Username" = 8, } { 0 client_ip value, 1 connections value, 2
-    creation_time value, 3 identity_type value, 4 port_number lenient, 5 principal_id
-    value, 6 session_id value, 7 target_server value, 8 username value, }
+    DescribeTerminalSessionsSession seed 6 slots 32 { "ClientIP" = 0, "Connections" = 1,
+    "CreationTime" = 2, "IdentityType" = 3, "PortNumber" = 4, "PrincipalId" = 5,
+    "SessionId" = 6, "TargetServer" = 7, "Username" = 8, } { 0 client_ip value, 1
+    connections value, 2 creation_time value, 3 identity_type value, 4 port_number
+    lenient, 5 principal_id value, 6 session_id value, 7 target_server value, 8 username
+    value, }
 );
 /// A structure of the operation's answer, at `Sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -167,7 +168,8 @@ pub struct DescribeTerminalSessionsSessions {
     pub session: ::std::option::Option<::std::vec::Vec<DescribeTerminalSessionsSession>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTerminalSessionsSessions { "Session" = 0, } { 0 session value, }
+    DescribeTerminalSessionsSessions seed 0 slots 2 { "Session" = 0, } { 0 session value,
+    }
 );
 /// The errors `DescribeTerminalSessions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

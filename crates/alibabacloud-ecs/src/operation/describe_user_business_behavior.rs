@@ -46,8 +46,8 @@ pub struct DescribeUserBusinessBehaviorOutput {
     pub status_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeUserBusinessBehaviorOutput { "RequestId" = 0, "StatusValue" = 1, } { 0
-    request_id value, 1 status_value value, }
+    DescribeUserBusinessBehaviorOutput seed 0 slots 4 { "RequestId" = 0, "StatusValue" =
+    1, } { 0 request_id value, 1 status_value value, }
 );
 /// The errors `DescribeUserBusinessBehavior` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,9 +59,9 @@ pub struct DescribeUserDataOutput {
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeUserDataOutput { "InstanceId" = 0, "RegionId" = 1, "RequestId" = 2,
-    "UserData" = 3, } { 0 instance_id value, 1 region_id value, 2 request_id value, 3
-    user_data value, }
+    DescribeUserDataOutput seed 4 slots 8 { "InstanceId" = 0, "RegionId" = 1, "RequestId"
+    = 2, "UserData" = 3, } { 0 instance_id value, 1 region_id value, 2 request_id value,
+    3 user_data value, }
 );
 /// The errors `DescribeUserData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -58,9 +58,9 @@ pub struct DescribeVRoutersOutput {
     pub v_routers: ::std::option::Option<DescribeVRoutersVRouters>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVRoutersOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "TotalCount" = 3, "VRouters" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
-    request_id value, 3 total_count lenient, 4 v_routers value, }
+    DescribeVRoutersOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "TotalCount" = 3, "VRouters" = 4, } { 0 page_number lenient, 1
+    page_size lenient, 2 request_id value, 3 total_count lenient, 4 v_routers value, }
 );
 /// A structure of the operation's answer, at `VRouters.VRouter[].RouteTableIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,8 +70,8 @@ pub struct DescribeVRoutersVRouterRouteTableIds {
     pub route_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVRoutersVRouterRouteTableIds { "RouteTableId" = 0, } { 0 route_table_id
-    value, }
+    DescribeVRoutersVRouterRouteTableIds seed 0 slots 2 { "RouteTableId" = 0, } { 0
+    route_table_id value, }
 );
 /// A structure of the operation's answer, at `VRouters.VRouter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,10 +93,10 @@ pub struct DescribeVRoutersVRouter {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVRoutersVRouter { "CreationTime" = 0, "Description" = 1, "RegionId" = 2,
-    "RouteTableIds" = 3, "VRouterId" = 4, "VRouterName" = 5, "VpcId" = 6, } { 0
-    creation_time value, 1 description value, 2 region_id value, 3 route_table_ids value,
-    4 v_router_id value, 5 v_router_name value, 6 vpc_id value, }
+    DescribeVRoutersVRouter seed 2 slots 16 { "CreationTime" = 0, "Description" = 1,
+    "RegionId" = 2, "RouteTableIds" = 3, "VRouterId" = 4, "VRouterName" = 5, "VpcId" = 6,
+    } { 0 creation_time value, 1 description value, 2 region_id value, 3 route_table_ids
+    value, 4 v_router_id value, 5 v_router_name value, 6 vpc_id value, }
 );
 /// A structure of the operation's answer, at `VRouters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,7 +106,7 @@ pub struct DescribeVRoutersVRouters {
     pub v_router: ::std::option::Option<::std::vec::Vec<DescribeVRoutersVRouter>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVRoutersVRouters { "VRouter" = 0, } { 0 v_router value, }
+    DescribeVRoutersVRouters seed 0 slots 2 { "VRouter" = 0, } { 0 v_router value, }
 );
 /// The errors `DescribeVRouters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,9 +67,9 @@ pub struct DescribeVSwitchesOutput {
     pub v_switches: ::std::option::Option<DescribeVSwitchesVSwitches>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVSwitchesOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "TotalCount" = 3, "VSwitches" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
-    request_id value, 3 total_count lenient, 4 v_switches value, }
+    DescribeVSwitchesOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "TotalCount" = 3, "VSwitches" = 4, } { 0 page_number lenient, 1
+    page_size lenient, 2 request_id value, 3 total_count lenient, 4 v_switches value, }
 );
 /// A structure of the operation's answer, at `VSwitches.VSwitch[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,12 +99,13 @@ pub struct DescribeVSwitchesVSwitch {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVSwitchesVSwitch { "AvailableIpAddressCount" = 0, "CidrBlock" = 1,
-    "CreationTime" = 2, "Description" = 3, "IsDefault" = 4, "ResourceGroupId" = 5,
-    "Status" = 6, "VSwitchId" = 7, "VSwitchName" = 8, "VpcId" = 9, "ZoneId" = 10, } { 0
-    available_ip_address_count lenient, 1 cidr_block value, 2 creation_time value, 3
-    description value, 4 is_default lenient, 5 resource_group_id value, 6 status value, 7
-    v_switch_id value, 8 v_switch_name value, 9 vpc_id value, 10 zone_id value, }
+    DescribeVSwitchesVSwitch seed 18 slots 32 { "AvailableIpAddressCount" = 0,
+    "CidrBlock" = 1, "CreationTime" = 2, "Description" = 3, "IsDefault" = 4,
+    "ResourceGroupId" = 5, "Status" = 6, "VSwitchId" = 7, "VSwitchName" = 8, "VpcId" = 9,
+    "ZoneId" = 10, } { 0 available_ip_address_count lenient, 1 cidr_block value, 2
+    creation_time value, 3 description value, 4 is_default lenient, 5 resource_group_id
+    value, 6 status value, 7 v_switch_id value, 8 v_switch_name value, 9 vpc_id value, 10
+    zone_id value, }
 );
 /// A structure of the operation's answer, at `VSwitches`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -114,7 +115,7 @@ pub struct DescribeVSwitchesVSwitches {
     pub v_switch: ::std::option::Option<::std::vec::Vec<DescribeVSwitchesVSwitch>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVSwitchesVSwitches { "VSwitch" = 0, } { 0 v_switch value, }
+    DescribeVSwitchesVSwitches seed 0 slots 2 { "VSwitch" = 0, } { 0 v_switch value, }
 );
 /// The errors `DescribeVSwitches` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

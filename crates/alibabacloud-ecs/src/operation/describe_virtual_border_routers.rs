@@ -62,9 +62,9 @@ pub struct DescribeVirtualBorderRoutersOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVirtualBorderRoutersOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
-    2, "TotalCount" = 3, "VirtualBorderRouterSet" = 4, } { 0 page_number lenient, 1
-    page_size lenient, 2 request_id value, 3 total_count lenient, 4
+    DescribeVirtualBorderRoutersOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" =
+    1, "RequestId" = 2, "TotalCount" = 3, "VirtualBorderRouterSet" = 4, } { 0 page_number
+    lenient, 1 page_size lenient, 2 request_id value, 3 total_count lenient, 4
     virtual_border_router_set value, }
 );
 /// A structure sent in the operation's parameters, at `Filter[]`.
@@ -131,8 +131,8 @@ pub struct DescribeVirtualBorderRoutersVirtualBorderRouterType {
     pub vlan_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVirtualBorderRoutersVirtualBorderRouterType { "AccessPointId" = 0,
-    "ActivationTime" = 1, "CircuitCode" = 2, "CreationTime" = 3, "Description" = 4,
+    DescribeVirtualBorderRoutersVirtualBorderRouterType seed 0 slots 64 { "AccessPointId"
+    = 0, "ActivationTime" = 1, "CircuitCode" = 2, "CreationTime" = 3, "Description" = 4,
     "LocalGatewayIp" = 5, "Name" = 6, "PeerGatewayIp" = 7, "PeeringSubnetMask" = 8,
     "PhysicalConnectionBusinessStatus" = 9, "PhysicalConnectionId" = 10,
     "PhysicalConnectionOwnerUid" = 11, "PhysicalConnectionStatus" = 12, "RecoveryTime" =
@@ -155,8 +155,8 @@ pub struct DescribeVirtualBorderRoutersVirtualBorderRouterSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVirtualBorderRoutersVirtualBorderRouterSet { "VirtualBorderRouterType" = 0, }
-    { 0 virtual_border_router_type value, }
+    DescribeVirtualBorderRoutersVirtualBorderRouterSet seed 0 slots 2 {
+    "VirtualBorderRouterType" = 0, } { 0 virtual_border_router_type value, }
 );
 /// The errors `DescribeVirtualBorderRouters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,8 +66,8 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVirtualBorderRoutersForPhysicalConnectionOutput { "PageNumber" = 0,
-    "PageSize" = 1, "RequestId" = 2, "TotalCount" = 3,
+    DescribeVirtualBorderRoutersForPhysicalConnectionOutput seed 1 slots 16 {
+    "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "TotalCount" = 3,
     "VirtualBorderRouterForPhysicalConnectionSet" = 4, } { 0 page_number lenient, 1
     page_size lenient, 2 request_id value, 3 total_count lenient, 4
     virtual_border_router_for_physical_connection_set value, }
@@ -112,11 +112,11 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterF
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType
-    { "ActivationTime" = 0, "CircuitCode" = 1, "CreationTime" = 2, "RecoveryTime" = 3,
-    "TerminationTime" = 4, "VbrId" = 5, "VbrOwnerUid" = 6, "VlanId" = 7, } { 0
-    activation_time value, 1 circuit_code value, 2 creation_time value, 3 recovery_time
-    value, 4 termination_time value, 5 vbr_id value, 6 vbr_owner_uid lenient, 7 vlan_id
-    lenient, }
+    seed 5 slots 16 { "ActivationTime" = 0, "CircuitCode" = 1, "CreationTime" = 2,
+    "RecoveryTime" = 3, "TerminationTime" = 4, "VbrId" = 5, "VbrOwnerUid" = 6, "VlanId" =
+    7, } { 0 activation_time value, 1 circuit_code value, 2 creation_time value, 3
+    recovery_time value, 4 termination_time value, 5 vbr_id value, 6 vbr_owner_uid
+    lenient, 7 vlan_id lenient, }
 );
 /// A structure of the operation's answer, at `VirtualBorderRouterForPhysicalConnectionSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,7 +131,7 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterF
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionSet
-    { "VirtualBorderRouterForPhysicalConnectionType" = 0, } { 0
+    seed 0 slots 2 { "VirtualBorderRouterForPhysicalConnectionType" = 0, } { 0
     virtual_border_router_for_physical_connection_type value, }
 );
 /// The errors `DescribeVirtualBorderRoutersForPhysicalConnection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

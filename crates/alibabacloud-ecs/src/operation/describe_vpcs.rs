@@ -59,9 +59,9 @@ pub struct DescribeVpcsOutput {
     pub vpcs: ::std::option::Option<DescribeVpcsVpcs>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVpcsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "TotalCount"
-    = 3, "Vpcs" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id value,
-    3 total_count lenient, 4 vpcs value, }
+    DescribeVpcsOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
+    2, "TotalCount" = 3, "Vpcs" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
+    request_id value, 3 total_count lenient, 4 vpcs value, }
 );
 /// A structure of the operation's answer, at `Vpcs.Vpc[].UserCidrs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,7 +71,7 @@ pub struct DescribeVpcsVpcUserCidrs {
     pub user_cidr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVpcsVpcUserCidrs { "UserCidr" = 0, } { 0 user_cidr value, }
+    DescribeVpcsVpcUserCidrs seed 0 slots 2 { "UserCidr" = 0, } { 0 user_cidr value, }
 );
 /// A structure of the operation's answer, at `Vpcs.Vpc[].VSwitchIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,7 +81,8 @@ pub struct DescribeVpcsVpcVSwitchIds {
     pub v_switch_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVpcsVpcVSwitchIds { "VSwitchId" = 0, } { 0 v_switch_id value, }
+    DescribeVpcsVpcVSwitchIds seed 0 slots 2 { "VSwitchId" = 0, } { 0 v_switch_id value,
+    }
 );
 /// A structure of the operation's answer, at `Vpcs.Vpc[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,12 +112,12 @@ pub struct DescribeVpcsVpc {
     pub vpc_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVpcsVpc { "CidrBlock" = 0, "CreationTime" = 1, "Description" = 2, "IsDefault"
-    = 3, "RegionId" = 4, "Status" = 5, "UserCidrs" = 6, "VRouterId" = 7, "VSwitchIds" =
-    8, "VpcId" = 9, "VpcName" = 10, } { 0 cidr_block value, 1 creation_time value, 2
-    description value, 3 is_default lenient, 4 region_id value, 5 status value, 6
-    user_cidrs value, 7 v_router_id value, 8 v_switch_ids value, 9 vpc_id value, 10
-    vpc_name value, }
+    DescribeVpcsVpc seed 4 slots 32 { "CidrBlock" = 0, "CreationTime" = 1, "Description"
+    = 2, "IsDefault" = 3, "RegionId" = 4, "Status" = 5, "UserCidrs" = 6, "VRouterId" = 7,
+    "VSwitchIds" = 8, "VpcId" = 9, "VpcName" = 10, } { 0 cidr_block value, 1
+    creation_time value, 2 description value, 3 is_default lenient, 4 region_id value, 5
+    status value, 6 user_cidrs value, 7 v_router_id value, 8 v_switch_ids value, 9 vpc_id
+    value, 10 vpc_name value, }
 );
 /// A structure of the operation's answer, at `Vpcs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -125,7 +126,9 @@ pub struct DescribeVpcsVpcs {
     /// Wire name `Vpc`: list of [`DescribeVpcsVpc`].
     pub vpc: ::std::option::Option<::std::vec::Vec<DescribeVpcsVpc>>,
 }
-::alibabacloud_runtime::decode_struct!(DescribeVpcsVpcs { "Vpc" = 0, } { 0 vpc value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeVpcsVpcs seed 0 slots 2 { "Vpc" = 0, } { 0 vpc value, }
+);
 /// The errors `DescribeVpcs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

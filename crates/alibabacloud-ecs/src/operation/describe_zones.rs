@@ -135,8 +135,8 @@ pub struct DescribeZonesOutput {
     pub zones: ::std::option::Option<DescribeZonesZones>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesOutput { "RequestId" = 0, "Zones" = 1, } { 0 request_id value, 1 zones
-    value, }
+    DescribeZonesOutput seed 0 slots 4 { "RequestId" = 0, "Zones" = 1, } { 0 request_id
+    value, 1 zones value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableDedicatedHostTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,8 +148,8 @@ pub struct DescribeZonesZoneAvailableDedicatedHostTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableDedicatedHostTypes { "DedicatedHostType" = 0, } { 0
-    dedicated_host_type value, }
+    DescribeZonesZoneAvailableDedicatedHostTypes seed 0 slots 2 { "DedicatedHostType" =
+    0, } { 0 dedicated_host_type value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -159,7 +159,7 @@ pub struct DescribeZonesZoneAvailableDiskCategories {
     pub disk_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableDiskCategories { "DiskCategories" = 0, } { 0
+    DescribeZonesZoneAvailableDiskCategories seed 0 slots 2 { "DiskCategories" = 0, } { 0
     disk_categories value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableInstanceTypes`.
@@ -170,8 +170,8 @@ pub struct DescribeZonesZoneAvailableInstanceTypes {
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableInstanceTypes { "InstanceTypes" = 0, } { 0 instance_types
-    value, }
+    DescribeZonesZoneAvailableInstanceTypes seed 0 slots 2 { "InstanceTypes" = 0, } { 0
+    instance_types value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResourceCreation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -181,8 +181,8 @@ pub struct DescribeZonesZoneAvailableResourceCreation {
     pub resource_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableResourceCreation { "ResourceTypes" = 0, } { 0
-    resource_types value, }
+    DescribeZonesZoneAvailableResourceCreation seed 0 slots 2 { "ResourceTypes" = 0, } {
+    0 resource_types value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].DataDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -194,8 +194,8 @@ pub struct DescribeZonesResourcesInfoDataDiskCategories {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoDataDiskCategories { "supportedDataDiskCategory" = 0, } { 0
-    supported_data_disk_category value, }
+    DescribeZonesResourcesInfoDataDiskCategories seed 0 slots 2 {
+    "supportedDataDiskCategory" = 0, } { 0 supported_data_disk_category value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceGenerations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,8 +207,8 @@ pub struct DescribeZonesResourcesInfoInstanceGenerations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoInstanceGenerations { "supportedInstanceGeneration" = 0, }
-    { 0 supported_instance_generation value, }
+    DescribeZonesResourcesInfoInstanceGenerations seed 0 slots 2 {
+    "supportedInstanceGeneration" = 0, } { 0 supported_instance_generation value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -220,8 +220,8 @@ pub struct DescribeZonesResourcesInfoInstanceTypeFamilies {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoInstanceTypeFamilies { "supportedInstanceTypeFamily" = 0, }
-    { 0 supported_instance_type_family value, }
+    DescribeZonesResourcesInfoInstanceTypeFamilies seed 0 slots 2 {
+    "supportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -233,8 +233,8 @@ pub struct DescribeZonesResourcesInfoInstanceTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoInstanceTypes { "supportedInstanceType" = 0, } { 0
-    supported_instance_type value, }
+    DescribeZonesResourcesInfoInstanceTypes seed 0 slots 2 { "supportedInstanceType" = 0,
+    } { 0 supported_instance_type value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].NetworkTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -246,8 +246,8 @@ pub struct DescribeZonesResourcesInfoNetworkTypes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoNetworkTypes { "supportedNetworkCategory" = 0, } { 0
-    supported_network_category value, }
+    DescribeZonesResourcesInfoNetworkTypes seed 0 slots 2 { "supportedNetworkCategory" =
+    0, } { 0 supported_network_category value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].SystemDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -259,8 +259,8 @@ pub struct DescribeZonesResourcesInfoSystemDiskCategories {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesResourcesInfoSystemDiskCategories { "supportedSystemDiskCategory" = 0, }
-    { 0 supported_system_disk_category value, }
+    DescribeZonesResourcesInfoSystemDiskCategories seed 0 slots 2 {
+    "supportedSystemDiskCategory" = 0, } { 0 supported_system_disk_category value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -290,11 +290,12 @@ pub struct DescribeZonesZoneResourcesInfo {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneResourcesInfo { "DataDiskCategories" = 0, "InstanceGenerations" = 1,
-    "InstanceTypeFamilies" = 2, "InstanceTypes" = 3, "IoOptimized" = 4, "NetworkTypes" =
-    5, "SystemDiskCategories" = 6, } { 0 data_disk_categories value, 1
-    instance_generations value, 2 instance_type_families value, 3 instance_types value, 4
-    io_optimized lenient, 5 network_types value, 6 system_disk_categories value, }
+    DescribeZonesZoneResourcesInfo seed 5 slots 16 { "DataDiskCategories" = 0,
+    "InstanceGenerations" = 1, "InstanceTypeFamilies" = 2, "InstanceTypes" = 3,
+    "IoOptimized" = 4, "NetworkTypes" = 5, "SystemDiskCategories" = 6, } { 0
+    data_disk_categories value, 1 instance_generations value, 2 instance_type_families
+    value, 3 instance_types value, 4 io_optimized lenient, 5 network_types value, 6
+    system_disk_categories value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -306,8 +307,8 @@ pub struct DescribeZonesZoneAvailableResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableResources { "ResourcesInfo" = 0, } { 0 resources_info
-    value, }
+    DescribeZonesZoneAvailableResources seed 0 slots 2 { "ResourcesInfo" = 0, } { 0
+    resources_info value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].AvailableVolumeCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -317,8 +318,8 @@ pub struct DescribeZonesZoneAvailableVolumeCategories {
     pub volume_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneAvailableVolumeCategories { "VolumeCategories" = 0, } { 0
-    volume_categories value, }
+    DescribeZonesZoneAvailableVolumeCategories seed 0 slots 2 { "VolumeCategories" = 0, }
+    { 0 volume_categories value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].DedicatedHostGenerations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -330,8 +331,8 @@ pub struct DescribeZonesZoneDedicatedHostGenerations {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneDedicatedHostGenerations { "DedicatedHostGeneration" = 0, } { 0
-    dedicated_host_generation value, }
+    DescribeZonesZoneDedicatedHostGenerations seed 0 slots 2 { "DedicatedHostGeneration"
+    = 0, } { 0 dedicated_host_generation value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -371,9 +372,10 @@ pub struct DescribeZonesZone {
     pub zone_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZone { "AvailableDedicatedHostTypes" = 0, "AvailableDiskCategories" = 1,
-    "AvailableInstanceTypes" = 2, "AvailableResourceCreation" = 3, "AvailableResources" =
-    4, "AvailableVolumeCategories" = 5, "DedicatedHostGenerations" = 6, "LocalName" = 7,
+    DescribeZonesZone seed 3 slots 32 { "AvailableDedicatedHostTypes" = 0,
+    "AvailableDiskCategories" = 1, "AvailableInstanceTypes" = 2,
+    "AvailableResourceCreation" = 3, "AvailableResources" = 4,
+    "AvailableVolumeCategories" = 5, "DedicatedHostGenerations" = 6, "LocalName" = 7,
     "ZoneId" = 8, "ZoneType" = 9, } { 0 available_dedicated_host_types value, 1
     available_disk_categories value, 2 available_instance_types value, 3
     available_resource_creation value, 4 available_resources value, 5
@@ -388,7 +390,7 @@ pub struct DescribeZonesZones {
     pub zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZone>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZones { "Zone" = 0, } { 0 zone value, }
+    DescribeZonesZones seed 0 slots 2 { "Zone" = 0, } { 0 zone value, }
 );
 /// The errors `DescribeZones` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

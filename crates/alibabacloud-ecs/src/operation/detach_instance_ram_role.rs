@@ -84,8 +84,8 @@ pub struct DetachInstanceRamRoleOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleOutput { "DetachInstanceRamRoleResults" = 0, "FailCount" = 1,
-    "RamRoleName" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    DetachInstanceRamRoleOutput seed 0 slots 16 { "DetachInstanceRamRoleResults" = 0,
+    "FailCount" = 1, "RamRoleName" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     detach_instance_ram_role_results value, 1 fail_count lenient, 2 ram_role_name value,
     3 request_id value, 4 total_count lenient, }
 );
@@ -99,8 +99,9 @@ pub struct DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet {
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet { "InstanceId" =
-    0, "RamRoleName" = 1, } { 0 instance_id value, 1 ram_role_name value, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet seed 0 slots 4 {
+    "InstanceId" = 0, "RamRoleName" = 1, } { 0 instance_id value, 1 ram_role_name value,
+    }
 );
 /// A structure of the operation's answer, at `DetachInstanceRamRoleResults.DetachInstanceRamRoleResult[].InstanceRamRoleSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -114,7 +115,7 @@ pub struct DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets {
+    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets seed 0 slots 2 {
     "InstanceRamRoleSet" = 0, } { 0 instance_ram_role_set value, }
 );
 /// A structure of the operation's answer, at `DetachInstanceRamRoleResults.DetachInstanceRamRoleResult[]`.
@@ -135,10 +136,10 @@ pub struct DetachInstanceRamRoleDetachInstanceRamRoleResult {
     pub success: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleDetachInstanceRamRoleResult { "Code" = 0, "InstanceId" = 1,
-    "InstanceRamRoleSets" = 2, "Message" = 3, "Success" = 4, } { 0 code value, 1
-    instance_id value, 2 instance_ram_role_sets value, 3 message value, 4 success
-    lenient, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResult seed 0 slots 16 { "Code" = 0,
+    "InstanceId" = 1, "InstanceRamRoleSets" = 2, "Message" = 3, "Success" = 4, } { 0 code
+    value, 1 instance_id value, 2 instance_ram_role_sets value, 3 message value, 4
+    success lenient, }
 );
 /// A structure of the operation's answer, at `DetachInstanceRamRoleResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,8 +151,8 @@ pub struct DetachInstanceRamRoleDetachInstanceRamRoleResults {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleDetachInstanceRamRoleResults { "DetachInstanceRamRoleResult" =
-    0, } { 0 detach_instance_ram_role_result value, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResults seed 0 slots 2 {
+    "DetachInstanceRamRoleResult" = 0, } { 0 detach_instance_ram_role_result value, }
 );
 /// The errors `DetachInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,8 +64,8 @@ pub struct DisableActivationOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DisableActivationOutput { "Activation" = 0, "RequestId" = 1, } { 0 activation value,
-    1 request_id value, }
+    DisableActivationOutput seed 0 slots 4 { "Activation" = 0, "RequestId" = 1, } { 0
+    activation value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,7 +93,7 @@ pub struct DisableActivationActivation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DisableActivationActivation { "ActivationId" = 0, "CreationTime" = 1,
+    DisableActivationActivation seed 8 slots 32 { "ActivationId" = 0, "CreationTime" = 1,
     "DeregisteredCount" = 2, "Description" = 3, "Disabled" = 4, "InstanceCount" = 5,
     "InstanceName" = 6, "IpAddressRange" = 7, "RegisteredCount" = 8, "TimeToLiveInHours"
     = 9, } { 0 activation_id value, 1 creation_time value, 2 deregistered_count lenient,

@@ -53,7 +53,8 @@ pub struct EnableNetworkInterfaceQoSOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EnableNetworkInterfaceQoSOutput { "RequestId" = 0, } { 0 request_id value, }
+    EnableNetworkInterfaceQoSOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `QoS`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -69,8 +69,8 @@ pub struct ExportImageOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ExportImageOutput { "RegionId" = 0, "RequestId" = 1, "TaskId" = 2, } { 0 region_id
-    value, 1 request_id value, 2 task_id value, }
+    ExportImageOutput seed 0 slots 8 { "RegionId" = 0, "RequestId" = 1, "TaskId" = 2, } {
+    0 region_id value, 1 request_id value, 2 task_id value, }
 );
 /// The errors `ExportImage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct GetInstanceConsoleOutputOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceConsoleOutputOutput { "ConsoleOutput" = 0, "InstanceId" = 1,
-    "LastUpdateTime" = 2, "RequestId" = 3, } { 0 console_output value, 1 instance_id
+    GetInstanceConsoleOutputOutput seed 2 slots 8 { "ConsoleOutput" = 0, "InstanceId" =
+    1, "LastUpdateTime" = 2, "RequestId" = 3, } { 0 console_output value, 1 instance_id
     value, 2 last_update_time value, 3 request_id value, }
 );
 /// The errors `GetInstanceConsoleOutput` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -59,8 +59,8 @@ pub struct GetInstanceScreenshotOutput {
     pub screenshot: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetInstanceScreenshotOutput { "InstanceId" = 0, "RequestId" = 1, "Screenshot" = 2, }
-    { 0 instance_id value, 1 request_id value, 2 screenshot value, }
+    GetInstanceScreenshotOutput seed 1 slots 8 { "InstanceId" = 0, "RequestId" = 1,
+    "Screenshot" = 2, } { 0 instance_id value, 1 request_id value, 2 screenshot value, }
 );
 /// The errors `GetInstanceScreenshot` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,8 +109,9 @@ pub struct ImportImageOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImportImageOutput { "ImageId" = 0, "RegionId" = 1, "RequestId" = 2, "TaskId" = 3, } {
-    0 image_id value, 1 region_id value, 2 request_id value, 3 task_id value, }
+    ImportImageOutput seed 3 slots 8 { "ImageId" = 0, "RegionId" = 1, "RequestId" = 2,
+    "TaskId" = 3, } { 0 image_id value, 1 region_id value, 2 request_id value, 3 task_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -63,8 +63,9 @@ pub struct ImportKeyPairOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImportKeyPairOutput { "KeyPairFingerPrint" = 0, "KeyPairName" = 1, "RequestId" = 2, }
-    { 0 key_pair_finger_print value, 1 key_pair_name value, 2 request_id value, }
+    ImportKeyPairOutput seed 2 slots 8 { "KeyPairFingerPrint" = 0, "KeyPairName" = 1,
+    "RequestId" = 2, } { 0 key_pair_finger_print value, 1 key_pair_name value, 2
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -112,8 +112,8 @@ pub struct InvokeCommandOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvokeCommandOutput { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id value, 1
-    request_id value, }
+    InvokeCommandOutput seed 0 slots 4 { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -99,8 +99,8 @@ pub struct ListPluginStatusOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPluginStatusOutput { "InstancePluginStatusSet" = 0, "NextToken" = 1, "PageNumber"
-    = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
+    ListPluginStatusOutput seed 1 slots 16 { "InstancePluginStatusSet" = 0, "NextToken" =
+    1, "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0
     instance_plugin_status_set value, 1 next_token value, 2 page_number lenient, 3
     page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
@@ -120,10 +120,10 @@ pub struct ListPluginStatusInstancePluginStatusPluginStatus {
     pub plugin_version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPluginStatusInstancePluginStatusPluginStatus { "FirstHeartbeatTime" = 0,
-    "LastHeartbeatTime" = 1, "PluginName" = 2, "PluginStatus" = 3, "PluginVersion" = 4, }
-    { 0 first_heartbeat_time value, 1 last_heartbeat_time value, 2 plugin_name value, 3
-    plugin_status value, 4 plugin_version value, }
+    ListPluginStatusInstancePluginStatusPluginStatus seed 1 slots 16 {
+    "FirstHeartbeatTime" = 0, "LastHeartbeatTime" = 1, "PluginName" = 2, "PluginStatus" =
+    3, "PluginVersion" = 4, } { 0 first_heartbeat_time value, 1 last_heartbeat_time
+    value, 2 plugin_name value, 3 plugin_status value, 4 plugin_version value, }
 );
 /// A structure of the operation's answer, at `InstancePluginStatusSet.InstancePluginStatus[].PluginStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,8 +135,8 @@ pub struct ListPluginStatusInstancePluginStatusPluginStatusSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPluginStatusInstancePluginStatusPluginStatusSet { "PluginStatus" = 0, } { 0
-    plugin_status value, }
+    ListPluginStatusInstancePluginStatusPluginStatusSet seed 0 slots 2 { "PluginStatus" =
+    0, } { 0 plugin_status value, }
 );
 /// A structure of the operation's answer, at `InstancePluginStatusSet.InstancePluginStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -150,8 +150,8 @@ pub struct ListPluginStatusInstancePluginStatus {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPluginStatusInstancePluginStatus { "InstanceId" = 0, "PluginStatusSet" = 1, } { 0
-    instance_id value, 1 plugin_status_set value, }
+    ListPluginStatusInstancePluginStatus seed 0 slots 4 { "InstanceId" = 0,
+    "PluginStatusSet" = 1, } { 0 instance_id value, 1 plugin_status_set value, }
 );
 /// A structure of the operation's answer, at `InstancePluginStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -163,8 +163,8 @@ pub struct ListPluginStatusInstancePluginStatusSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPluginStatusInstancePluginStatusSet { "InstancePluginStatus" = 0, } { 0
-    instance_plugin_status value, }
+    ListPluginStatusInstancePluginStatusSet seed 0 slots 2 { "InstancePluginStatus" = 0,
+    } { 0 instance_plugin_status value, }
 );
 /// The errors `ListPluginStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,7 +85,8 @@ pub struct ModifyAutoProvisioningGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyAutoProvisioningGroupOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyAutoProvisioningGroupOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `LaunchTemplateConfig[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]

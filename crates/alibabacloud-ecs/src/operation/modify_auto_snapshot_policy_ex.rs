@@ -76,7 +76,8 @@ pub struct ModifyAutoSnapshotPolicyExOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyAutoSnapshotPolicyExOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyAutoSnapshotPolicyExOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `CopyEncryptionConfiguration.Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -70,7 +70,8 @@ pub struct ModifyCloudAssistantSettingsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyCloudAssistantSettingsOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyCloudAssistantSettingsOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `OssDeliveryConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

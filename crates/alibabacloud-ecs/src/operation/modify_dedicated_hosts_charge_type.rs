@@ -92,9 +92,9 @@ pub struct ModifyDedicatedHostsChargeTypeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDedicatedHostsChargeTypeOutput { "FeeOfInstances" = 0, "OrderId" = 1,
-    "RequestId" = 2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id value,
-    }
+    ModifyDedicatedHostsChargeTypeOutput seed 0 slots 8 { "FeeOfInstances" = 0, "OrderId"
+    = 1, "RequestId" = 2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id
+    value, }
 );
 /// A structure of the operation's answer, at `FeeOfInstances.FeeOfInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +108,8 @@ pub struct ModifyDedicatedHostsChargeTypeFeeOfInstance {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDedicatedHostsChargeTypeFeeOfInstance { "Currency" = 0, "Fee" = 1, "InstanceId"
-    = 2, } { 0 currency value, 1 fee value, 2 instance_id value, }
+    ModifyDedicatedHostsChargeTypeFeeOfInstance seed 0 slots 8 { "Currency" = 0, "Fee" =
+    1, "InstanceId" = 2, } { 0 currency value, 1 fee value, 2 instance_id value, }
 );
 /// A structure of the operation's answer, at `FeeOfInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -121,8 +121,8 @@ pub struct ModifyDedicatedHostsChargeTypeFeeOfInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDedicatedHostsChargeTypeFeeOfInstances { "FeeOfInstance" = 0, } { 0
-    fee_of_instance value, }
+    ModifyDedicatedHostsChargeTypeFeeOfInstances seed 0 slots 2 { "FeeOfInstance" = 0, }
+    { 0 fee_of_instance value, }
 );
 /// The errors `ModifyDedicatedHostsChargeType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,7 +62,8 @@ pub struct ModifyDiagnosticMetricSetOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDiagnosticMetricSetOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyDiagnosticMetricSetOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// The documented values of `ResourceType`: `instance`.
 ///

@@ -50,7 +50,8 @@ pub struct ModifyDiskDefaultKMSKeyIdOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDiskDefaultKMSKeyIdOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyDiskDefaultKMSKeyIdOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// The errors `ModifyDiskDefaultKMSKeyId` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct ModifyDiskDeploymentOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDiskDeploymentOutput { "RequestId" = 0, "TaskId" = 1, } { 0 request_id value, 1
-    task_id value, }
+    ModifyDiskDeploymentOutput seed 0 slots 4 { "RequestId" = 0, "TaskId" = 1, } { 0
+    request_id value, 1 task_id value, }
 );
 /// The errors `ModifyDiskDeployment` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,8 +71,8 @@ pub struct ModifyDiskSpecOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyDiskSpecOutput { "OrderId" = 0, "RequestId" = 1, "TaskId" = 2, } { 0 order_id
-    value, 1 request_id value, 2 task_id value, }
+    ModifyDiskSpecOutput seed 0 slots 8 { "OrderId" = 0, "RequestId" = 1, "TaskId" = 2, }
+    { 0 order_id value, 1 request_id value, 2 task_id value, }
 );
 /// A structure sent in the operation's parameters, at `PerformanceControlOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

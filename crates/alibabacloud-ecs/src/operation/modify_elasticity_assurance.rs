@@ -72,7 +72,8 @@ pub struct ModifyElasticityAssuranceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyElasticityAssuranceOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyElasticityAssuranceOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `RecurrenceRules[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -74,7 +74,8 @@ pub struct ModifyImageAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyImageAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyImageAttributeOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value,
+    }
 );
 /// A structure sent in the operation's parameters, at `Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

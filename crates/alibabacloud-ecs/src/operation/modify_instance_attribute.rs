@@ -131,7 +131,8 @@ pub struct ModifyInstanceAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyInstanceAttributeOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `RemoteConnectionOptions`.
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize)]

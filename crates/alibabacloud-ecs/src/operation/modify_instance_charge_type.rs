@@ -93,8 +93,9 @@ pub struct ModifyInstanceChargeTypeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceChargeTypeOutput { "FeeOfInstances" = 0, "OrderId" = 1, "RequestId" =
-    2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id value, }
+    ModifyInstanceChargeTypeOutput seed 0 slots 8 { "FeeOfInstances" = 0, "OrderId" = 1,
+    "RequestId" = 2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id value,
+    }
 );
 /// A structure of the operation's answer, at `FeeOfInstances.FeeOfInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +109,8 @@ pub struct ModifyInstanceChargeTypeFeeOfInstance {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceChargeTypeFeeOfInstance { "Currency" = 0, "Fee" = 1, "InstanceId" = 2,
-    } { 0 currency value, 1 fee value, 2 instance_id value, }
+    ModifyInstanceChargeTypeFeeOfInstance seed 0 slots 8 { "Currency" = 0, "Fee" = 1,
+    "InstanceId" = 2, } { 0 currency value, 1 fee value, 2 instance_id value, }
 );
 /// A structure of the operation's answer, at `FeeOfInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -121,8 +122,8 @@ pub struct ModifyInstanceChargeTypeFeeOfInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceChargeTypeFeeOfInstances { "FeeOfInstance" = 0, } { 0 fee_of_instance
-    value, }
+    ModifyInstanceChargeTypeFeeOfInstances seed 0 slots 2 { "FeeOfInstance" = 0, } { 0
+    fee_of_instance value, }
 );
 /// The errors `ModifyInstanceChargeType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,8 +61,8 @@ pub struct ModifyInstanceMaintenanceAttributesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceMaintenanceAttributesOutput { "RequestId" = 0, } { 0 request_id value,
-    }
+    ModifyInstanceMaintenanceAttributesOutput seed 0 slots 2 { "RequestId" = 0, } { 0
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `MaintenanceWindow[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -94,7 +94,7 @@ pub struct ModifyInstanceSpecOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInstanceSpecOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyInstanceSpecOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

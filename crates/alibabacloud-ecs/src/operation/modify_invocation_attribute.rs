@@ -71,8 +71,8 @@ pub struct ModifyInvocationAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyInvocationAttributeOutput { "CommandId" = 0, "RequestId" = 1, } { 0 command_id
-    value, 1 request_id value, }
+    ModifyInvocationAttributeOutput seed 0 slots 4 { "CommandId" = 0, "RequestId" = 1, }
+    { 0 command_id value, 1 request_id value, }
 );
 /// The errors `ModifyInvocationAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct ModifyLaunchTemplateDefaultVersionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyLaunchTemplateDefaultVersionOutput { "LaunchTemplateId" = 0, "RequestId" = 1, }
-    { 0 launch_template_id value, 1 request_id value, }
+    ModifyLaunchTemplateDefaultVersionOutput seed 1 slots 4 { "LaunchTemplateId" = 0,
+    "RequestId" = 1, } { 0 launch_template_id value, 1 request_id value, }
 );
 /// The errors `ModifyLaunchTemplateDefaultVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

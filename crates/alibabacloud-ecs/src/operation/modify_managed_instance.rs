@@ -59,8 +59,8 @@ pub struct ModifyManagedInstanceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyManagedInstanceOutput { "Instance" = 0, "RequestId" = 1, } { 0 instance value,
-    1 request_id value, }
+    ModifyManagedInstanceOutput seed 0 slots 4 { "Instance" = 0, "RequestId" = 1, } { 0
+    instance value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,8 +72,8 @@ pub struct ModifyManagedInstanceInstance {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyManagedInstanceInstance { "InstanceId" = 0, "InstanceName" = 1, } { 0
-    instance_id value, 1 instance_name value, }
+    ModifyManagedInstanceInstance seed 0 slots 4 { "InstanceId" = 0, "InstanceName" = 1,
+    } { 0 instance_id value, 1 instance_name value, }
 );
 /// The errors `ModifyManagedInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,7 +95,8 @@ pub struct ModifyNetworkInterfaceAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyNetworkInterfaceAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyNetworkInterfaceAttributeOutput seed 0 slots 2 { "RequestId" = 0, } { 0
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `NetworkInterfaceTrafficConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

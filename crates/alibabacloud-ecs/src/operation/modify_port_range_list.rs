@@ -74,7 +74,7 @@ pub struct ModifyPortRangeListOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyPortRangeListOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyPortRangeListOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `AddEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -64,7 +64,7 @@ pub struct ModifyPrefixListOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyPrefixListOutput { "RequestId" = 0, } { 0 request_id value, }
+    ModifyPrefixListOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `AddEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]

@@ -91,8 +91,8 @@ pub struct ModifyPrepayInstanceSpecOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyPrepayInstanceSpecOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
-    value, 1 request_id value, }
+    ModifyPrepayInstanceSpecOutput seed 0 slots 4 { "OrderId" = 0, "RequestId" = 1, } { 0
+    order_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

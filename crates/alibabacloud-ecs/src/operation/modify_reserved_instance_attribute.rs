@@ -65,9 +65,9 @@ pub struct ModifyReservedInstanceAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyReservedInstanceAttributeOutput { "Code" = 0, "HttpStatusCode" = 1, "Message" =
-    2, "RequestId" = 3, } { 0 code value, 1 http_status_code lenient, 2 message value, 3
-    request_id value, }
+    ModifyReservedInstanceAttributeOutput seed 0 slots 8 { "Code" = 0, "HttpStatusCode" =
+    1, "Message" = 2, "RequestId" = 3, } { 0 code value, 1 http_status_code lenient, 2
+    message value, 3 request_id value, }
 );
 /// The errors `ModifyReservedInstanceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

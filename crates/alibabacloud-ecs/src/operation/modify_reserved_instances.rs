@@ -64,8 +64,9 @@ pub struct ModifyReservedInstancesOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyReservedInstancesOutput { "RequestId" = 0, "ReservedInstanceIdSets" = 1, } { 0
-    request_id value, 1 reserved_instance_id_sets value, }
+    ModifyReservedInstancesOutput seed 0 slots 4 { "RequestId" = 0,
+    "ReservedInstanceIdSets" = 1, } { 0 request_id value, 1 reserved_instance_id_sets
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Configuration[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
@@ -108,8 +109,8 @@ pub struct ModifyReservedInstancesReservedInstanceIdSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyReservedInstancesReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0
-    reserved_instance_id value, }
+    ModifyReservedInstancesReservedInstanceIdSets seed 0 slots 2 { "ReservedInstanceId" =
+    0, } { 0 reserved_instance_id value, }
 );
 /// The errors `ModifyReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct ModifyRouterInterfaceSpecOutput {
     pub spec: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyRouterInterfaceSpecOutput { "RequestId" = 0, "Spec" = 1, } { 0 request_id
-    value, 1 spec value, }
+    ModifyRouterInterfaceSpecOutput seed 1 slots 4 { "RequestId" = 0, "Spec" = 1, } { 0
+    request_id value, 1 spec value, }
 );
 /// The errors `ModifyRouterInterfaceSpec` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,8 +56,8 @@ pub struct ModifySnapshotCategoryOutput {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifySnapshotCategoryOutput { "RequestId" = 0, "TaskId" = 1, } { 0 request_id value,
-    1 task_id value, }
+    ModifySnapshotCategoryOutput seed 0 slots 4 { "RequestId" = 0, "TaskId" = 1, } { 0
+    request_id value, 1 task_id value, }
 );
 /// The documented values of `Category`: `Archive`.
 ///

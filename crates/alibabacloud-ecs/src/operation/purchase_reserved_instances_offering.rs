@@ -114,8 +114,8 @@ pub struct PurchaseReservedInstancesOfferingOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PurchaseReservedInstancesOfferingOutput { "OrderId" = 0, "RequestId" = 1,
-    "ReservedInstanceIdSets" = 2, } { 0 order_id value, 1 request_id value, 2
+    PurchaseReservedInstancesOfferingOutput seed 0 slots 8 { "OrderId" = 0, "RequestId" =
+    1, "ReservedInstanceIdSets" = 2, } { 0 order_id value, 1 request_id value, 2
     reserved_instance_id_sets value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
@@ -144,8 +144,8 @@ pub struct PurchaseReservedInstancesOfferingReservedInstanceIdSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PurchaseReservedInstancesOfferingReservedInstanceIdSets { "ReservedInstanceId" = 0, }
-    { 0 reserved_instance_id value, }
+    PurchaseReservedInstancesOfferingReservedInstanceIdSets seed 0 slots 2 {
+    "ReservedInstanceId" = 0, } { 0 reserved_instance_id value, }
 );
 /// The errors `PurchaseReservedInstancesOffering` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

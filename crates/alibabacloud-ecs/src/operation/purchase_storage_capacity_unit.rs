@@ -97,7 +97,7 @@ pub struct PurchaseStorageCapacityUnitOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PurchaseStorageCapacityUnitOutput { "OrderId" = 0, "RequestId" = 1,
+    PurchaseStorageCapacityUnitOutput seed 0 slots 8 { "OrderId" = 0, "RequestId" = 1,
     "StorageCapacityUnitIds" = 2, } { 0 order_id value, 1 request_id value, 2
     storage_capacity_unit_ids value, }
 );
@@ -127,8 +127,8 @@ pub struct PurchaseStorageCapacityUnitStorageCapacityUnitIds {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PurchaseStorageCapacityUnitStorageCapacityUnitIds { "StorageCapacityUnitId" = 0, } {
-    0 storage_capacity_unit_id value, }
+    PurchaseStorageCapacityUnitStorageCapacityUnitIds seed 0 slots 2 {
+    "StorageCapacityUnitId" = 0, } { 0 storage_capacity_unit_id value, }
 );
 /// The errors `PurchaseStorageCapacityUnit` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

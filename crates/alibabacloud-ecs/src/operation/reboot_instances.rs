@@ -70,8 +70,8 @@ pub struct RebootInstancesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RebootInstancesOutput { "InstanceResponses" = 0, "RequestId" = 1, } { 0
-    instance_responses value, 1 request_id value, }
+    RebootInstancesOutput seed 0 slots 4 { "InstanceResponses" = 0, "RequestId" = 1, } {
+    0 instance_responses value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `InstanceResponses.InstanceResponse[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,9 +89,10 @@ pub struct RebootInstancesInstanceResponse {
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RebootInstancesInstanceResponse { "Code" = 0, "CurrentStatus" = 1, "InstanceId" = 2,
-    "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1 current_status value, 2
-    instance_id value, 3 message value, 4 previous_status value, }
+    RebootInstancesInstanceResponse seed 1 slots 16 { "Code" = 0, "CurrentStatus" = 1,
+    "InstanceId" = 2, "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1
+    current_status value, 2 instance_id value, 3 message value, 4 previous_status value,
+    }
 );
 /// A structure of the operation's answer, at `InstanceResponses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,8 +104,8 @@ pub struct RebootInstancesInstanceResponses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RebootInstancesInstanceResponses { "InstanceResponse" = 0, } { 0 instance_response
-    value, }
+    RebootInstancesInstanceResponses seed 0 slots 2 { "InstanceResponse" = 0, } { 0
+    instance_response value, }
 );
 /// The errors `RebootInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,7 +53,8 @@ pub struct RedeployDedicatedHostOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RedeployDedicatedHostOutput { "RequestId" = 0, } { 0 request_id value, }
+    RedeployDedicatedHostOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value,
+    }
 );
 /// The documented values of `MigrationType`: `Reboot`, `LiveMigrationFirst`.
 ///

@@ -61,8 +61,8 @@ pub struct ReleasePublicIpAddressOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReleasePublicIpAddressOutput { "RemainTimes" = 0, "RequestId" = 1, } { 0 remain_times
-    value, 1 request_id value, }
+    ReleasePublicIpAddressOutput seed 0 slots 4 { "RemainTimes" = 0, "RequestId" = 1, } {
+    0 remain_times value, 1 request_id value, }
 );
 /// The errors `ReleasePublicIpAddress` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

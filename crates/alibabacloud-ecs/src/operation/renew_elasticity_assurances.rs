@@ -87,9 +87,9 @@ pub struct RenewElasticityAssurancesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RenewElasticityAssurancesOutput { "OrderId" = 0, "PrivatePoolOptionsIdSet" = 1,
-    "RequestId" = 2, } { 0 order_id value, 1 private_pool_options_id_set value, 2
-    request_id value, }
+    RenewElasticityAssurancesOutput seed 0 slots 8 { "OrderId" = 0,
+    "PrivatePoolOptionsIdSet" = 1, "RequestId" = 2, } { 0 order_id value, 1
+    private_pool_options_id_set value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `PrivatePoolOptionsIdSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -101,8 +101,8 @@ pub struct RenewElasticityAssurancesPrivatePoolOptionsIdSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RenewElasticityAssurancesPrivatePoolOptionsIdSet { "PrivatePoolOptionsId" = 0, } { 0
-    private_pool_options_id value, }
+    RenewElasticityAssurancesPrivatePoolOptionsIdSet seed 0 slots 2 {
+    "PrivatePoolOptionsId" = 0, } { 0 private_pool_options_id value, }
 );
 /// The errors `RenewElasticityAssurances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

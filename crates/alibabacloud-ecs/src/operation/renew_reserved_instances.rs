@@ -84,7 +84,7 @@ pub struct RenewReservedInstancesOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RenewReservedInstancesOutput { "OrderId" = 0, "RequestId" = 1,
+    RenewReservedInstancesOutput seed 0 slots 8 { "OrderId" = 0, "RequestId" = 1,
     "ReservedInstanceIdSets" = 2, } { 0 order_id value, 1 request_id value, 2
     reserved_instance_id_sets value, }
 );
@@ -98,8 +98,8 @@ pub struct RenewReservedInstancesReservedInstanceIdSets {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RenewReservedInstancesReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0
-    reserved_instance_id value, }
+    RenewReservedInstancesReservedInstanceIdSets seed 0 slots 2 { "ReservedInstanceId" =
+    0, } { 0 reserved_instance_id value, }
 );
 /// The errors `RenewReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -122,8 +122,8 @@ pub struct ReplaceSystemDiskOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReplaceSystemDiskOutput { "DiskId" = 0, "RequestId" = 1, } { 0 disk_id value, 1
-    request_id value, }
+    ReplaceSystemDiskOutput seed 2 slots 4 { "DiskId" = 0, "RequestId" = 1, } { 0 disk_id
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -70,7 +70,7 @@ pub struct ResetDisksOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResetDisksOutput { "OperationProgressSet" = 0, "RequestId" = 1, } { 0
+    ResetDisksOutput seed 0 slots 4 { "OperationProgressSet" = 0, "RequestId" = 1, } { 0
     operation_progress_set value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Disk[]`.
@@ -102,8 +102,8 @@ pub struct ResetDisksOperationProgressRelatedItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResetDisksOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0 name value, 1
-    value value, }
+    ResetDisksOperationProgressRelatedItem seed 0 slots 4 { "Name" = 0, "Value" = 1, } {
+    0 name value, 1 value value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -115,8 +115,8 @@ pub struct ResetDisksOperationProgressRelatedItemSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResetDisksOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0 related_item
-    value, }
+    ResetDisksOperationProgressRelatedItemSet seed 0 slots 2 { "RelatedItem" = 0, } { 0
+    related_item value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -134,9 +134,9 @@ pub struct ResetDisksOperationProgress {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResetDisksOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1, "OperationStatus" = 2,
-    "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg value, 2 operation_status
-    value, 3 related_item_set value, }
+    ResetDisksOperationProgress seed 5 slots 8 { "ErrorCode" = 0, "ErrorMsg" = 1,
+    "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
+    value, 2 operation_status value, 3 related_item_set value, }
 );
 /// A structure of the operation's answer, at `OperationProgressSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,8 +148,8 @@ pub struct ResetDisksOperationProgressSet {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResetDisksOperationProgressSet { "OperationProgress" = 0, } { 0 operation_progress
-    value, }
+    ResetDisksOperationProgressSet seed 0 slots 2 { "OperationProgress" = 0, } { 0
+    operation_progress value, }
 );
 /// The errors `ResetDisks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct ResizeDiskOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResizeDiskOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id value, 1 request_id
-    value, }
+    ResizeDiskOutput seed 0 slots 4 { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
+    value, 1 request_id value, }
 );
 /// The errors `ResizeDisk` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -158,7 +158,8 @@ pub struct RevokeSecurityGroupEgressOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RevokeSecurityGroupEgressOutput { "RequestId" = 0, } { 0 request_id value, }
+    RevokeSecurityGroupEgressOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Permissions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

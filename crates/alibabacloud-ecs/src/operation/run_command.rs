@@ -131,8 +131,8 @@ pub struct RunCommandOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RunCommandOutput { "CommandId" = 0, "InvokeId" = 1, "RequestId" = 2, } { 0 command_id
-    value, 1 invoke_id value, 2 request_id value, }
+    RunCommandOutput seed 2 slots 8 { "CommandId" = 0, "InvokeId" = 1, "RequestId" = 2, }
+    { 0 command_id value, 1 invoke_id value, 2 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -458,9 +458,9 @@ pub struct RunInstancesOutput {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RunInstancesOutput { "InstanceIdSets" = 0, "OrderId" = 1, "RequestId" = 2,
-    "TradePrice" = 3, } { 0 instance_id_sets value, 1 order_id value, 2 request_id value,
-    3 trade_price lenient, }
+    RunInstancesOutput seed 1 slots 8 { "InstanceIdSets" = 0, "OrderId" = 1, "RequestId"
+    = 2, "TradePrice" = 3, } { 0 instance_id_sets value, 1 order_id value, 2 request_id
+    value, 3 trade_price lenient, }
 );
 /// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -908,7 +908,8 @@ pub struct RunInstancesInstanceIdSets {
     pub instance_id_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RunInstancesInstanceIdSets { "InstanceIdSet" = 0, } { 0 instance_id_set value, }
+    RunInstancesInstanceIdSets seed 0 slots 2 { "InstanceIdSet" = 0, } { 0
+    instance_id_set value, }
 );
 /// The errors `RunInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

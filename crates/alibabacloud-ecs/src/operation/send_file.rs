@@ -87,8 +87,8 @@ pub struct SendFileOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SendFileOutput { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id value, 1 request_id
-    value, }
+    SendFileOutput seed 0 slots 4 { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -72,8 +72,8 @@ pub struct StartImagePipelineExecutionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartImagePipelineExecutionOutput { "ExecutionId" = 0, "RequestId" = 1, } { 0
-    execution_id value, 1 request_id value, }
+    StartImagePipelineExecutionOutput seed 0 slots 4 { "ExecutionId" = 0, "RequestId" =
+    1, } { 0 execution_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -67,7 +67,7 @@ pub struct StartInstancesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartInstancesOutput { "InstanceResponses" = 0, "RequestId" = 1, } { 0
+    StartInstancesOutput seed 0 slots 4 { "InstanceResponses" = 0, "RequestId" = 1, } { 0
     instance_responses value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `InstanceResponses.InstanceResponse[]`.
@@ -86,9 +86,10 @@ pub struct StartInstancesInstanceResponse {
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartInstancesInstanceResponse { "Code" = 0, "CurrentStatus" = 1, "InstanceId" = 2,
-    "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1 current_status value, 2
-    instance_id value, 3 message value, 4 previous_status value, }
+    StartInstancesInstanceResponse seed 1 slots 16 { "Code" = 0, "CurrentStatus" = 1,
+    "InstanceId" = 2, "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1
+    current_status value, 2 instance_id value, 3 message value, 4 previous_status value,
+    }
 );
 /// A structure of the operation's answer, at `InstanceResponses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,8 +101,8 @@ pub struct StartInstancesInstanceResponses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartInstancesInstanceResponses { "InstanceResponse" = 0, } { 0 instance_response
-    value, }
+    StartInstancesInstanceResponses seed 0 slots 2 { "InstanceResponse" = 0, } { 0
+    instance_response value, }
 );
 /// The errors `StartInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,9 +80,9 @@ pub struct StartTerminalSessionOutput {
     pub web_socket_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StartTerminalSessionOutput { "RequestId" = 0, "SecurityToken" = 1, "SessionId" = 2,
-    "WebSocketUrl" = 3, } { 0 request_id value, 1 security_token value, 2 session_id
-    value, 3 web_socket_url value, }
+    StartTerminalSessionOutput seed 3 slots 8 { "RequestId" = 0, "SecurityToken" = 1,
+    "SessionId" = 2, "WebSocketUrl" = 3, } { 0 request_id value, 1 security_token value,
+    2 session_id value, 3 web_socket_url value, }
 );
 impl ::std::fmt::Debug for StartTerminalSessionOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -73,7 +73,7 @@ pub struct StopInstancesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StopInstancesOutput { "InstanceResponses" = 0, "RequestId" = 1, } { 0
+    StopInstancesOutput seed 0 slots 4 { "InstanceResponses" = 0, "RequestId" = 1, } { 0
     instance_responses value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `InstanceResponses.InstanceResponse[]`.
@@ -92,9 +92,10 @@ pub struct StopInstancesInstanceResponse {
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StopInstancesInstanceResponse { "Code" = 0, "CurrentStatus" = 1, "InstanceId" = 2,
-    "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1 current_status value, 2
-    instance_id value, 3 message value, 4 previous_status value, }
+    StopInstancesInstanceResponse seed 1 slots 16 { "Code" = 0, "CurrentStatus" = 1,
+    "InstanceId" = 2, "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1
+    current_status value, 2 instance_id value, 3 message value, 4 previous_status value,
+    }
 );
 /// A structure of the operation's answer, at `InstanceResponses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,8 +107,8 @@ pub struct StopInstancesInstanceResponses {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StopInstancesInstanceResponses { "InstanceResponse" = 0, } { 0 instance_response
-    value, }
+    StopInstancesInstanceResponses seed 0 slots 2 { "InstanceResponse" = 0, } { 0
+    instance_response value, }
 );
 /// The errors `StopInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,7 +56,8 @@ pub struct UnassignIpv6AddressesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UnassignIpv6AddressesOutput { "RequestId" = 0, } { 0 request_id value, }
+    UnassignIpv6AddressesOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value,
+    }
 );
 /// The errors `UnassignIpv6Addresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

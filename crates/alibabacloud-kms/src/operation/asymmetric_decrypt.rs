@@ -68,9 +68,9 @@ pub struct AsymmetricDecryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AsymmetricDecryptOutput { "KeyId" = 0, "KeyVersionId" = 1, "Plaintext" = 2,
-    "RequestId" = 3, } { 0 key_id value, 1 key_version_id value, 2 plaintext value, 3
-    request_id value, }
+    AsymmetricDecryptOutput seed 1 slots 8 { "KeyId" = 0, "KeyVersionId" = 1, "Plaintext"
+    = 2, "RequestId" = 3, } { 0 key_id value, 1 key_version_id value, 2 plaintext value,
+    3 request_id value, }
 );
 impl ::std::fmt::Debug for AsymmetricDecryptOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -71,8 +71,9 @@ pub struct AsymmetricVerifyOutput {
     pub value: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AsymmetricVerifyOutput { "KeyId" = 0, "KeyVersionId" = 1, "RequestId" = 2, "Value" =
-    3, } { 0 key_id value, 1 key_version_id value, 2 request_id value, 3 value lenient, }
+    AsymmetricVerifyOutput seed 3 slots 8 { "KeyId" = 0, "KeyVersionId" = 1, "RequestId"
+    = 2, "Value" = 3, } { 0 key_id value, 1 key_version_id value, 2 request_id value, 3
+    value lenient, }
 );
 /// The errors `AsymmetricVerify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,9 @@ pub struct CertificatePrivateKeyDecryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificatePrivateKeyDecryptOutput { "CertificateId" = 0, "Plaintext" = 1,
-    "RequestId" = 2, } { 0 certificate_id value, 1 plaintext value, 2 request_id value, }
+    CertificatePrivateKeyDecryptOutput seed 0 slots 8 { "CertificateId" = 0, "Plaintext"
+    = 1, "RequestId" = 2, } { 0 certificate_id value, 1 plaintext value, 2 request_id
+    value, }
 );
 impl ::std::fmt::Debug for CertificatePrivateKeyDecryptOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -62,8 +62,8 @@ pub struct CertificatePrivateKeySignOutput {
     pub signature_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificatePrivateKeySignOutput { "CertificateId" = 0, "RequestId" = 1,
-    "SignatureValue" = 2, } { 0 certificate_id value, 1 request_id value, 2
+    CertificatePrivateKeySignOutput seed 0 slots 8 { "CertificateId" = 0, "RequestId" =
+    1, "SignatureValue" = 2, } { 0 certificate_id value, 1 request_id value, 2
     signature_value value, }
 );
 /// The errors `CertificatePrivateKeySign` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -68,9 +68,9 @@ pub struct CertificatePublicKeyEncryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificatePublicKeyEncryptOutput { "CertificateId" = 0, "CiphertextBlob" = 1,
-    "RequestId" = 2, } { 0 certificate_id value, 1 ciphertext_blob value, 2 request_id
-    value, }
+    CertificatePublicKeyEncryptOutput seed 1 slots 8 { "CertificateId" = 0,
+    "CiphertextBlob" = 1, "RequestId" = 2, } { 0 certificate_id value, 1 ciphertext_blob
+    value, 2 request_id value, }
 );
 /// The errors `CertificatePublicKeyEncrypt` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,8 +65,8 @@ pub struct CertificatePublicKeyVerifyOutput {
     pub signature_valid: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificatePublicKeyVerifyOutput { "CertificateId" = 0, "RequestId" = 1,
-    "SignatureValid" = 2, } { 0 certificate_id value, 1 request_id value, 2
+    CertificatePublicKeyVerifyOutput seed 0 slots 8 { "CertificateId" = 0, "RequestId" =
+    1, "SignatureValid" = 2, } { 0 certificate_id value, 1 request_id value, 2
     signature_valid lenient, }
 );
 /// The errors `CertificatePublicKeyVerify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -71,10 +71,10 @@ pub struct CreateApplicationAccessPointOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateApplicationAccessPointOutput { "Arn" = 0, "AuthenticationMethod" = 1,
-    "Description" = 2, "Name" = 3, "Policies" = 4, "RequestId" = 5, } { 0 arn value, 1
-    authentication_method value, 2 description value, 3 name value, 4 policies value, 5
-    request_id value, }
+    CreateApplicationAccessPointOutput seed 1 slots 16 { "Arn" = 0,
+    "AuthenticationMethod" = 1, "Description" = 2, "Name" = 3, "Policies" = 4,
+    "RequestId" = 5, } { 0 arn value, 1 authentication_method value, 2 description value,
+    3 name value, 4 policies value, 5 request_id value, }
 );
 /// The errors `CreateApplicationAccessPoint` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

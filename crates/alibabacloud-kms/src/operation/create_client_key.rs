@@ -79,10 +79,10 @@ pub struct CreateClientKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateClientKeyOutput { "ClientKeyId" = 0, "KeyAlgorithm" = 1, "NotAfter" = 2,
-    "NotBefore" = 3, "PrivateKeyData" = 4, "RequestId" = 5, } { 0 client_key_id value, 1
-    key_algorithm value, 2 not_after value, 3 not_before value, 4 private_key_data value,
-    5 request_id value, }
+    CreateClientKeyOutput seed 1 slots 16 { "ClientKeyId" = 0, "KeyAlgorithm" = 1,
+    "NotAfter" = 2, "NotBefore" = 3, "PrivateKeyData" = 4, "RequestId" = 5, } { 0
+    client_key_id value, 1 key_algorithm value, 2 not_after value, 3 not_before value, 4
+    private_key_data value, 5 request_id value, }
 );
 /// The errors `CreateClientKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,8 +97,8 @@ pub struct CreateKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateKeyOutput { "KeyMetadata" = 0, "RequestId" = 1, } { 0 key_metadata value, 1
-    request_id value, }
+    CreateKeyOutput seed 0 slots 4 { "KeyMetadata" = 0, "RequestId" = 1, } { 0
+    key_metadata value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `KeyMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -142,12 +142,12 @@ pub struct CreateKeyKeyMetadata {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateKeyKeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2,
-    "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5, "Description" = 6, "KeyId" =
-    7, "KeySpec" = 8, "KeyState" = 9, "KeyUsage" = 10, "LastRotationDate" = 11,
-    "MaterialExpireTime" = 12, "NextRotationDate" = 13, "Origin" = 14,
-    "PrimaryKeyVersion" = 15, "ProtectionLevel" = 16, "RotationInterval" = 17, } { 0 arn
-    value, 1 automatic_rotation value, 2 creation_date value, 3 creator value, 4
+    CreateKeyKeyMetadata seed 29 slots 64 { "Arn" = 0, "AutomaticRotation" = 1,
+    "CreationDate" = 2, "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5,
+    "Description" = 6, "KeyId" = 7, "KeySpec" = 8, "KeyState" = 9, "KeyUsage" = 10,
+    "LastRotationDate" = 11, "MaterialExpireTime" = 12, "NextRotationDate" = 13, "Origin"
+    = 14, "PrimaryKeyVersion" = 15, "ProtectionLevel" = 16, "RotationInterval" = 17, } {
+    0 arn value, 1 automatic_rotation value, 2 creation_date value, 3 creator value, 4
     dkms_instance_id value, 5 delete_date value, 6 description value, 7 key_id value, 8
     key_spec value, 9 key_state value, 10 key_usage value, 11 last_rotation_date value,
     12 material_expire_time value, 13 next_rotation_date value, 14 origin value, 15

@@ -71,9 +71,9 @@ pub struct CreateNetworkRuleOutput {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateNetworkRuleOutput { "Arn" = 0, "Description" = 1, "Name" = 2, "RequestId" = 3,
-    "SourcePrivateIp" = 4, "Type" = 5, } { 0 arn value, 1 description value, 2 name
-    value, 3 request_id value, 4 source_private_ip value, 5 r#type value, }
+    CreateNetworkRuleOutput seed 1 slots 16 { "Arn" = 0, "Description" = 1, "Name" = 2,
+    "RequestId" = 3, "SourcePrivateIp" = 4, "Type" = 5, } { 0 arn value, 1 description
+    value, 2 name value, 3 request_id value, 4 source_private_ip value, 5 r#type value, }
 );
 /// The errors `CreateNetworkRule` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

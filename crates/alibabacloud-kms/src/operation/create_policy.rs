@@ -81,10 +81,11 @@ pub struct CreatePolicyOutput {
     pub resources: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePolicyOutput { "AccessControlRules" = 0, "Arn" = 1, "Description" = 2,
-    "KmsInstance" = 3, "Name" = 4, "Permissions" = 5, "RequestId" = 6, "Resources" = 7, }
-    { 0 access_control_rules value, 1 arn value, 2 description value, 3 kms_instance
-    value, 4 name value, 5 permissions value, 6 request_id value, 7 resources value, }
+    CreatePolicyOutput seed 2 slots 16 { "AccessControlRules" = 0, "Arn" = 1,
+    "Description" = 2, "KmsInstance" = 3, "Name" = 4, "Permissions" = 5, "RequestId" = 6,
+    "Resources" = 7, } { 0 access_control_rules value, 1 arn value, 2 description value,
+    3 kms_instance value, 4 name value, 5 permissions value, 6 request_id value, 7
+    resources value, }
 );
 /// The errors `CreatePolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -127,11 +127,11 @@ pub struct CreateSecretOutput {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateSecretOutput { "Arn" = 0, "AutomaticRotation" = 1, "DKMSInstanceId" = 2,
-    "ExtendedConfig" = 3, "NextRotationDate" = 4, "RequestId" = 5, "RotationInterval" =
-    6, "SecretName" = 7, "SecretType" = 8, "VersionId" = 9, } { 0 arn value, 1
-    automatic_rotation value, 2 dkms_instance_id value, 3 extended_config value, 4
-    next_rotation_date value, 5 request_id value, 6 rotation_interval value, 7
+    CreateSecretOutput seed 0 slots 32 { "Arn" = 0, "AutomaticRotation" = 1,
+    "DKMSInstanceId" = 2, "ExtendedConfig" = 3, "NextRotationDate" = 4, "RequestId" = 5,
+    "RotationInterval" = 6, "SecretName" = 7, "SecretType" = 8, "VersionId" = 9, } { 0
+    arn value, 1 automatic_rotation value, 2 dkms_instance_id value, 3 extended_config
+    value, 4 next_rotation_date value, 5 request_id value, 6 rotation_interval value, 7
     secret_name value, 8 secret_type value, 9 version_id value, }
 );
 /// The documented values of `SecretDataType`: `text`, `binary`.

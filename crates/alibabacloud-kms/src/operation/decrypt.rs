@@ -60,8 +60,9 @@ pub struct DecryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecryptOutput { "KeyId" = 0, "KeyVersionId" = 1, "Plaintext" = 2, "RequestId" = 3, }
-    { 0 key_id value, 1 key_version_id value, 2 plaintext value, 3 request_id value, }
+    DecryptOutput seed 1 slots 8 { "KeyId" = 0, "KeyVersionId" = 1, "Plaintext" = 2,
+    "RequestId" = 3, } { 0 key_id value, 1 key_version_id value, 2 plaintext value, 3
+    request_id value, }
 );
 impl ::std::fmt::Debug for DecryptOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

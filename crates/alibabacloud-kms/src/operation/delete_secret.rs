@@ -59,8 +59,9 @@ pub struct DeleteSecretOutput {
     pub secret_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteSecretOutput { "PlannedDeleteTime" = 0, "RequestId" = 1, "SecretName" = 2, } {
-    0 planned_delete_time value, 1 request_id value, 2 secret_name value, }
+    DeleteSecretOutput seed 0 slots 8 { "PlannedDeleteTime" = 0, "RequestId" = 1,
+    "SecretName" = 2, } { 0 planned_delete_time value, 1 request_id value, 2 secret_name
+    value, }
 );
 /// The documented values of `ForceDeleteWithoutRecovery`: `false`, `true`.
 ///

@@ -46,8 +46,8 @@ pub struct DescribeAccountKmsStatusOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccountKmsStatusOutput { "AccountStatus" = 0, "RequestId" = 1, } { 0
-    account_status value, 1 request_id value, }
+    DescribeAccountKmsStatusOutput seed 1 slots 4 { "AccountStatus" = 0, "RequestId" = 1,
+    } { 0 account_status value, 1 request_id value, }
 );
 /// The errors `DescribeAccountKmsStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

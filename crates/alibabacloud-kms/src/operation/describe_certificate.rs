@@ -105,11 +105,11 @@ pub struct DescribeCertificateOutput {
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCertificateOutput { "Arn" = 0, "CertificateId" = 1, "CreatedAt" = 2,
-    "ExportablePrivateKey" = 3, "Issuer" = 4, "KeySpec" = 5, "NotAfter" = 6, "NotBefore"
-    = 7, "RequestId" = 8, "Serial" = 9, "SignatureAlgorithm" = 10, "Status" = 11,
-    "Subject" = 12, "SubjectAlternativeNames" = 13, "SubjectKeyIdentifier" = 14,
-    "SubjectPublicKey" = 15, "Tags" = 16, "UpdatedAt" = 17, } { 0 arn value, 1
+    DescribeCertificateOutput seed 20 slots 64 { "Arn" = 0, "CertificateId" = 1,
+    "CreatedAt" = 2, "ExportablePrivateKey" = 3, "Issuer" = 4, "KeySpec" = 5, "NotAfter"
+    = 6, "NotBefore" = 7, "RequestId" = 8, "Serial" = 9, "SignatureAlgorithm" = 10,
+    "Status" = 11, "Subject" = 12, "SubjectAlternativeNames" = 13, "SubjectKeyIdentifier"
+    = 14, "SubjectPublicKey" = 15, "Tags" = 16, "UpdatedAt" = 17, } { 0 arn value, 1
     certificate_id value, 2 created_at value, 3 exportable_private_key lenient, 4 issuer
     value, 5 key_spec value, 6 not_after value, 7 not_before value, 8 request_id value, 9
     serial value, 10 signature_algorithm value, 11 status value, 12 subject value, 13

@@ -69,8 +69,8 @@ pub struct DescribeKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyOutput { "KeyMetadata" = 0, "RequestId" = 1, } { 0 key_metadata value, 1
-    request_id value, }
+    DescribeKeyOutput seed 0 slots 4 { "KeyMetadata" = 0, "RequestId" = 1, } { 0
+    key_metadata value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `KeyMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -118,18 +118,18 @@ pub struct DescribeKeyKeyMetadata {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyKeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2,
-    "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5, "DeletionProtection" = 6,
-    "DeletionProtectionDescription" = 7, "Description" = 8, "KeyId" = 9, "KeySpec" = 10,
-    "KeyState" = 11, "KeyUsage" = 12, "LastRotationDate" = 13, "MaterialExpireTime" = 14,
-    "NextRotationDate" = 15, "Origin" = 16, "PrimaryKeyVersion" = 17, "ProtectionLevel" =
-    18, "RotationInterval" = 19, } { 0 arn value, 1 automatic_rotation value, 2
-    creation_date value, 3 creator value, 4 dkms_instance_id value, 5 delete_date value,
-    6 deletion_protection value, 7 deletion_protection_description value, 8 description
-    value, 9 key_id value, 10 key_spec value, 11 key_state value, 12 key_usage value, 13
-    last_rotation_date value, 14 material_expire_time value, 15 next_rotation_date value,
-    16 origin value, 17 primary_key_version value, 18 protection_level value, 19
-    rotation_interval value, }
+    DescribeKeyKeyMetadata seed 36 slots 64 { "Arn" = 0, "AutomaticRotation" = 1,
+    "CreationDate" = 2, "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5,
+    "DeletionProtection" = 6, "DeletionProtectionDescription" = 7, "Description" = 8,
+    "KeyId" = 9, "KeySpec" = 10, "KeyState" = 11, "KeyUsage" = 12, "LastRotationDate" =
+    13, "MaterialExpireTime" = 14, "NextRotationDate" = 15, "Origin" = 16,
+    "PrimaryKeyVersion" = 17, "ProtectionLevel" = 18, "RotationInterval" = 19, } { 0 arn
+    value, 1 automatic_rotation value, 2 creation_date value, 3 creator value, 4
+    dkms_instance_id value, 5 delete_date value, 6 deletion_protection value, 7
+    deletion_protection_description value, 8 description value, 9 key_id value, 10
+    key_spec value, 11 key_state value, 12 key_usage value, 13 last_rotation_date value,
+    14 material_expire_time value, 15 next_rotation_date value, 16 origin value, 17
+    primary_key_version value, 18 protection_level value, 19 rotation_interval value, }
 );
 /// The errors `DescribeKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,8 +57,8 @@ pub struct DescribeKeyVersionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyVersionOutput { "KeyVersion" = 0, "RequestId" = 1, } { 0 key_version
-    value, 1 request_id value, }
+    DescribeKeyVersionOutput seed 0 slots 4 { "KeyVersion" = 0, "RequestId" = 1, } { 0
+    key_version value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `KeyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,8 +72,9 @@ pub struct DescribeKeyVersionKeyVersion {
     pub key_version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeKeyVersionKeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, }
-    { 0 creation_date value, 1 key_id value, 2 key_version_id value, }
+    DescribeKeyVersionKeyVersion seed 1 slots 8 { "CreationDate" = 0, "KeyId" = 1,
+    "KeyVersionId" = 2, } { 0 creation_date value, 1 key_id value, 2 key_version_id
+    value, }
 );
 /// The errors `DescribeKeyVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,9 +59,9 @@ pub struct DescribeNetworkRuleOutput {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeNetworkRuleOutput { "Arn" = 0, "Description" = 1, "RequestId" = 2,
-    "SourcePrivateIp" = 3, "Type" = 4, } { 0 arn value, 1 description value, 2 request_id
-    value, 3 source_private_ip value, 4 r#type value, }
+    DescribeNetworkRuleOutput seed 1 slots 16 { "Arn" = 0, "Description" = 1, "RequestId"
+    = 2, "SourcePrivateIp" = 3, "Type" = 4, } { 0 arn value, 1 description value, 2
+    request_id value, 3 source_private_ip value, 4 r#type value, }
 );
 /// The errors `DescribeNetworkRule` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

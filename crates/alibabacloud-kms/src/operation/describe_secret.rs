@@ -103,12 +103,12 @@ pub struct DescribeSecretOutput {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecretOutput { "Arn" = 0, "AutomaticRotation" = 1, "CreateTime" = 2,
-    "DKMSInstanceId" = 3, "Description" = 4, "EncryptionKeyId" = 5, "ExtendedConfig" = 6,
-    "LastRotationDate" = 7, "NextRotationDate" = 8, "OwingService" = 9,
-    "PlannedDeleteTime" = 10, "RequestId" = 11, "RotationInterval" = 12, "SecretName" =
-    13, "SecretType" = 14, "Tags" = 15, "UpdateTime" = 16, } { 0 arn value, 1
-    automatic_rotation value, 2 create_time value, 3 dkms_instance_id value, 4
+    DescribeSecretOutput seed 2 slots 64 { "Arn" = 0, "AutomaticRotation" = 1,
+    "CreateTime" = 2, "DKMSInstanceId" = 3, "Description" = 4, "EncryptionKeyId" = 5,
+    "ExtendedConfig" = 6, "LastRotationDate" = 7, "NextRotationDate" = 8, "OwingService"
+    = 9, "PlannedDeleteTime" = 10, "RequestId" = 11, "RotationInterval" = 12,
+    "SecretName" = 13, "SecretType" = 14, "Tags" = 15, "UpdateTime" = 16, } { 0 arn
+    value, 1 automatic_rotation value, 2 create_time value, 3 dkms_instance_id value, 4
     description value, 5 encryption_key_id value, 6 extended_config value, 7
     last_rotation_date value, 8 next_rotation_date value, 9 owing_service value, 10
     planned_delete_time value, 11 request_id value, 12 rotation_interval value, 13
@@ -124,8 +124,8 @@ pub struct DescribeSecretTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecretTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
-    value, }
+    DescribeSecretTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -135,7 +135,7 @@ pub struct DescribeSecretTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeSecretTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeSecretTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSecretTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The documented values of `FetchTags`: `false`, `true`.
 ///

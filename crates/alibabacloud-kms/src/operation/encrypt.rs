@@ -73,9 +73,9 @@ pub struct EncryptOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EncryptOutput { "CiphertextBlob" = 0, "KeyId" = 1, "KeyVersionId" = 2, "RequestId" =
-    3, } { 0 ciphertext_blob value, 1 key_id value, 2 key_version_id value, 3 request_id
-    value, }
+    EncryptOutput seed 1 slots 8 { "CiphertextBlob" = 0, "KeyId" = 1, "KeyVersionId" = 2,
+    "RequestId" = 3, } { 0 ciphertext_blob value, 1 key_id value, 2 key_version_id value,
+    3 request_id value, }
 );
 /// The errors `Encrypt` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,10 +80,10 @@ pub struct GenerateAndExportDataKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GenerateAndExportDataKeyOutput { "CiphertextBlob" = 0, "ExportedDataKey" = 1, "KeyId"
-    = 2, "KeyVersionId" = 3, "RequestId" = 4, } { 0 ciphertext_blob value, 1
-    exported_data_key value, 2 key_id value, 3 key_version_id value, 4 request_id value,
-    }
+    GenerateAndExportDataKeyOutput seed 1 slots 16 { "CiphertextBlob" = 0,
+    "ExportedDataKey" = 1, "KeyId" = 2, "KeyVersionId" = 3, "RequestId" = 4, } { 0
+    ciphertext_blob value, 1 exported_data_key value, 2 key_id value, 3 key_version_id
+    value, 4 request_id value, }
 );
 /// The documented values of `KeySpec`: `AES_256`, ` AES_128`.
 ///

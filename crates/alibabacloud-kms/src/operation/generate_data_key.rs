@@ -69,9 +69,9 @@ pub struct GenerateDataKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GenerateDataKeyOutput { "CiphertextBlob" = 0, "KeyId" = 1, "KeyVersionId" = 2,
-    "Plaintext" = 3, "RequestId" = 4, } { 0 ciphertext_blob value, 1 key_id value, 2
-    key_version_id value, 3 plaintext value, 4 request_id value, }
+    GenerateDataKeyOutput seed 1 slots 16 { "CiphertextBlob" = 0, "KeyId" = 1,
+    "KeyVersionId" = 2, "Plaintext" = 3, "RequestId" = 4, } { 0 ciphertext_blob value, 1
+    key_id value, 2 key_version_id value, 3 plaintext value, 4 request_id value, }
 );
 impl ::std::fmt::Debug for GenerateDataKeyOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -68,9 +68,9 @@ pub struct GenerateDataKeyWithoutPlaintextOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GenerateDataKeyWithoutPlaintextOutput { "CiphertextBlob" = 0, "KeyId" = 1,
-    "KeyVersionId" = 2, "RequestId" = 3, } { 0 ciphertext_blob value, 1 key_id value, 2
-    key_version_id value, 3 request_id value, }
+    GenerateDataKeyWithoutPlaintextOutput seed 1 slots 8 { "CiphertextBlob" = 0, "KeyId"
+    = 1, "KeyVersionId" = 2, "RequestId" = 3, } { 0 ciphertext_blob value, 1 key_id
+    value, 2 key_version_id value, 3 request_id value, }
 );
 /// The documented values of `KeySpec`: `AES_256`, ` AES_128`.
 ///

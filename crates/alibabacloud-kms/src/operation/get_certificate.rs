@@ -57,9 +57,9 @@ pub struct GetCertificateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCertificateOutput { "Certificate" = 0, "CertificateChain" = 1, "CertificateId" =
-    2, "Csr" = 3, "RequestId" = 4, } { 0 certificate value, 1 certificate_chain value, 2
-    certificate_id value, 3 csr value, 4 request_id value, }
+    GetCertificateOutput seed 0 slots 16 { "Certificate" = 0, "CertificateChain" = 1,
+    "CertificateId" = 2, "Csr" = 3, "RequestId" = 4, } { 0 certificate value, 1
+    certificate_chain value, 2 certificate_id value, 3 csr value, 4 request_id value, }
 );
 /// The errors `GetCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -69,11 +69,11 @@ pub struct GetClientKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetClientKeyOutput { "AapName" = 0, "ClientKeyId" = 1, "CreateTime" = 2,
-    "KeyAlgorithm" = 3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" = 6, "PublicKeyData"
-    = 7, "RequestId" = 8, } { 0 aap_name value, 1 client_key_id value, 2 create_time
-    value, 3 key_algorithm value, 4 key_origin value, 5 not_after value, 6 not_before
-    value, 7 public_key_data value, 8 request_id value, }
+    GetClientKeyOutput seed 0 slots 32 { "AapName" = 0, "ClientKeyId" = 1, "CreateTime" =
+    2, "KeyAlgorithm" = 3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" = 6,
+    "PublicKeyData" = 7, "RequestId" = 8, } { 0 aap_name value, 1 client_key_id value, 2
+    create_time value, 3 key_algorithm value, 4 key_origin value, 5 not_after value, 6
+    not_before value, 7 public_key_data value, 8 request_id value, }
 );
 /// The errors `GetClientKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

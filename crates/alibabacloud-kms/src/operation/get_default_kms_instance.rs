@@ -46,8 +46,8 @@ pub struct GetDefaultKmsInstanceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetDefaultKmsInstanceOutput { "DefaultKmsInstanceId" = 0, "RequestId" = 1, } { 0
-    default_kms_instance_id value, 1 request_id value, }
+    GetDefaultKmsInstanceOutput seed 0 slots 4 { "DefaultKmsInstanceId" = 0, "RequestId"
+    = 1, } { 0 default_kms_instance_id value, 1 request_id value, }
 );
 /// The errors `GetDefaultKmsInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

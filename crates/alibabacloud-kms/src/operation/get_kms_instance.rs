@@ -39,8 +39,8 @@ pub struct GetKmsInstanceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceOutput { "KmsInstance" = 0, "RequestId" = 1, } { 0 kms_instance value,
-    1 request_id value, }
+    GetKmsInstanceOutput seed 0 slots 4 { "KmsInstance" = 0, "RequestId" = 1, } { 0
+    kms_instance value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `KmsInstance.BindVpcs.BindVpc[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,9 +56,9 @@ pub struct GetKmsInstanceKmsInstanceBindVpc {
     pub vpc_owner_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceKmsInstanceBindVpc { "RegionId" = 0, "VSwitchId" = 1, "VpcId" = 2,
-    "VpcOwnerId" = 3, } { 0 region_id value, 1 v_switch_id value, 2 vpc_id value, 3
-    vpc_owner_id value, }
+    GetKmsInstanceKmsInstanceBindVpc seed 1 slots 8 { "RegionId" = 0, "VSwitchId" = 1,
+    "VpcId" = 2, "VpcOwnerId" = 3, } { 0 region_id value, 1 v_switch_id value, 2 vpc_id
+    value, 3 vpc_owner_id value, }
 );
 /// A structure of the operation's answer, at `KmsInstance.BindVpcs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,7 +70,8 @@ pub struct GetKmsInstanceKmsInstanceBindVpcs {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceKmsInstanceBindVpcs { "BindVpc" = 0, } { 0 bind_vpc value, }
+    GetKmsInstanceKmsInstanceBindVpcs seed 0 slots 2 { "BindVpc" = 0, } { 0 bind_vpc
+    value, }
 );
 /// A structure of the operation's answer, at `KmsInstance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,17 +121,17 @@ pub struct GetKmsInstanceKmsInstance {
     pub zone_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceKmsInstance { "BindVpcs" = 0, "CaCertificateChainPem" = 1, "ChargeType"
-    = 2, "CreateTime" = 3, "EndDate" = 4, "InstanceId" = 5, "InstanceName" = 6, "KeyNum"
-    = 7, "Log" = 8, "LogStorage" = 9, "ProductType" = 10, "ProductVersion" = 11,
-    "SaleStatus" = 12, "SecretNum" = 13, "Spec" = 14, "StartDate" = 15, "Status" = 16,
-    "VpcId" = 17, "VpcNum" = 18, "VswitchIds" = 19, "ZoneIds" = 20, } { 0 bind_vpcs
-    value, 1 ca_certificate_chain_pem value, 2 charge_type value, 3 create_time value, 4
-    end_date value, 5 instance_id value, 6 instance_name value, 7 key_num lenient, 8 log
-    lenient, 9 log_storage lenient, 10 product_type value, 11 product_version value, 12
-    sale_status value, 13 secret_num value, 14 spec lenient, 15 start_date value, 16
-    status value, 17 vpc_id value, 18 vpc_num lenient, 19 vswitch_ids value, 20 zone_ids
-    value, }
+    GetKmsInstanceKmsInstance seed 8 slots 64 { "BindVpcs" = 0, "CaCertificateChainPem" =
+    1, "ChargeType" = 2, "CreateTime" = 3, "EndDate" = 4, "InstanceId" = 5,
+    "InstanceName" = 6, "KeyNum" = 7, "Log" = 8, "LogStorage" = 9, "ProductType" = 10,
+    "ProductVersion" = 11, "SaleStatus" = 12, "SecretNum" = 13, "Spec" = 14, "StartDate"
+    = 15, "Status" = 16, "VpcId" = 17, "VpcNum" = 18, "VswitchIds" = 19, "ZoneIds" = 20,
+    } { 0 bind_vpcs value, 1 ca_certificate_chain_pem value, 2 charge_type value, 3
+    create_time value, 4 end_date value, 5 instance_id value, 6 instance_name value, 7
+    key_num lenient, 8 log lenient, 9 log_storage lenient, 10 product_type value, 11
+    product_version value, 12 sale_status value, 13 secret_num value, 14 spec lenient, 15
+    start_date value, 16 status value, 17 vpc_id value, 18 vpc_num lenient, 19
+    vswitch_ids value, 20 zone_ids value, }
 );
 /// The errors `GetKmsInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,9 +64,9 @@ pub struct GetKmsInstanceQuotaInfosOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceQuotaInfosOutput { "KmsInstanceId" = 0, "KmsInstanceQuotaInfos" = 1,
-    "RequestId" = 2, } { 0 kms_instance_id value, 1 kms_instance_quota_infos value, 2
-    request_id value, }
+    GetKmsInstanceQuotaInfosOutput seed 1 slots 8 { "KmsInstanceId" = 0,
+    "KmsInstanceQuotaInfos" = 1, "RequestId" = 2, } { 0 kms_instance_id value, 1
+    kms_instance_quota_infos value, 2 request_id value, }
 );
 /// A structure of the operation's answer, at `KmsInstanceQuotaInfos[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -80,9 +80,9 @@ pub struct GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo {
     pub used_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo { "ResourceQuota" = 0, "ResourceType" =
-    1, "UsedQuantity" = 2, } { 0 resource_quota lenient, 1 resource_type value, 2
-    used_quantity lenient, }
+    GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo seed 0 slots 8 { "ResourceQuota" = 0,
+    "ResourceType" = 1, "UsedQuantity" = 2, } { 0 resource_quota lenient, 1 resource_type
+    value, 2 used_quantity lenient, }
 );
 /// The errors `GetKmsInstanceQuotaInfos` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,9 +65,9 @@ pub struct GetParametersForImportOutput {
     pub token_expire_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetParametersForImportOutput { "ImportToken" = 0, "KeyId" = 1, "PublicKey" = 2,
-    "RequestId" = 3, "TokenExpireTime" = 4, } { 0 import_token value, 1 key_id value, 2
-    public_key value, 3 request_id value, 4 token_expire_time value, }
+    GetParametersForImportOutput seed 1 slots 16 { "ImportToken" = 0, "KeyId" = 1,
+    "PublicKey" = 2, "RequestId" = 3, "TokenExpireTime" = 4, } { 0 import_token value, 1
+    key_id value, 2 public_key value, 3 request_id value, 4 token_expire_time value, }
 );
 /// The errors `GetParametersForImport` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

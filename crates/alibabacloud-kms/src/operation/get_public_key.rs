@@ -60,9 +60,9 @@ pub struct GetPublicKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPublicKeyOutput { "KeyId" = 0, "KeyVersionId" = 1, "PublicKey" = 2, "RequestId" =
-    3, } { 0 key_id value, 1 key_version_id value, 2 public_key value, 3 request_id
-    value, }
+    GetPublicKeyOutput seed 1 slots 8 { "KeyId" = 0, "KeyVersionId" = 1, "PublicKey" = 2,
+    "RequestId" = 3, } { 0 key_id value, 1 key_version_id value, 2 public_key value, 3
+    request_id value, }
 );
 /// The errors `GetPublicKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

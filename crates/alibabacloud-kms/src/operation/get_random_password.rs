@@ -70,7 +70,7 @@ pub struct GetRandomPasswordOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetRandomPasswordOutput { "RandomPassword" = 0, "RequestId" = 1, } { 0
+    GetRandomPasswordOutput seed 0 slots 4 { "RandomPassword" = 0, "RequestId" = 1, } { 0
     random_password value, 1 request_id value, }
 );
 impl ::std::fmt::Debug for GetRandomPasswordOutput {

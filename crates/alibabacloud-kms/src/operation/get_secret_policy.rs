@@ -51,8 +51,8 @@ pub struct GetSecretPolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecretPolicyOutput { "Policy" = 0, "RequestId" = 1, } { 0 policy value, 1
-    request_id value, }
+    GetSecretPolicyOutput seed 0 slots 4 { "Policy" = 0, "RequestId" = 1, } { 0 policy
+    value, 1 request_id value, }
 );
 /// The errors `GetSecretPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,9 +97,9 @@ pub struct GetSecretValueOutput {
     pub version_stages: ::std::option::Option<GetSecretValueVersionStages>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecretValueOutput { "AutomaticRotation" = 0, "CreateTime" = 1, "ExtendedConfig" =
-    2, "LastRotationDate" = 3, "NextRotationDate" = 4, "RequestId" = 5,
-    "RotationInterval" = 6, "SecretData" = 7, "SecretDataType" = 8, "SecretName" = 9,
+    GetSecretValueOutput seed 28 slots 32 { "AutomaticRotation" = 0, "CreateTime" = 1,
+    "ExtendedConfig" = 2, "LastRotationDate" = 3, "NextRotationDate" = 4, "RequestId" =
+    5, "RotationInterval" = 6, "SecretData" = 7, "SecretDataType" = 8, "SecretName" = 9,
     "SecretType" = 10, "VersionId" = 11, "VersionStages" = 12, } { 0 automatic_rotation
     value, 1 create_time value, 2 extended_config value, 3 last_rotation_date value, 4
     next_rotation_date value, 5 request_id value, 6 rotation_interval value, 7
@@ -133,7 +133,8 @@ pub struct GetSecretValueVersionStages {
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecretValueVersionStages { "VersionStage" = 0, } { 0 version_stage value, }
+    GetSecretValueVersionStages seed 0 slots 2 { "VersionStage" = 0, } { 0 version_stage
+    value, }
 );
 /// The errors `GetSecretValue` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,9 +68,9 @@ pub struct ListAliasesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesOutput { "Aliases" = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3,
-    "TotalCount" = 4, } { 0 aliases value, 1 page_number lenient, 2 page_size lenient, 3
-    request_id value, 4 total_count lenient, }
+    ListAliasesOutput seed 1 slots 16 { "Aliases" = 0, "PageNumber" = 1, "PageSize" = 2,
+    "RequestId" = 3, "TotalCount" = 4, } { 0 aliases value, 1 page_number lenient, 2
+    page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Aliases.Alias[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,8 +84,8 @@ pub struct ListAliasesAlias {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesAlias { "AliasArn" = 0, "AliasName" = 1, "KeyId" = 2, } { 0 alias_arn
-    value, 1 alias_name value, 2 key_id value, }
+    ListAliasesAlias seed 0 slots 8 { "AliasArn" = 0, "AliasName" = 1, "KeyId" = 2, } { 0
+    alias_arn value, 1 alias_name value, 2 key_id value, }
 );
 /// A structure of the operation's answer, at `Aliases`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,7 +95,7 @@ pub struct ListAliasesAliases {
     pub alias: ::std::option::Option<::std::vec::Vec<ListAliasesAlias>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesAliases { "Alias" = 0, } { 0 alias value, }
+    ListAliasesAliases seed 0 slots 2 { "Alias" = 0, } { 0 alias value, }
 );
 /// The errors `ListAliases` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

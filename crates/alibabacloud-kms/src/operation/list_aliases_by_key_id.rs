@@ -73,9 +73,9 @@ pub struct ListAliasesByKeyIdOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesByKeyIdOutput { "Aliases" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 aliases value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    ListAliasesByKeyIdOutput seed 1 slots 16 { "Aliases" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 aliases value, 1 page_number
+    lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Aliases.Alias[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -89,8 +89,8 @@ pub struct ListAliasesByKeyIdAlias {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesByKeyIdAlias { "AliasArn" = 0, "AliasName" = 1, "KeyId" = 2, } { 0
-    alias_arn value, 1 alias_name value, 2 key_id value, }
+    ListAliasesByKeyIdAlias seed 0 slots 8 { "AliasArn" = 0, "AliasName" = 1, "KeyId" =
+    2, } { 0 alias_arn value, 1 alias_name value, 2 key_id value, }
 );
 /// A structure of the operation's answer, at `Aliases`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -100,7 +100,7 @@ pub struct ListAliasesByKeyIdAliases {
     pub alias: ::std::option::Option<::std::vec::Vec<ListAliasesByKeyIdAlias>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAliasesByKeyIdAliases { "Alias" = 0, } { 0 alias value, }
+    ListAliasesByKeyIdAliases seed 0 slots 2 { "Alias" = 0, } { 0 alias value, }
 );
 /// The errors `ListAliasesByKeyId` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

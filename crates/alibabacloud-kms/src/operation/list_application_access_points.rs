@@ -71,10 +71,10 @@ pub struct ListApplicationAccessPointsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListApplicationAccessPointsOutput { "ApplicationAccessPoints" = 0, "PageNumber" = 1,
-    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 application_access_points
-    value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
-    lenient, }
+    ListApplicationAccessPointsOutput seed 1 slots 16 { "ApplicationAccessPoints" = 0,
+    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    application_access_points value, 1 page_number lenient, 2 page_size lenient, 3
+    request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `ApplicationAccessPoints.ApplicationAccessPoint[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,8 +86,9 @@ pub struct ListApplicationAccessPointsApplicationAccessPoint {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListApplicationAccessPointsApplicationAccessPoint { "AuthenticationMethod" = 0,
-    "Name" = 1, } { 0 authentication_method value, 1 name value, }
+    ListApplicationAccessPointsApplicationAccessPoint seed 0 slots 4 {
+    "AuthenticationMethod" = 0, "Name" = 1, } { 0 authentication_method value, 1 name
+    value, }
 );
 /// A structure of the operation's answer, at `ApplicationAccessPoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +100,8 @@ pub struct ListApplicationAccessPointsApplicationAccessPoints {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListApplicationAccessPointsApplicationAccessPoints { "ApplicationAccessPoint" = 0, }
-    { 0 application_access_point value, }
+    ListApplicationAccessPointsApplicationAccessPoints seed 0 slots 2 {
+    "ApplicationAccessPoint" = 0, } { 0 application_access_point value, }
 );
 /// The errors `ListApplicationAccessPoints` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct ListClientKeysOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClientKeysOutput { "ClientKeys" = 0, "RequestId" = 1, } { 0 client_keys value, 1
-    request_id value, }
+    ListClientKeysOutput seed 0 slots 4 { "ClientKeys" = 0, "RequestId" = 1, } { 0
+    client_keys value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `ClientKeys[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,11 +84,11 @@ pub struct ListClientKeysClientKey {
     pub public_key_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListClientKeysClientKey { "AapName" = 0, "ClientKeyId" = 1, "CreateTime" = 2,
-    "KeyAlgorithm" = 3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" = 6, "PublicKeyData"
-    = 7, } { 0 aap_name value, 1 client_key_id value, 2 create_time value, 3
-    key_algorithm value, 4 key_origin value, 5 not_after value, 6 not_before value, 7
-    public_key_data value, }
+    ListClientKeysClientKey seed 2 slots 16 { "AapName" = 0, "ClientKeyId" = 1,
+    "CreateTime" = 2, "KeyAlgorithm" = 3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" =
+    6, "PublicKeyData" = 7, } { 0 aap_name value, 1 client_key_id value, 2 create_time
+    value, 3 key_algorithm value, 4 key_origin value, 5 not_after value, 6 not_before
+    value, 7 public_key_data value, }
 );
 /// The errors `ListClientKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

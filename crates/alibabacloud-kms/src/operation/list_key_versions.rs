@@ -71,9 +71,10 @@ pub struct ListKeyVersionsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKeyVersionsOutput { "KeyVersions" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 key_versions value, 1 page_number lenient, 2
-    page_size lenient, 3 request_id value, 4 total_count lenient, }
+    ListKeyVersionsOutput seed 1 slots 16 { "KeyVersions" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 key_versions value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `KeyVersions.KeyVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,8 +88,9 @@ pub struct ListKeyVersionsKeyVersion {
     pub key_version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKeyVersionsKeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } {
-    0 creation_date value, 1 key_id value, 2 key_version_id value, }
+    ListKeyVersionsKeyVersion seed 1 slots 8 { "CreationDate" = 0, "KeyId" = 1,
+    "KeyVersionId" = 2, } { 0 creation_date value, 1 key_id value, 2 key_version_id
+    value, }
 );
 /// A structure of the operation's answer, at `KeyVersions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,7 +100,8 @@ pub struct ListKeyVersionsKeyVersions {
     pub key_version: ::std::option::Option<::std::vec::Vec<ListKeyVersionsKeyVersion>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKeyVersionsKeyVersions { "KeyVersion" = 0, } { 0 key_version value, }
+    ListKeyVersionsKeyVersions seed 0 slots 2 { "KeyVersion" = 0, } { 0 key_version
+    value, }
 );
 /// The errors `ListKeyVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,9 +70,9 @@ pub struct ListKeysOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKeysOutput { "Keys" = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3,
-    "TotalCount" = 4, } { 0 keys value, 1 page_number lenient, 2 page_size lenient, 3
-    request_id value, 4 total_count lenient, }
+    ListKeysOutput seed 1 slots 16 { "Keys" = 0, "PageNumber" = 1, "PageSize" = 2,
+    "RequestId" = 3, "TotalCount" = 4, } { 0 keys value, 1 page_number lenient, 2
+    page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Keys.Key[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,7 +84,8 @@ pub struct ListKeysKey {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKeysKey { "KeyArn" = 0, "KeyId" = 1, } { 0 key_arn value, 1 key_id value, }
+    ListKeysKey seed 0 slots 4 { "KeyArn" = 0, "KeyId" = 1, } { 0 key_arn value, 1 key_id
+    value, }
 );
 /// A structure of the operation's answer, at `Keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,7 +94,9 @@ pub struct ListKeysKeys {
     /// Wire name `Key`: list of [`ListKeysKey`].
     pub key: ::std::option::Option<::std::vec::Vec<ListKeysKey>>,
 }
-::alibabacloud_runtime::decode_struct!(ListKeysKeys { "Key" = 0, } { 0 key value, });
+::alibabacloud_runtime::decode_struct!(
+    ListKeysKeys seed 0 slots 2 { "Key" = 0, } { 0 key value, }
+);
 /// The errors `ListKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -72,9 +72,10 @@ pub struct ListKmsInstancesOutput {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKmsInstancesOutput { "KmsInstances" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 kms_instances value, 1 page_number lenient,
-    2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    ListKmsInstancesOutput seed 1 slots 16 { "KmsInstances" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 kms_instances value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `KmsInstances.KmsInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,8 +87,8 @@ pub struct ListKmsInstancesKmsInstance {
     pub kms_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKmsInstancesKmsInstance { "KmsInstanceArn" = 0, "KmsInstanceId" = 1, } { 0
-    kms_instance_arn value, 1 kms_instance_id value, }
+    ListKmsInstancesKmsInstance seed 0 slots 4 { "KmsInstanceArn" = 0, "KmsInstanceId" =
+    1, } { 0 kms_instance_arn value, 1 kms_instance_id value, }
 );
 /// A structure of the operation's answer, at `KmsInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,7 +100,8 @@ pub struct ListKmsInstancesKmsInstances {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListKmsInstancesKmsInstances { "KmsInstance" = 0, } { 0 kms_instance value, }
+    ListKmsInstancesKmsInstances seed 0 slots 2 { "KmsInstance" = 0, } { 0 kms_instance
+    value, }
 );
 /// The errors `ListKmsInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

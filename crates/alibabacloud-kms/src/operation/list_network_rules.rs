@@ -69,9 +69,10 @@ pub struct ListNetworkRulesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListNetworkRulesOutput { "NetworkRules" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 network_rules value, 1 page_number lenient,
-    2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    ListNetworkRulesOutput seed 1 slots 16 { "NetworkRules" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 network_rules value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure of the operation's answer, at `NetworkRules.NetworkRule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -83,8 +84,8 @@ pub struct ListNetworkRulesNetworkRule {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListNetworkRulesNetworkRule { "Name" = 0, "Type" = 1, } { 0 name value, 1 r#type
-    value, }
+    ListNetworkRulesNetworkRule seed 0 slots 4 { "Name" = 0, "Type" = 1, } { 0 name
+    value, 1 r#type value, }
 );
 /// A structure of the operation's answer, at `NetworkRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,7 +97,8 @@ pub struct ListNetworkRulesNetworkRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListNetworkRulesNetworkRules { "NetworkRule" = 0, } { 0 network_rule value, }
+    ListNetworkRulesNetworkRules seed 0 slots 2 { "NetworkRule" = 0, } { 0 network_rule
+    value, }
 );
 /// The errors `ListNetworkRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,9 +66,9 @@ pub struct ListPoliciesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesOutput { "PageNumber" = 0, "PageSize" = 1, "Policies" = 2, "RequestId" =
-    3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 policies
-    value, 3 request_id value, 4 total_count lenient, }
+    ListPoliciesOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" = 1, "Policies" =
+    2, "RequestId" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient,
+    2 policies value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,7 +78,7 @@ pub struct ListPoliciesPolicy {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicy { "Name" = 0, } { 0 name value, }
+    ListPoliciesPolicy seed 0 slots 2 { "Name" = 0, } { 0 name value, }
 );
 /// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,7 +88,7 @@ pub struct ListPoliciesPolicies {
     pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicy>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicies { "Policy" = 0, } { 0 policy value, }
+    ListPoliciesPolicies seed 0 slots 2 { "Policy" = 0, } { 0 policy value, }
 );
 /// The errors `ListPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -58,8 +58,8 @@ pub struct ListResourceTagsOutput {
     pub tags: ::std::option::Option<ListResourceTagsTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListResourceTagsOutput { "RequestId" = 0, "Tags" = 1, } { 0 request_id value, 1 tags
-    value, }
+    ListResourceTagsOutput seed 1 slots 4 { "RequestId" = 0, "Tags" = 1, } { 0 request_id
+    value, 1 tags value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,8 +73,8 @@ pub struct ListResourceTagsTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListResourceTagsTag { "KeyId" = 0, "TagKey" = 1, "TagValue" = 2, } { 0 key_id value,
-    1 tag_key value, 2 tag_value value, }
+    ListResourceTagsTag seed 0 slots 8 { "KeyId" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
+    key_id value, 1 tag_key value, 2 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,7 +84,7 @@ pub struct ListResourceTagsTags {
     pub tag: ::std::option::Option<::std::vec::Vec<ListResourceTagsTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListResourceTagsTags { "Tag" = 0, } { 0 tag value, }
+    ListResourceTagsTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `ListResourceTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,10 +83,10 @@ pub struct ListSecretVersionIdsOutput {
     pub version_ids: ::std::option::Option<ListSecretVersionIdsVersionIds>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretVersionIdsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
-    "SecretName" = 3, "TotalCount" = 4, "VersionIds" = 5, } { 0 page_number lenient, 1
-    page_size lenient, 2 request_id value, 3 secret_name value, 4 total_count lenient, 5
-    version_ids value, }
+    ListSecretVersionIdsOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" = 1,
+    "RequestId" = 2, "SecretName" = 3, "TotalCount" = 4, "VersionIds" = 5, } { 0
+    page_number lenient, 1 page_size lenient, 2 request_id value, 3 secret_name value, 4
+    total_count lenient, 5 version_ids value, }
 );
 /// A structure of the operation's answer, at `VersionIds.VersionId[].VersionStages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,8 +96,8 @@ pub struct ListSecretVersionIdsVersionIdVersionStages {
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretVersionIdsVersionIdVersionStages { "VersionStage" = 0, } { 0 version_stage
-    value, }
+    ListSecretVersionIdsVersionIdVersionStages seed 0 slots 2 { "VersionStage" = 0, } { 0
+    version_stage value, }
 );
 /// A structure of the operation's answer, at `VersionIds.VersionId[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,8 +113,9 @@ pub struct ListSecretVersionIdsVersionId {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretVersionIdsVersionId { "CreateTime" = 0, "VersionId" = 1, "VersionStages" =
-    2, } { 0 create_time value, 1 version_id value, 2 version_stages value, }
+    ListSecretVersionIdsVersionId seed 0 slots 8 { "CreateTime" = 0, "VersionId" = 1,
+    "VersionStages" = 2, } { 0 create_time value, 1 version_id value, 2 version_stages
+    value, }
 );
 /// A structure of the operation's answer, at `VersionIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -126,7 +127,8 @@ pub struct ListSecretVersionIdsVersionIds {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretVersionIdsVersionIds { "VersionId" = 0, } { 0 version_id value, }
+    ListSecretVersionIdsVersionIds seed 0 slots 2 { "VersionId" = 0, } { 0 version_id
+    value, }
 );
 /// The errors `ListSecretVersionIds` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

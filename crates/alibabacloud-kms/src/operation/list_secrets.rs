@@ -85,9 +85,9 @@ pub struct ListSecretsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "SecretList" =
-    3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id
-    value, 3 secret_list value, 4 total_count lenient, }
+    ListSecretsOutput seed 3 slots 16 { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
+    2, "SecretList" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
+    lenient, 2 request_id value, 3 secret_list value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `SecretList.Secret[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +99,8 @@ pub struct ListSecretsSecretTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretsSecretTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
-    value, }
+    ListSecretsSecretTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `SecretList.Secret[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -110,7 +110,7 @@ pub struct ListSecretsSecretTags {
     pub tag: ::std::option::Option<::std::vec::Vec<ListSecretsSecretTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretsSecretTags { "Tag" = 0, } { 0 tag value, }
+    ListSecretsSecretTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `SecretList.Secret[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -132,10 +132,10 @@ pub struct ListSecretsSecret {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretsSecret { "CreateTime" = 0, "OwingService" = 1, "PlannedDeleteTime" = 2,
-    "SecretName" = 3, "SecretType" = 4, "Tags" = 5, "UpdateTime" = 6, } { 0 create_time
-    value, 1 owing_service value, 2 planned_delete_time value, 3 secret_name value, 4
-    secret_type value, 5 tags value, 6 update_time value, }
+    ListSecretsSecret seed 3 slots 16 { "CreateTime" = 0, "OwingService" = 1,
+    "PlannedDeleteTime" = 2, "SecretName" = 3, "SecretType" = 4, "Tags" = 5, "UpdateTime"
+    = 6, } { 0 create_time value, 1 owing_service value, 2 planned_delete_time value, 3
+    secret_name value, 4 secret_type value, 5 tags value, 6 update_time value, }
 );
 /// A structure of the operation's answer, at `SecretList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -145,7 +145,7 @@ pub struct ListSecretsSecretList {
     pub secret: ::std::option::Option<::std::vec::Vec<ListSecretsSecret>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListSecretsSecretList { "Secret" = 0, } { 0 secret value, }
+    ListSecretsSecretList seed 0 slots 2 { "Secret" = 0, } { 0 secret value, }
 );
 /// The errors `ListSecrets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

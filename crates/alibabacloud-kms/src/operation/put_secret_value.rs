@@ -81,9 +81,9 @@ pub struct PutSecretValueOutput {
     pub version_stages: ::std::option::Option<PutSecretValueVersionStages>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PutSecretValueOutput { "RequestId" = 0, "SecretName" = 1, "VersionId" = 2,
-    "VersionStages" = 3, } { 0 request_id value, 1 secret_name value, 2 version_id value,
-    3 version_stages value, }
+    PutSecretValueOutput seed 0 slots 8 { "RequestId" = 0, "SecretName" = 1, "VersionId"
+    = 2, "VersionStages" = 3, } { 0 request_id value, 1 secret_name value, 2 version_id
+    value, 3 version_stages value, }
 );
 /// A structure of the operation's answer, at `VersionStages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,7 +93,8 @@ pub struct PutSecretValueVersionStages {
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PutSecretValueVersionStages { "VersionStage" = 0, } { 0 version_stage value, }
+    PutSecretValueVersionStages seed 0 slots 2 { "VersionStage" = 0, } { 0 version_stage
+    value, }
 );
 /// The documented values of `SecretDataType`: `text`, `binary`.
 ///

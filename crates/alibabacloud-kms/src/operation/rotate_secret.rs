@@ -57,8 +57,9 @@ pub struct RotateSecretOutput {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RotateSecretOutput { "Arn" = 0, "RequestId" = 1, "SecretName" = 2, "VersionId" = 3, }
-    { 0 arn value, 1 request_id value, 2 secret_name value, 3 version_id value, }
+    RotateSecretOutput seed 0 slots 8 { "Arn" = 0, "RequestId" = 1, "SecretName" = 2,
+    "VersionId" = 3, } { 0 arn value, 1 request_id value, 2 secret_name value, 3
+    version_id value, }
 );
 /// The errors `RotateSecret` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct UpdateSecretVersionStageOutput {
     pub secret_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateSecretVersionStageOutput { "RequestId" = 0, "SecretName" = 1, } { 0 request_id
-    value, 1 secret_name value, }
+    UpdateSecretVersionStageOutput seed 0 slots 4 { "RequestId" = 0, "SecretName" = 1, }
+    { 0 request_id value, 1 secret_name value, }
 );
 /// The errors `UpdateSecretVersionStage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

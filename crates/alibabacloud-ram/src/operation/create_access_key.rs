@@ -53,8 +53,8 @@ pub struct CreateAccessKeyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAccessKeyOutput { "AccessKey" = 0, "RequestId" = 1, } { 0 access_key value, 1
-    request_id value, }
+    CreateAccessKeyOutput seed 0 slots 4 { "AccessKey" = 0, "RequestId" = 1, } { 0
+    access_key value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AccessKey`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -70,9 +70,9 @@ pub struct CreateAccessKeyAccessKey {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAccessKeyAccessKey { "AccessKeyId" = 0, "AccessKeySecret" = 1, "CreateDate" =
-    2, "Status" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2 create_date
-    value, 3 status value, }
+    CreateAccessKeyAccessKey seed 0 slots 8 { "AccessKeyId" = 0, "AccessKeySecret" = 1,
+    "CreateDate" = 2, "Status" = 3, } { 0 access_key_id value, 1 access_key_secret value,
+    2 create_date value, 3 status value, }
 );
 impl ::std::fmt::Debug for CreateAccessKeyAccessKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

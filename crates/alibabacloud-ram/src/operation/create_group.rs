@@ -56,8 +56,8 @@ pub struct CreateGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateGroupOutput { "Group" = 0, "RequestId" = 1, } { 0 group value, 1 request_id
-    value, }
+    CreateGroupOutput seed 0 slots 4 { "Group" = 0, "RequestId" = 1, } { 0 group value, 1
+    request_id value, }
 );
 /// A structure of the operation's answer, at `Group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,8 +73,9 @@ pub struct CreateGroupGroup {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateGroupGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
-    } { 0 comments value, 1 create_date value, 2 group_id value, 3 group_name value, }
+    CreateGroupGroup seed 1 slots 8 { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2,
+    "GroupName" = 3, } { 0 comments value, 1 create_date value, 2 group_id value, 3
+    group_name value, }
 );
 /// The errors `CreateGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,8 +74,8 @@ pub struct CreateLoginProfileOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoginProfileOutput { "LoginProfile" = 0, "RequestId" = 1, } { 0 login_profile
-    value, 1 request_id value, }
+    CreateLoginProfileOutput seed 1 slots 4 { "LoginProfile" = 0, "RequestId" = 1, } { 0
+    login_profile value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `LoginProfile`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,8 +91,8 @@ pub struct CreateLoginProfileLoginProfile {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoginProfileLoginProfile { "CreateDate" = 0, "MFABindRequired" = 1,
-    "PasswordResetRequired" = 2, "UserName" = 3, } { 0 create_date value, 1
+    CreateLoginProfileLoginProfile seed 3 slots 8 { "CreateDate" = 0, "MFABindRequired" =
+    1, "PasswordResetRequired" = 2, "UserName" = 3, } { 0 create_date value, 1
     mfa_bind_required lenient, 2 password_reset_required lenient, 3 user_name value, }
 );
 /// The errors `CreateLoginProfile` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

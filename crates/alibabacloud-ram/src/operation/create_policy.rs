@@ -63,8 +63,8 @@ pub struct CreatePolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePolicyOutput { "Policy" = 0, "RequestId" = 1, } { 0 policy value, 1 request_id
-    value, }
+    CreatePolicyOutput seed 0 slots 4 { "Policy" = 0, "RequestId" = 1, } { 0 policy
+    value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -98,9 +98,10 @@ pub struct CreatePolicyPolicy {
     pub policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreatePolicyPolicy { "CreateDate" = 0, "DefaultVersion" = 1, "Description" = 2,
-    "PolicyName" = 3, "PolicyType" = 4, } { 0 create_date value, 1 default_version value,
-    2 description value, 3 policy_name value, 4 policy_type value, }
+    CreatePolicyPolicy seed 0 slots 16 { "CreateDate" = 0, "DefaultVersion" = 1,
+    "Description" = 2, "PolicyName" = 3, "PolicyType" = 4, } { 0 create_date value, 1
+    default_version value, 2 description value, 3 policy_name value, 4 policy_type value,
+    }
 );
 /// The errors `CreatePolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

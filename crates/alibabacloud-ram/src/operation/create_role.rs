@@ -68,8 +68,8 @@ pub struct CreateRoleOutput {
     pub role: ::std::option::Option<CreateRoleRole>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRoleOutput { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1 role value,
-    }
+    CreateRoleOutput seed 0 slots 4 { "RequestId" = 0, "Role" = 1, } { 0 request_id
+    value, 1 role value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -107,10 +107,11 @@ pub struct CreateRoleRole {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRoleRole { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2,
-    "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6, } { 0 arn
-    value, 1 assume_role_policy_document value, 2 create_date value, 3 description value,
-    4 max_session_duration lenient, 5 role_id value, 6 role_name value, }
+    CreateRoleRole seed 4 slots 16 { "Arn" = 0, "AssumeRolePolicyDocument" = 1,
+    "CreateDate" = 2, "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5,
+    "RoleName" = 6, } { 0 arn value, 1 assume_role_policy_document value, 2 create_date
+    value, 3 description value, 4 max_session_duration lenient, 5 role_id value, 6
+    role_name value, }
 );
 /// The errors `CreateRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

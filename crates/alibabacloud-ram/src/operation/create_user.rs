@@ -68,8 +68,8 @@ pub struct CreateUserOutput {
     pub user: ::std::option::Option<CreateUserUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateUserOutput { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1 user value,
-    }
+    CreateUserOutput seed 0 slots 4 { "RequestId" = 0, "User" = 1, } { 0 request_id
+    value, 1 user value, }
 );
 /// A structure of the operation's answer, at `User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,10 +91,10 @@ pub struct CreateUserUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateUserUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
-    "MobilePhone" = 4, "UserId" = 5, "UserName" = 6, } { 0 comments value, 1 create_date
-    value, 2 display_name value, 3 email value, 4 mobile_phone value, 5 user_id value, 6
-    user_name value, }
+    CreateUserUser seed 7 slots 16 { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2,
+    "Email" = 3, "MobilePhone" = 4, "UserId" = 5, "UserName" = 6, } { 0 comments value, 1
+    create_date value, 2 display_name value, 3 email value, 4 mobile_phone value, 5
+    user_id value, 6 user_name value, }
 );
 /// The errors `CreateUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,8 +56,8 @@ pub struct CreateVirtualMFADeviceOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVirtualMFADeviceOutput { "RequestId" = 0, "VirtualMFADevice" = 1, } { 0
-    request_id value, 1 virtual_mfa_device value, }
+    CreateVirtualMFADeviceOutput seed 0 slots 4 { "RequestId" = 0, "VirtualMFADevice" =
+    1, } { 0 request_id value, 1 virtual_mfa_device value, }
 );
 /// A structure of the operation's answer, at `VirtualMFADevice`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,9 +71,9 @@ pub struct CreateVirtualMfaDeviceVirtualMfaDevice {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVirtualMfaDeviceVirtualMfaDevice { "Base32StringSeed" = 0, "QRCodePNG" = 1,
-    "SerialNumber" = 2, } { 0 base32_string_seed value, 1 qr_code_png value, 2
-    serial_number value, }
+    CreateVirtualMfaDeviceVirtualMfaDevice seed 0 slots 8 { "Base32StringSeed" = 0,
+    "QRCodePNG" = 1, "SerialNumber" = 2, } { 0 base32_string_seed value, 1 qr_code_png
+    value, 2 serial_number value, }
 );
 /// The errors `CreateVirtualMFADevice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,8 +80,8 @@ pub struct DecodeDiagnosticMessageOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodeDiagnosticMessageOutput { "DecodedDiagnosticMessage" = 0, "RequestId" = 1, } {
-    0 decoded_diagnostic_message value, 1 request_id value, }
+    DecodeDiagnosticMessageOutput seed 1 slots 4 { "DecodedDiagnosticMessage" = 0,
+    "RequestId" = 1, } { 0 decoded_diagnostic_message value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `DecodedDiagnosticMessage.AuthConditions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,8 +93,9 @@ pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition {
     pub condition_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition { "ConditionKey" = 0,
-    "ConditionValues" = 1, } { 0 condition_key value, 1 condition_values value, }
+    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition seed 0 slots 4 {
+    "ConditionKey" = 0, "ConditionValues" = 1, } { 0 condition_key value, 1
+    condition_values value, }
 );
 /// A structure of the operation's answer, at `DecodedDiagnosticMessage.AuthPrincipal`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,7 +109,7 @@ pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal {
     pub auth_principal_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal {
+    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal seed 0 slots 8 {
     "AuthPrincipalDisplayName" = 0, "AuthPrincipalOwnerId" = 1, "AuthPrincipalType" = 2,
     } { 0 auth_principal_display_name value, 1 auth_principal_owner_id value, 2
     auth_principal_type value, }
@@ -131,11 +132,11 @@ pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy {
     pub policy_version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy { "AttachedEntityType" =
-    0, "AttachedScope" = 1, "Effect" = 2, "PolicyIdentifier" = 3, "PolicyType" = 4,
-    "PolicyVersion" = 5, } { 0 attached_entity_type value, 1 attached_scope value, 2
-    effect value, 3 policy_identifier value, 4 policy_type value, 5 policy_version value,
-    }
+    DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy seed 2 slots 16 {
+    "AttachedEntityType" = 0, "AttachedScope" = 1, "Effect" = 2, "PolicyIdentifier" = 3,
+    "PolicyType" = 4, "PolicyVersion" = 5, } { 0 attached_entity_type value, 1
+    attached_scope value, 2 effect value, 3 policy_identifier value, 4 policy_type value,
+    5 policy_version value, }
 );
 /// A structure of the operation's answer, at `DecodedDiagnosticMessage`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -163,11 +164,11 @@ pub struct DecodeDiagnosticMessageDecodedDiagnosticMessage {
     pub no_permission_policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodeDiagnosticMessageDecodedDiagnosticMessage { "AuthAction" = 0, "AuthConditions"
-    = 1, "AuthPrincipal" = 2, "AuthResource" = 3, "ExplicitDeny" = 4, "MatchedPolicies" =
-    5, "NoPermissionPolicyType" = 6, } { 0 auth_action value, 1 auth_conditions value, 2
-    auth_principal value, 3 auth_resource value, 4 explicit_deny lenient, 5
-    matched_policies value, 6 no_permission_policy_type value, }
+    DecodeDiagnosticMessageDecodedDiagnosticMessage seed 3 slots 16 { "AuthAction" = 0,
+    "AuthConditions" = 1, "AuthPrincipal" = 2, "AuthResource" = 3, "ExplicitDeny" = 4,
+    "MatchedPolicies" = 5, "NoPermissionPolicyType" = 6, } { 0 auth_action value, 1
+    auth_conditions value, 2 auth_principal value, 3 auth_resource value, 4 explicit_deny
+    lenient, 5 matched_policies value, 6 no_permission_policy_type value, }
 );
 /// The errors `DecodeDiagnosticMessage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,7 +53,8 @@ pub struct DetachPolicyFromRoleOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachPolicyFromRoleOutput { "RequestId" = 0, } { 0 request_id value, }
+    DetachPolicyFromRoleOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value,
+    }
 );
 /// The errors `DetachPolicyFromRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

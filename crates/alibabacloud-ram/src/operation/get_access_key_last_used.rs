@@ -57,8 +57,8 @@ pub struct GetAccessKeyLastUsedOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetAccessKeyLastUsedOutput { "AccessKeyLastUsed" = 0, "RequestId" = 1, } { 0
-    access_key_last_used value, 1 request_id value, }
+    GetAccessKeyLastUsedOutput seed 0 slots 4 { "AccessKeyLastUsed" = 0, "RequestId" = 1,
+    } { 0 access_key_last_used value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AccessKeyLastUsed`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -68,8 +68,8 @@ pub struct GetAccessKeyLastUsedAccessKeyLastUsed {
     pub last_used_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetAccessKeyLastUsedAccessKeyLastUsed { "LastUsedDate" = 0, } { 0 last_used_date
-    value, }
+    GetAccessKeyLastUsedAccessKeyLastUsed seed 0 slots 2 { "LastUsedDate" = 0, } { 0
+    last_used_date value, }
 );
 /// The errors `GetAccessKeyLastUsed` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,8 +44,8 @@ pub struct GetAccountAliasOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetAccountAliasOutput { "AccountAlias" = 0, "RequestId" = 1, } { 0 account_alias
-    value, 1 request_id value, }
+    GetAccountAliasOutput seed 0 slots 4 { "AccountAlias" = 0, "RequestId" = 1, } { 0
+    account_alias value, 1 request_id value, }
 );
 /// The errors `GetAccountAlias` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -53,8 +53,8 @@ pub struct GetLoginProfileOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetLoginProfileOutput { "LoginProfile" = 0, "RequestId" = 1, } { 0 login_profile
-    value, 1 request_id value, }
+    GetLoginProfileOutput seed 1 slots 4 { "LoginProfile" = 0, "RequestId" = 1, } { 0
+    login_profile value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `LoginProfile`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,7 +70,7 @@ pub struct GetLoginProfileLoginProfile {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetLoginProfileLoginProfile { "CreateDate" = 0, "MFABindRequired" = 1,
+    GetLoginProfileLoginProfile seed 3 slots 8 { "CreateDate" = 0, "MFABindRequired" = 1,
     "PasswordResetRequired" = 2, "UserName" = 3, } { 0 create_date value, 1
     mfa_bind_required lenient, 2 password_reset_required lenient, 3 user_name value, }
 );

@@ -56,7 +56,7 @@ pub struct GetPasswordPolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPasswordPolicyOutput { "PasswordPolicy" = 0, "RequestId" = 1, } { 0
+    GetPasswordPolicyOutput seed 0 slots 4 { "PasswordPolicy" = 0, "RequestId" = 1, } { 0
     password_policy value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `PasswordPolicy`.
@@ -83,9 +83,9 @@ pub struct GetPasswordPolicyPasswordPolicy {
     pub require_uppercase_characters: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPasswordPolicyPasswordPolicy { "HardExpiry" = 0, "MaxLoginAttemps" = 1,
-    "MaxPasswordAge" = 2, "MinimumPasswordLength" = 3, "PasswordReusePrevention" = 4,
-    "RequireLowercaseCharacters" = 5, "RequireNumbers" = 6, "RequireSymbols" = 7,
+    GetPasswordPolicyPasswordPolicy seed 2 slots 32 { "HardExpiry" = 0, "MaxLoginAttemps"
+    = 1, "MaxPasswordAge" = 2, "MinimumPasswordLength" = 3, "PasswordReusePrevention" =
+    4, "RequireLowercaseCharacters" = 5, "RequireNumbers" = 6, "RequireSymbols" = 7,
     "RequireUppercaseCharacters" = 8, } { 0 hard_expiry lenient, 1 max_login_attemps
     lenient, 2 max_password_age lenient, 3 minimum_password_length lenient, 4
     password_reuse_prevention lenient, 5 require_lowercase_characters lenient, 6

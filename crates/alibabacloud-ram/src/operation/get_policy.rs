@@ -68,8 +68,9 @@ pub struct GetPolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPolicyOutput { "DefaultPolicyVersion" = 0, "Policy" = 1, "RequestId" = 2, } { 0
-    default_policy_version value, 1 policy value, 2 request_id value, }
+    GetPolicyOutput seed 0 slots 8 { "DefaultPolicyVersion" = 0, "Policy" = 1,
+    "RequestId" = 2, } { 0 default_policy_version value, 1 policy value, 2 request_id
+    value, }
 );
 /// A structure of the operation's answer, at `DefaultPolicyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,9 +86,9 @@ pub struct GetPolicyDefaultPolicyVersion {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPolicyDefaultPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
-    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
-    lenient, 2 policy_document value, 3 version_id value, }
+    GetPolicyDefaultPolicyVersion seed 1 slots 8 { "CreateDate" = 0, "IsDefaultVersion" =
+    1, "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1
+    is_default_version lenient, 2 policy_document value, 3 version_id value, }
 );
 /// A structure of the operation's answer, at `Policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -111,11 +112,11 @@ pub struct GetPolicyPolicy {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPolicyPolicy { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2,
-    "Description" = 3, "PolicyDocument" = 4, "PolicyName" = 5, "PolicyType" = 6,
-    "UpdateDate" = 7, } { 0 attachment_count lenient, 1 create_date value, 2
-    default_version value, 3 description value, 4 policy_document value, 5 policy_name
-    value, 6 policy_type value, 7 update_date value, }
+    GetPolicyPolicy seed 16 slots 16 { "AttachmentCount" = 0, "CreateDate" = 1,
+    "DefaultVersion" = 2, "Description" = 3, "PolicyDocument" = 4, "PolicyName" = 5,
+    "PolicyType" = 6, "UpdateDate" = 7, } { 0 attachment_count lenient, 1 create_date
+    value, 2 default_version value, 3 description value, 4 policy_document value, 5
+    policy_name value, 6 policy_type value, 7 update_date value, }
 );
 /// The errors `GetPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,8 +61,8 @@ pub struct GetPolicyVersionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPolicyVersionOutput { "PolicyVersion" = 0, "RequestId" = 1, } { 0 policy_version
-    value, 1 request_id value, }
+    GetPolicyVersionOutput seed 0 slots 4 { "PolicyVersion" = 0, "RequestId" = 1, } { 0
+    policy_version value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `PolicyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,9 +78,9 @@ pub struct GetPolicyVersionPolicyVersion {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetPolicyVersionPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
-    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
-    lenient, 2 policy_document value, 3 version_id value, }
+    GetPolicyVersionPolicyVersion seed 1 slots 8 { "CreateDate" = 0, "IsDefaultVersion" =
+    1, "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1
+    is_default_version lenient, 2 policy_document value, 3 version_id value, }
 );
 /// The errors `GetPolicyVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,7 +57,8 @@ pub struct GetRoleOutput {
     pub role: ::std::option::Option<GetRoleRole>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetRoleOutput { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1 role value, }
+    GetRoleOutput seed 0 slots 4 { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1
+    role value, }
 );
 /// A structure of the operation's answer, at `Role`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,8 +82,8 @@ pub struct GetRoleRole {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetRoleRole { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2,
-    "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6,
+    GetRoleRole seed 5 slots 16 { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate"
+    = 2, "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6,
     "UpdateDate" = 7, } { 0 arn value, 1 assume_role_policy_document value, 2 create_date
     value, 3 description value, 4 max_session_duration lenient, 5 role_id value, 6
     role_name value, 7 update_date value, }

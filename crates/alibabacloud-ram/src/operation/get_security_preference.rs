@@ -64,8 +64,8 @@ pub struct GetSecurityPreferenceOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceOutput { "RequestId" = 0, "SecurityPreference" = 1, } { 0
-    request_id value, 1 security_preference value, }
+    GetSecurityPreferenceOutput seed 0 slots 4 { "RequestId" = 0, "SecurityPreference" =
+    1, } { 0 request_id value, 1 security_preference value, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.AccessKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,7 +75,7 @@ pub struct GetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
     pub allow_user_to_manage_access_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
+    GetSecurityPreferenceSecurityPreferenceAccessKeyPreference seed 0 slots 2 {
     "AllowUserToManageAccessKeys" = 0, } { 0 allow_user_to_manage_access_keys lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.LoginProfilePreference`.
@@ -92,7 +92,7 @@ pub struct GetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
     pub login_session_duration: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
+    GetSecurityPreferenceSecurityPreferenceLoginProfilePreference seed 3 slots 8 {
     "AllowUserToChangePassword" = 0, "EnableSaveMFATicket" = 1, "LoginNetworkMasks" = 2,
     "LoginSessionDuration" = 3, } { 0 allow_user_to_change_password lenient, 1
     enable_save_mfa_ticket lenient, 2 login_network_masks value, 3 login_session_duration
@@ -106,8 +106,8 @@ pub struct GetSecurityPreferenceSecurityPreferenceMfaPreference {
     pub allow_user_to_manage_mfa_devices: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceSecurityPreferenceMfaPreference { "AllowUserToManageMFADevices"
-    = 0, } { 0 allow_user_to_manage_mfa_devices lenient, }
+    GetSecurityPreferenceSecurityPreferenceMfaPreference seed 0 slots 2 {
+    "AllowUserToManageMFADevices" = 0, } { 0 allow_user_to_manage_mfa_devices lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.PublicKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -117,7 +117,7 @@ pub struct GetSecurityPreferenceSecurityPreferencePublicKeyPreference {
     pub allow_user_to_manage_public_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceSecurityPreferencePublicKeyPreference {
+    GetSecurityPreferenceSecurityPreferencePublicKeyPreference seed 0 slots 2 {
     "AllowUserToManagePublicKeys" = 0, } { 0 allow_user_to_manage_public_keys lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference`.
@@ -142,7 +142,7 @@ pub struct GetSecurityPreferenceSecurityPreference {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetSecurityPreferenceSecurityPreference { "AccessKeyPreference" = 0,
+    GetSecurityPreferenceSecurityPreference seed 1 slots 8 { "AccessKeyPreference" = 0,
     "LoginProfilePreference" = 1, "MFAPreference" = 2, "PublicKeyPreference" = 3, } { 0
     access_key_preference value, 1 login_profile_preference value, 2 mfa_preference
     value, 3 public_key_preference value, }

@@ -58,7 +58,8 @@ pub struct GetUserOutput {
     pub user: ::std::option::Option<GetUserUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserOutput { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1 user value, }
+    GetUserOutput seed 0 slots 4 { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1
+    user value, }
 );
 /// A structure of the operation's answer, at `User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,11 +85,11 @@ pub struct GetUserUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
-    "LastLoginDate" = 4, "MobilePhone" = 5, "UpdateDate" = 6, "UserId" = 7, "UserName" =
-    8, } { 0 comments value, 1 create_date value, 2 display_name value, 3 email value, 4
-    last_login_date value, 5 mobile_phone value, 6 update_date value, 7 user_id value, 8
-    user_name value, }
+    GetUserUser seed 0 slots 32 { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2,
+    "Email" = 3, "LastLoginDate" = 4, "MobilePhone" = 5, "UpdateDate" = 6, "UserId" = 7,
+    "UserName" = 8, } { 0 comments value, 1 create_date value, 2 display_name value, 3
+    email value, 4 last_login_date value, 5 mobile_phone value, 6 update_date value, 7
+    user_id value, 8 user_name value, }
 );
 /// The errors `GetUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -51,8 +51,8 @@ pub struct GetUserMFAInfoOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserMFAInfoOutput { "MFADevice" = 0, "RequestId" = 1, } { 0 mfa_device value, 1
-    request_id value, }
+    GetUserMFAInfoOutput seed 2 slots 4 { "MFADevice" = 0, "RequestId" = 1, } { 0
+    mfa_device value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `MFADevice`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,8 +64,8 @@ pub struct GetUserMfaInfoMfaDevice {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetUserMfaInfoMfaDevice { "SerialNumber" = 0, "Type" = 1, } { 0 serial_number value,
-    1 r#type value, }
+    GetUserMfaInfoMfaDevice seed 0 slots 4 { "SerialNumber" = 0, "Type" = 1, } { 0
+    serial_number value, 1 r#type value, }
 );
 /// The errors `GetUserMFAInfo` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

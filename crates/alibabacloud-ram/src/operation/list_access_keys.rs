@@ -56,8 +56,8 @@ pub struct ListAccessKeysOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAccessKeysOutput { "AccessKeys" = 0, "RequestId" = 1, } { 0 access_keys value, 1
-    request_id value, }
+    ListAccessKeysOutput seed 0 slots 4 { "AccessKeys" = 0, "RequestId" = 1, } { 0
+    access_keys value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AccessKeys.AccessKey[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,8 +71,8 @@ pub struct ListAccessKeysAccessKey {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAccessKeysAccessKey { "AccessKeyId" = 0, "CreateDate" = 1, "Status" = 2, } { 0
-    access_key_id value, 1 create_date value, 2 status value, }
+    ListAccessKeysAccessKey seed 0 slots 8 { "AccessKeyId" = 0, "CreateDate" = 1,
+    "Status" = 2, } { 0 access_key_id value, 1 create_date value, 2 status value, }
 );
 /// A structure of the operation's answer, at `AccessKeys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,7 +82,7 @@ pub struct ListAccessKeysAccessKeys {
     pub access_key: ::std::option::Option<::std::vec::Vec<ListAccessKeysAccessKey>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListAccessKeysAccessKeys { "AccessKey" = 0, } { 0 access_key value, }
+    ListAccessKeysAccessKeys seed 0 slots 2 { "AccessKey" = 0, } { 0 access_key value, }
 );
 /// The errors `ListAccessKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

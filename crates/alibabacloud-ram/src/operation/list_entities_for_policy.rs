@@ -86,8 +86,9 @@ pub struct ListEntitiesForPolicyOutput {
     pub users: ::std::option::Option<ListEntitiesForPolicyUsers>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyOutput { "Groups" = 0, "RequestId" = 1, "Roles" = 2, "Users" =
-    3, } { 0 groups value, 1 request_id value, 2 roles value, 3 users value, }
+    ListEntitiesForPolicyOutput seed 0 slots 8 { "Groups" = 0, "RequestId" = 1, "Roles" =
+    2, "Users" = 3, } { 0 groups value, 1 request_id value, 2 roles value, 3 users value,
+    }
 );
 /// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -101,8 +102,8 @@ pub struct ListEntitiesForPolicyGroup {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyGroup { "AttachDate" = 0, "Comments" = 1, "GroupName" = 2, } { 0
-    attach_date value, 1 comments value, 2 group_name value, }
+    ListEntitiesForPolicyGroup seed 0 slots 8 { "AttachDate" = 0, "Comments" = 1,
+    "GroupName" = 2, } { 0 attach_date value, 1 comments value, 2 group_name value, }
 );
 /// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,7 +113,7 @@ pub struct ListEntitiesForPolicyGroups {
     pub group: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyGroup>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyGroups { "Group" = 0, } { 0 group value, }
+    ListEntitiesForPolicyGroups seed 0 slots 2 { "Group" = 0, } { 0 group value, }
 );
 /// A structure of the operation's answer, at `Roles.Role[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -130,9 +131,9 @@ pub struct ListEntitiesForPolicyRole {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyRole { "Arn" = 0, "AttachDate" = 1, "Description" = 2, "RoleId"
-    = 3, "RoleName" = 4, } { 0 arn value, 1 attach_date value, 2 description value, 3
-    role_id value, 4 role_name value, }
+    ListEntitiesForPolicyRole seed 0 slots 16 { "Arn" = 0, "AttachDate" = 1,
+    "Description" = 2, "RoleId" = 3, "RoleName" = 4, } { 0 arn value, 1 attach_date
+    value, 2 description value, 3 role_id value, 4 role_name value, }
 );
 /// A structure of the operation's answer, at `Roles`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -142,7 +143,7 @@ pub struct ListEntitiesForPolicyRoles {
     pub role: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyRole>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyRoles { "Role" = 0, } { 0 role value, }
+    ListEntitiesForPolicyRoles seed 0 slots 2 { "Role" = 0, } { 0 role value, }
 );
 /// A structure of the operation's answer, at `Users.User[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -158,9 +159,9 @@ pub struct ListEntitiesForPolicyUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyUser { "AttachDate" = 0, "DisplayName" = 1, "UserId" = 2,
-    "UserName" = 3, } { 0 attach_date value, 1 display_name value, 2 user_id value, 3
-    user_name value, }
+    ListEntitiesForPolicyUser seed 2 slots 8 { "AttachDate" = 0, "DisplayName" = 1,
+    "UserId" = 2, "UserName" = 3, } { 0 attach_date value, 1 display_name value, 2
+    user_id value, 3 user_name value, }
 );
 /// A structure of the operation's answer, at `Users`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -170,7 +171,7 @@ pub struct ListEntitiesForPolicyUsers {
     pub user: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyUser>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListEntitiesForPolicyUsers { "User" = 0, } { 0 user value, }
+    ListEntitiesForPolicyUsers seed 0 slots 2 { "User" = 0, } { 0 user value, }
 );
 /// The errors `ListEntitiesForPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

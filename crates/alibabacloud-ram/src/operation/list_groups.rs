@@ -67,8 +67,9 @@ pub struct ListGroupsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsOutput { "Groups" = 0, "IsTruncated" = 1, "Marker" = 2, "RequestId" = 3, }
-    { 0 groups value, 1 is_truncated lenient, 2 marker value, 3 request_id value, }
+    ListGroupsOutput seed 1 slots 8 { "Groups" = 0, "IsTruncated" = 1, "Marker" = 2,
+    "RequestId" = 3, } { 0 groups value, 1 is_truncated lenient, 2 marker value, 3
+    request_id value, }
 );
 /// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,9 +87,9 @@ pub struct ListGroupsGroup {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
-    "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2 group_id value, 3
-    group_name value, 4 update_date value, }
+    ListGroupsGroup seed 0 slots 16 { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2,
+    "GroupName" = 3, "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2
+    group_id value, 3 group_name value, 4 update_date value, }
 );
 /// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,7 +99,7 @@ pub struct ListGroupsGroups {
     pub group: ::std::option::Option<::std::vec::Vec<ListGroupsGroup>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsGroups { "Group" = 0, } { 0 group value, }
+    ListGroupsGroups seed 0 slots 2 { "Group" = 0, } { 0 group value, }
 );
 /// The errors `ListGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct ListGroupsForUserOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsForUserOutput { "Groups" = 0, "RequestId" = 1, } { 0 groups value, 1
-    request_id value, }
+    ListGroupsForUserOutput seed 0 slots 4 { "Groups" = 0, "RequestId" = 1, } { 0 groups
+    value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,8 +76,9 @@ pub struct ListGroupsForUserGroup {
     pub join_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsForUserGroup { "Comments" = 0, "GroupId" = 1, "GroupName" = 2, "JoinDate" =
-    3, } { 0 comments value, 1 group_id value, 2 group_name value, 3 join_date value, }
+    ListGroupsForUserGroup seed 1 slots 8 { "Comments" = 0, "GroupId" = 1, "GroupName" =
+    2, "JoinDate" = 3, } { 0 comments value, 1 group_id value, 2 group_name value, 3
+    join_date value, }
 );
 /// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,7 +88,7 @@ pub struct ListGroupsForUserGroups {
     pub group: ::std::option::Option<::std::vec::Vec<ListGroupsForUserGroup>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListGroupsForUserGroups { "Group" = 0, } { 0 group value, }
+    ListGroupsForUserGroups seed 0 slots 2 { "Group" = 0, } { 0 group value, }
 );
 /// The errors `ListGroupsForUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

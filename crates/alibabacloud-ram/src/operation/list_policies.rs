@@ -83,9 +83,9 @@ pub struct ListPoliciesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesOutput { "IsTruncated" = 0, "Marker" = 1, "Policies" = 2, "RequestId" =
-    3, } { 0 is_truncated lenient, 1 marker value, 2 policies value, 3 request_id value,
-    }
+    ListPoliciesOutput seed 0 slots 8 { "IsTruncated" = 0, "Marker" = 1, "Policies" = 2,
+    "RequestId" = 3, } { 0 is_truncated lenient, 1 marker value, 2 policies value, 3
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -113,8 +113,8 @@ pub struct ListPoliciesPolicyTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicyTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
-    tag_value value, }
+    ListPoliciesPolicyTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Policies.Policy[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,7 +124,7 @@ pub struct ListPoliciesPolicyTags {
     pub tag: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicyTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicyTags { "Tag" = 0, } { 0 tag value, }
+    ListPoliciesPolicyTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,11 +148,11 @@ pub struct ListPoliciesPolicy {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicy { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2,
-    "Description" = 3, "PolicyName" = 4, "PolicyType" = 5, "Tags" = 6, "UpdateDate" = 7,
-    } { 0 attachment_count lenient, 1 create_date value, 2 default_version value, 3
-    description value, 4 policy_name value, 5 policy_type value, 6 tags value, 7
-    update_date value, }
+    ListPoliciesPolicy seed 27 slots 16 { "AttachmentCount" = 0, "CreateDate" = 1,
+    "DefaultVersion" = 2, "Description" = 3, "PolicyName" = 4, "PolicyType" = 5, "Tags" =
+    6, "UpdateDate" = 7, } { 0 attachment_count lenient, 1 create_date value, 2
+    default_version value, 3 description value, 4 policy_name value, 5 policy_type value,
+    6 tags value, 7 update_date value, }
 );
 /// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -162,7 +162,7 @@ pub struct ListPoliciesPolicies {
     pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicy>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesPolicies { "Policy" = 0, } { 0 policy value, }
+    ListPoliciesPolicies seed 0 slots 2 { "Policy" = 0, } { 0 policy value, }
 );
 /// The errors `ListPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

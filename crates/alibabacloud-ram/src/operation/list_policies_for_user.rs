@@ -60,8 +60,8 @@ pub struct ListPoliciesForUserOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesForUserOutput { "Policies" = 0, "RequestId" = 1, } { 0 policies value, 1
-    request_id value, }
+    ListPoliciesForUserOutput seed 0 slots 4 { "Policies" = 0, "RequestId" = 1, } { 0
+    policies value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,9 +79,10 @@ pub struct ListPoliciesForUserPolicy {
     pub policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesForUserPolicy { "AttachDate" = 0, "DefaultVersion" = 1, "Description" =
-    2, "PolicyName" = 3, "PolicyType" = 4, } { 0 attach_date value, 1 default_version
-    value, 2 description value, 3 policy_name value, 4 policy_type value, }
+    ListPoliciesForUserPolicy seed 0 slots 16 { "AttachDate" = 0, "DefaultVersion" = 1,
+    "Description" = 2, "PolicyName" = 3, "PolicyType" = 4, } { 0 attach_date value, 1
+    default_version value, 2 description value, 3 policy_name value, 4 policy_type value,
+    }
 );
 /// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,7 +92,7 @@ pub struct ListPoliciesForUserPolicies {
     pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesForUserPolicy>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPoliciesForUserPolicies { "Policy" = 0, } { 0 policy value, }
+    ListPoliciesForUserPolicies seed 0 slots 2 { "Policy" = 0, } { 0 policy value, }
 );
 /// The errors `ListPoliciesForUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct ListPolicyVersionsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPolicyVersionsOutput { "PolicyVersions" = 0, "RequestId" = 1, } { 0
-    policy_versions value, 1 request_id value, }
+    ListPolicyVersionsOutput seed 0 slots 4 { "PolicyVersions" = 0, "RequestId" = 1, } {
+    0 policy_versions value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `PolicyVersions.PolicyVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,9 +79,9 @@ pub struct ListPolicyVersionsPolicyVersion {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPolicyVersionsPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
-    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
-    lenient, 2 policy_document value, 3 version_id value, }
+    ListPolicyVersionsPolicyVersion seed 1 slots 8 { "CreateDate" = 0, "IsDefaultVersion"
+    = 1, "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1
+    is_default_version lenient, 2 policy_document value, 3 version_id value, }
 );
 /// A structure of the operation's answer, at `PolicyVersions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -93,7 +93,8 @@ pub struct ListPolicyVersionsPolicyVersions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListPolicyVersionsPolicyVersions { "PolicyVersion" = 0, } { 0 policy_version value, }
+    ListPolicyVersionsPolicyVersions seed 0 slots 2 { "PolicyVersion" = 0, } { 0
+    policy_version value, }
 );
 /// The errors `ListPolicyVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,8 +80,9 @@ pub struct ListRolesOutput {
     pub roles: ::std::option::Option<ListRolesRoles>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListRolesOutput { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2, "Roles" = 3, } {
-    0 is_truncated lenient, 1 marker value, 2 request_id value, 3 roles value, }
+    ListRolesOutput seed 0 slots 8 { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2,
+    "Roles" = 3, } { 0 is_truncated lenient, 1 marker value, 2 request_id value, 3 roles
+    value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -109,8 +110,8 @@ pub struct ListRolesRoleTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListRolesRoleTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
-    value, }
+    ListRolesRoleTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Roles.Role[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -120,7 +121,7 @@ pub struct ListRolesRoleTags {
     pub tag: ::std::option::Option<::std::vec::Vec<ListRolesRoleTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListRolesRoleTags { "Tag" = 0, } { 0 tag value, }
+    ListRolesRoleTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Roles.Role[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -144,10 +145,10 @@ pub struct ListRolesRole {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListRolesRole { "Arn" = 0, "CreateDate" = 1, "Description" = 2, "MaxSessionDuration"
-    = 3, "RoleId" = 4, "RoleName" = 5, "Tags" = 6, "UpdateDate" = 7, } { 0 arn value, 1
-    create_date value, 2 description value, 3 max_session_duration lenient, 4 role_id
-    value, 5 role_name value, 6 tags value, 7 update_date value, }
+    ListRolesRole seed 5 slots 16 { "Arn" = 0, "CreateDate" = 1, "Description" = 2,
+    "MaxSessionDuration" = 3, "RoleId" = 4, "RoleName" = 5, "Tags" = 6, "UpdateDate" = 7,
+    } { 0 arn value, 1 create_date value, 2 description value, 3 max_session_duration
+    lenient, 4 role_id value, 5 role_name value, 6 tags value, 7 update_date value, }
 );
 /// A structure of the operation's answer, at `Roles`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -156,7 +157,9 @@ pub struct ListRolesRoles {
     /// Wire name `Role`: list of [`ListRolesRole`].
     pub role: ::std::option::Option<::std::vec::Vec<ListRolesRole>>,
 }
-::alibabacloud_runtime::decode_struct!(ListRolesRoles { "Role" = 0, } { 0 role value, });
+::alibabacloud_runtime::decode_struct!(
+    ListRolesRoles seed 0 slots 2 { "Role" = 0, } { 0 role value, }
+);
 /// The errors `ListRoles` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -70,8 +70,9 @@ pub struct ListUsersOutput {
     pub users: ::std::option::Option<ListUsersUsers>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUsersOutput { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2, "Users" = 3, } {
-    0 is_truncated lenient, 1 marker value, 2 request_id value, 3 users value, }
+    ListUsersOutput seed 0 slots 8 { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2,
+    "Users" = 3, } { 0 is_truncated lenient, 1 marker value, 2 request_id value, 3 users
+    value, }
 );
 /// A structure of the operation's answer, at `Users.User[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -95,10 +96,10 @@ pub struct ListUsersUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUsersUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
-    "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, } { 0 comments
-    value, 1 create_date value, 2 display_name value, 3 email value, 4 mobile_phone
-    value, 5 update_date value, 6 user_id value, 7 user_name value, }
+    ListUsersUser seed 27 slots 16 { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2,
+    "Email" = 3, "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, } { 0
+    comments value, 1 create_date value, 2 display_name value, 3 email value, 4
+    mobile_phone value, 5 update_date value, 6 user_id value, 7 user_name value, }
 );
 /// A structure of the operation's answer, at `Users`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -107,7 +108,9 @@ pub struct ListUsersUsers {
     /// Wire name `User`: list of [`ListUsersUser`].
     pub user: ::std::option::Option<::std::vec::Vec<ListUsersUser>>,
 }
-::alibabacloud_runtime::decode_struct!(ListUsersUsers { "User" = 0, } { 0 user value, });
+::alibabacloud_runtime::decode_struct!(
+    ListUsersUsers seed 0 slots 2 { "User" = 0, } { 0 user value, }
+);
 /// The errors `ListUsers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

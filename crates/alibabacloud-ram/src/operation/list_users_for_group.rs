@@ -70,8 +70,9 @@ pub struct ListUsersForGroupOutput {
     pub users: ::std::option::Option<ListUsersForGroupUsers>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUsersForGroupOutput { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2, "Users" =
-    3, } { 0 is_truncated lenient, 1 marker value, 2 request_id value, 3 users value, }
+    ListUsersForGroupOutput seed 0 slots 8 { "IsTruncated" = 0, "Marker" = 1, "RequestId"
+    = 2, "Users" = 3, } { 0 is_truncated lenient, 1 marker value, 2 request_id value, 3
+    users value, }
 );
 /// A structure of the operation's answer, at `Users.User[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,8 +86,8 @@ pub struct ListUsersForGroupUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUsersForGroupUser { "DisplayName" = 0, "JoinDate" = 1, "UserName" = 2, } { 0
-    display_name value, 1 join_date value, 2 user_name value, }
+    ListUsersForGroupUser seed 0 slots 8 { "DisplayName" = 0, "JoinDate" = 1, "UserName"
+    = 2, } { 0 display_name value, 1 join_date value, 2 user_name value, }
 );
 /// A structure of the operation's answer, at `Users`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,7 +97,7 @@ pub struct ListUsersForGroupUsers {
     pub user: ::std::option::Option<::std::vec::Vec<ListUsersForGroupUser>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListUsersForGroupUsers { "User" = 0, } { 0 user value, }
+    ListUsersForGroupUsers seed 0 slots 2 { "User" = 0, } { 0 user value, }
 );
 /// The errors `ListUsersForGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct ListVirtualMFADevicesOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListVirtualMFADevicesOutput { "RequestId" = 0, "VirtualMFADevices" = 1, } { 0
-    request_id value, 1 virtual_mfa_devices value, }
+    ListVirtualMFADevicesOutput seed 4 slots 4 { "RequestId" = 0, "VirtualMFADevices" =
+    1, } { 0 request_id value, 1 virtual_mfa_devices value, }
 );
 /// A structure of the operation's answer, at `VirtualMFADevices.VirtualMFADevice[].User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -75,8 +75,9 @@ pub struct ListVirtualMfaDevicesVirtualMfaDeviceUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListVirtualMfaDevicesVirtualMfaDeviceUser { "DisplayName" = 0, "UserId" = 1,
-    "UserName" = 2, } { 0 display_name value, 1 user_id value, 2 user_name value, }
+    ListVirtualMfaDevicesVirtualMfaDeviceUser seed 0 slots 8 { "DisplayName" = 0,
+    "UserId" = 1, "UserName" = 2, } { 0 display_name value, 1 user_id value, 2 user_name
+    value, }
 );
 /// A structure of the operation's answer, at `VirtualMFADevices.VirtualMFADevice[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,8 +91,9 @@ pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     pub user: ::std::option::Option<ListVirtualMfaDevicesVirtualMfaDeviceUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListVirtualMfaDevicesVirtualMfaDevice { "ActivateDate" = 0, "SerialNumber" = 1,
-    "User" = 2, } { 0 activate_date value, 1 serial_number value, 2 user value, }
+    ListVirtualMfaDevicesVirtualMfaDevice seed 2 slots 8 { "ActivateDate" = 0,
+    "SerialNumber" = 1, "User" = 2, } { 0 activate_date value, 1 serial_number value, 2
+    user value, }
 );
 /// A structure of the operation's answer, at `VirtualMFADevices`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,7 +105,7 @@ pub struct ListVirtualMfaDevicesVirtualMfaDevices {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListVirtualMfaDevicesVirtualMfaDevices { "VirtualMFADevice" = 0, } { 0
+    ListVirtualMfaDevicesVirtualMfaDevices seed 0 slots 2 { "VirtualMFADevice" = 0, } { 0
     virtual_mfa_device value, }
 );
 /// The errors `ListVirtualMFADevices` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

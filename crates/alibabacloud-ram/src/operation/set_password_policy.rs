@@ -84,7 +84,7 @@ pub struct SetPasswordPolicyOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetPasswordPolicyOutput { "PasswordPolicy" = 0, "RequestId" = 1, } { 0
+    SetPasswordPolicyOutput seed 0 slots 4 { "PasswordPolicy" = 0, "RequestId" = 1, } { 0
     password_policy value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `PasswordPolicy`.
@@ -111,9 +111,9 @@ pub struct SetPasswordPolicyPasswordPolicy {
     pub require_uppercase_characters: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetPasswordPolicyPasswordPolicy { "HardExpiry" = 0, "MaxLoginAttemps" = 1,
-    "MaxPasswordAge" = 2, "MinimumPasswordLength" = 3, "PasswordReusePrevention" = 4,
-    "RequireLowercaseCharacters" = 5, "RequireNumbers" = 6, "RequireSymbols" = 7,
+    SetPasswordPolicyPasswordPolicy seed 2 slots 32 { "HardExpiry" = 0, "MaxLoginAttemps"
+    = 1, "MaxPasswordAge" = 2, "MinimumPasswordLength" = 3, "PasswordReusePrevention" =
+    4, "RequireLowercaseCharacters" = 5, "RequireNumbers" = 6, "RequireSymbols" = 7,
     "RequireUppercaseCharacters" = 8, } { 0 hard_expiry lenient, 1 max_login_attemps
     lenient, 2 max_password_age lenient, 3 minimum_password_length lenient, 4
     password_reuse_prevention lenient, 5 require_lowercase_characters lenient, 6

@@ -86,8 +86,8 @@ pub struct SetSecurityPreferenceOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceOutput { "RequestId" = 0, "SecurityPreference" = 1, } { 0
-    request_id value, 1 security_preference value, }
+    SetSecurityPreferenceOutput seed 0 slots 4 { "RequestId" = 0, "SecurityPreference" =
+    1, } { 0 request_id value, 1 security_preference value, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.AccessKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,7 +97,7 @@ pub struct SetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
     pub allow_user_to_manage_access_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
+    SetSecurityPreferenceSecurityPreferenceAccessKeyPreference seed 0 slots 2 {
     "AllowUserToManageAccessKeys" = 0, } { 0 allow_user_to_manage_access_keys lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.LoginProfilePreference`.
@@ -114,7 +114,7 @@ pub struct SetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
     pub login_session_duration: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
+    SetSecurityPreferenceSecurityPreferenceLoginProfilePreference seed 3 slots 8 {
     "AllowUserToChangePassword" = 0, "EnableSaveMFATicket" = 1, "LoginNetworkMasks" = 2,
     "LoginSessionDuration" = 3, } { 0 allow_user_to_change_password lenient, 1
     enable_save_mfa_ticket lenient, 2 login_network_masks value, 3 login_session_duration
@@ -128,8 +128,8 @@ pub struct SetSecurityPreferenceSecurityPreferenceMfaPreference {
     pub allow_user_to_manage_mfa_devices: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceSecurityPreferenceMfaPreference { "AllowUserToManageMFADevices"
-    = 0, } { 0 allow_user_to_manage_mfa_devices lenient, }
+    SetSecurityPreferenceSecurityPreferenceMfaPreference seed 0 slots 2 {
+    "AllowUserToManageMFADevices" = 0, } { 0 allow_user_to_manage_mfa_devices lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference.PublicKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -139,7 +139,7 @@ pub struct SetSecurityPreferenceSecurityPreferencePublicKeyPreference {
     pub allow_user_to_manage_public_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceSecurityPreferencePublicKeyPreference {
+    SetSecurityPreferenceSecurityPreferencePublicKeyPreference seed 0 slots 2 {
     "AllowUserToManagePublicKeys" = 0, } { 0 allow_user_to_manage_public_keys lenient, }
 );
 /// A structure of the operation's answer, at `SecurityPreference`.
@@ -164,7 +164,7 @@ pub struct SetSecurityPreferenceSecurityPreference {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetSecurityPreferenceSecurityPreference { "AccessKeyPreference" = 0,
+    SetSecurityPreferenceSecurityPreference seed 1 slots 8 { "AccessKeyPreference" = 0,
     "LoginProfilePreference" = 1, "MFAPreference" = 2, "PublicKeyPreference" = 3, } { 0
     access_key_preference value, 1 login_profile_preference value, 2 mfa_preference
     value, 3 public_key_preference value, }

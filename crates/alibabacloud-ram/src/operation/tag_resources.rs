@@ -51,7 +51,7 @@ pub struct TagResourcesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
+    TagResourcesOutput seed 0 slots 2 { "RequestId" = 0, } { 0 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]

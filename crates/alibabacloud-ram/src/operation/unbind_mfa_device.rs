@@ -50,8 +50,8 @@ pub struct UnbindMFADeviceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UnbindMFADeviceOutput { "MFADevice" = 0, "RequestId" = 1, } { 0 mfa_device value, 1
-    request_id value, }
+    UnbindMFADeviceOutput seed 2 slots 4 { "MFADevice" = 0, "RequestId" = 1, } { 0
+    mfa_device value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `MFADevice`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,7 +61,8 @@ pub struct UnbindMfaDeviceMfaDevice {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UnbindMfaDeviceMfaDevice { "SerialNumber" = 0, } { 0 serial_number value, }
+    UnbindMfaDeviceMfaDevice seed 0 slots 2 { "SerialNumber" = 0, } { 0 serial_number
+    value, }
 );
 /// The errors `UnbindMFADevice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct UpdateGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateGroupOutput { "Group" = 0, "RequestId" = 1, } { 0 group value, 1 request_id
-    value, }
+    UpdateGroupOutput seed 0 slots 4 { "Group" = 0, "RequestId" = 1, } { 0 group value, 1
+    request_id value, }
 );
 /// A structure of the operation's answer, at `Group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,9 +79,9 @@ pub struct UpdateGroupGroup {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateGroupGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
-    "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2 group_id value, 3
-    group_name value, 4 update_date value, }
+    UpdateGroupGroup seed 0 slots 16 { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2,
+    "GroupName" = 3, "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2
+    group_id value, 3 group_name value, 4 update_date value, }
 );
 /// The errors `UpdateGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct UpdatePolicyDescriptionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdatePolicyDescriptionOutput { "Policy" = 0, "RequestId" = 1, } { 0 policy value, 1
-    request_id value, }
+    UpdatePolicyDescriptionOutput seed 0 slots 4 { "Policy" = 0, "RequestId" = 1, } { 0
+    policy value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `Policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,10 +81,10 @@ pub struct UpdatePolicyDescriptionPolicy {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdatePolicyDescriptionPolicy { "CreateDate" = 0, "DefaultVersion" = 1, "Description"
-    = 2, "PolicyName" = 3, "PolicyType" = 4, "UpdateDate" = 5, } { 0 create_date value, 1
-    default_version value, 2 description value, 3 policy_name value, 4 policy_type value,
-    5 update_date value, }
+    UpdatePolicyDescriptionPolicy seed 6 slots 16 { "CreateDate" = 0, "DefaultVersion" =
+    1, "Description" = 2, "PolicyName" = 3, "PolicyType" = 4, "UpdateDate" = 5, } { 0
+    create_date value, 1 default_version value, 2 description value, 3 policy_name value,
+    4 policy_type value, 5 update_date value, }
 );
 /// The errors `UpdatePolicyDescription` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,8 +66,8 @@ pub struct UpdateRoleOutput {
     pub role: ::std::option::Option<UpdateRoleRole>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateRoleOutput { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1 role value,
-    }
+    UpdateRoleOutput seed 0 slots 4 { "RequestId" = 0, "Role" = 1, } { 0 request_id
+    value, 1 role value, }
 );
 /// A structure of the operation's answer, at `Role`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,11 +91,11 @@ pub struct UpdateRoleRole {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateRoleRole { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2,
-    "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6,
-    "UpdateDate" = 7, } { 0 arn value, 1 assume_role_policy_document value, 2 create_date
-    value, 3 description value, 4 max_session_duration lenient, 5 role_id value, 6
-    role_name value, 7 update_date value, }
+    UpdateRoleRole seed 5 slots 16 { "Arn" = 0, "AssumeRolePolicyDocument" = 1,
+    "CreateDate" = 2, "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5,
+    "RoleName" = 6, "UpdateDate" = 7, } { 0 arn value, 1 assume_role_policy_document
+    value, 2 create_date value, 3 description value, 4 max_session_duration lenient, 5
+    role_id value, 6 role_name value, 7 update_date value, }
 );
 /// The errors `UpdateRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

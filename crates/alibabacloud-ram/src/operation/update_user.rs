@@ -72,8 +72,8 @@ pub struct UpdateUserOutput {
     pub user: ::std::option::Option<UpdateUserUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateUserOutput { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1 user value,
-    }
+    UpdateUserOutput seed 0 slots 4 { "RequestId" = 0, "User" = 1, } { 0 request_id
+    value, 1 user value, }
 );
 /// A structure of the operation's answer, at `User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,10 +97,10 @@ pub struct UpdateUserUser {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpdateUserUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
-    "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, } { 0 comments
-    value, 1 create_date value, 2 display_name value, 3 email value, 4 mobile_phone
-    value, 5 update_date value, 6 user_id value, 7 user_name value, }
+    UpdateUserUser seed 27 slots 16 { "Comments" = 0, "CreateDate" = 1, "DisplayName" =
+    2, "Email" = 3, "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, }
+    { 0 comments value, 1 create_date value, 2 display_name value, 3 email value, 4
+    mobile_phone value, 5 update_date value, 6 user_id value, 7 user_name value, }
 );
 /// The errors `UpdateUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

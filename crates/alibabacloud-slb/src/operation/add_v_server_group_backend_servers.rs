@@ -71,9 +71,9 @@ pub struct AddVServerGroupBackendServersOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddVServerGroupBackendServersOutput { "BackendServers" = 0, "RequestId" = 1,
-    "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
-    v_server_group_id value, }
+    AddVServerGroupBackendServersOutput seed 1 slots 8 { "BackendServers" = 0,
+    "RequestId" = 1, "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id
+    value, 2 v_server_group_id value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,9 +91,9 @@ pub struct AddVServerGroupBackendServersBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddVServerGroupBackendServersBackendServer { "Description" = 0, "Port" = 1,
-    "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2
-    server_id value, 3 r#type value, 4 weight lenient, }
+    AddVServerGroupBackendServersBackendServer seed 0 slots 16 { "Description" = 0,
+    "Port" = 1, "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port
+    lenient, 2 server_id value, 3 r#type value, 4 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,8 +105,8 @@ pub struct AddVServerGroupBackendServersBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
-    backend_server value, }
+    AddVServerGroupBackendServersBackendServers seed 0 slots 2 { "BackendServer" = 0, } {
+    0 backend_server value, }
 );
 /// The errors `AddVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,8 +62,8 @@ pub struct CreateAccessControlListOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateAccessControlListOutput { "AclId" = 0, "RequestId" = 1, } { 0 acl_id value, 1
-    request_id value, }
+    CreateAccessControlListOutput seed 0 slots 4 { "AclId" = 0, "RequestId" = 1, } { 0
+    acl_id value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

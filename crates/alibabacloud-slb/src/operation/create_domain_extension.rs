@@ -65,8 +65,8 @@ pub struct CreateDomainExtensionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateDomainExtensionOutput { "DomainExtensionId" = 0, "ListenerPort" = 1,
-    "RequestId" = 2, } { 0 domain_extension_id value, 1 listener_port lenient, 2
+    CreateDomainExtensionOutput seed 0 slots 8 { "DomainExtensionId" = 0, "ListenerPort"
+    = 1, "RequestId" = 2, } { 0 domain_extension_id value, 1 listener_port lenient, 2
     request_id value, }
 );
 /// The errors `CreateDomainExtension` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -157,12 +157,12 @@ pub struct CreateLoadBalancerOutput {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoadBalancerOutput { "Address" = 0, "AddressIPVersion" = 1, "LoadBalancerId" =
-    2, "LoadBalancerName" = 3, "NetworkType" = 4, "OrderId" = 5, "RequestId" = 6,
-    "ResourceGroupId" = 7, "VSwitchId" = 8, "VpcId" = 9, } { 0 address value, 1
-    address_ip_version value, 2 load_balancer_id value, 3 load_balancer_name value, 4
-    network_type value, 5 order_id lenient, 6 request_id value, 7 resource_group_id
-    value, 8 v_switch_id value, 9 vpc_id value, }
+    CreateLoadBalancerOutput seed 1 slots 32 { "Address" = 0, "AddressIPVersion" = 1,
+    "LoadBalancerId" = 2, "LoadBalancerName" = 3, "NetworkType" = 4, "OrderId" = 5,
+    "RequestId" = 6, "ResourceGroupId" = 7, "VSwitchId" = 8, "VpcId" = 9, } { 0 address
+    value, 1 address_ip_version value, 2 load_balancer_id value, 3 load_balancer_name
+    value, 4 network_type value, 5 order_id lenient, 6 request_id value, 7
+    resource_group_id value, 8 v_switch_id value, 9 vpc_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -157,7 +157,8 @@ pub struct CreateLoadBalancerHTTPListenerOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoadBalancerHTTPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
+    CreateLoadBalancerHTTPListenerOutput seed 0 slots 2 { "RequestId" = 0, } { 0
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -130,7 +130,8 @@ pub struct CreateLoadBalancerTCPListenerOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoadBalancerTCPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
+    CreateLoadBalancerTCPListenerOutput seed 0 slots 2 { "RequestId" = 0, } { 0
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

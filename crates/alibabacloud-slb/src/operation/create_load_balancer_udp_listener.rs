@@ -112,7 +112,8 @@ pub struct CreateLoadBalancerUDPListenerOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateLoadBalancerUDPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
+    CreateLoadBalancerUDPListenerOutput seed 0 slots 2 { "RequestId" = 0, } { 0
+    request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]

@@ -78,7 +78,7 @@ pub struct CreateMasterSlaveServerGroupOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateMasterSlaveServerGroupOutput { "MasterSlaveBackendServers" = 0,
+    CreateMasterSlaveServerGroupOutput seed 0 slots 8 { "MasterSlaveBackendServers" = 0,
     "MasterSlaveServerGroupId" = 1, "RequestId" = 2, } { 0 master_slave_backend_servers
     value, 1 master_slave_server_group_id value, 2 request_id value, }
 );
@@ -116,10 +116,10 @@ pub struct CreateMasterSlaveServerGroupMasterSlaveBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateMasterSlaveServerGroupMasterSlaveBackendServer { "Description" = 0, "Port" = 1,
-    "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0 description value,
-    1 port lenient, 2 server_id value, 3 server_type value, 4 r#type value, 5 weight
-    lenient, }
+    CreateMasterSlaveServerGroupMasterSlaveBackendServer seed 1 slots 16 { "Description"
+    = 0, "Port" = 1, "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0
+    description value, 1 port lenient, 2 server_id value, 3 server_type value, 4 r#type
+    value, 5 weight lenient, }
 );
 /// A structure of the operation's answer, at `MasterSlaveBackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,8 +131,8 @@ pub struct CreateMasterSlaveServerGroupMasterSlaveBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateMasterSlaveServerGroupMasterSlaveBackendServers { "MasterSlaveBackendServer" =
-    0, } { 0 master_slave_backend_server value, }
+    CreateMasterSlaveServerGroupMasterSlaveBackendServers seed 0 slots 2 {
+    "MasterSlaveBackendServer" = 0, } { 0 master_slave_backend_server value, }
 );
 /// The errors `CreateMasterSlaveServerGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

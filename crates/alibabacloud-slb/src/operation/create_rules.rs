@@ -67,8 +67,8 @@ pub struct CreateRulesOutput {
     pub rules: ::std::option::Option<CreateRulesRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRulesOutput { "RequestId" = 0, "Rules" = 1, } { 0 request_id value, 1 rules
-    value, }
+    CreateRulesOutput seed 0 slots 4 { "RequestId" = 0, "Rules" = 1, } { 0 request_id
+    value, 1 rules value, }
 );
 /// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -80,8 +80,8 @@ pub struct CreateRulesRule {
     pub rule_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRulesRule { "RuleId" = 0, "RuleName" = 1, } { 0 rule_id value, 1 rule_name
-    value, }
+    CreateRulesRule seed 1 slots 4 { "RuleId" = 0, "RuleName" = 1, } { 0 rule_id value, 1
+    rule_name value, }
 );
 /// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,7 +91,7 @@ pub struct CreateRulesRules {
     pub rule: ::std::option::Option<::std::vec::Vec<CreateRulesRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateRulesRules { "Rule" = 0, } { 0 rule value, }
+    CreateRulesRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value, }
 );
 /// The errors `CreateRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

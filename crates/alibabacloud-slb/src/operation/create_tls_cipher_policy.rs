@@ -59,8 +59,8 @@ pub struct CreateTLSCipherPolicyOutput {
     pub tls_cipher_policy_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateTLSCipherPolicyOutput { "RequestId" = 0, "TLSCipherPolicyId" = 1, } { 0
-    request_id value, 1 tls_cipher_policy_id value, }
+    CreateTLSCipherPolicyOutput seed 5 slots 4 { "RequestId" = 0, "TLSCipherPolicyId" =
+    1, } { 0 request_id value, 1 tls_cipher_policy_id value, }
 );
 /// The errors `CreateTLSCipherPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

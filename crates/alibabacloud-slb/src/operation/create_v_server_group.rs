@@ -75,8 +75,9 @@ pub struct CreateVServerGroupOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVServerGroupOutput { "BackendServers" = 0, "RequestId" = 1, "VServerGroupId" =
-    2, } { 0 backend_servers value, 1 request_id value, 2 v_server_group_id value, }
+    CreateVServerGroupOutput seed 1 slots 8 { "BackendServers" = 0, "RequestId" = 1,
+    "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
+    v_server_group_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -110,9 +111,9 @@ pub struct CreateVServerGroupBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVServerGroupBackendServer { "Description" = 0, "Port" = 1, "ServerId" = 2,
-    "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value,
-    3 r#type value, 4 weight lenient, }
+    CreateVServerGroupBackendServer seed 0 slots 16 { "Description" = 0, "Port" = 1,
+    "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2
+    server_id value, 3 r#type value, 4 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,7 +125,8 @@ pub struct CreateVServerGroupBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateVServerGroupBackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    CreateVServerGroupBackendServers seed 0 slots 2 { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `CreateVServerGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -111,12 +111,12 @@ pub struct DescribeAccessControlListAttributeOutput {
     pub total_acl_entry: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeOutput { "AclEntrys" = 0, "AclId" = 1, "AclName" =
-    2, "AddressIPVersion" = 3, "CreateTime" = 4, "RelatedListeners" = 5, "RequestId" = 6,
-    "ResourceGroupId" = 7, "Tags" = 8, "TotalAclEntry" = 9, } { 0 acl_entrys value, 1
-    acl_id value, 2 acl_name value, 3 address_ip_version value, 4 create_time value, 5
-    related_listeners value, 6 request_id value, 7 resource_group_id value, 8 tags value,
-    9 total_acl_entry lenient, }
+    DescribeAccessControlListAttributeOutput seed 3 slots 32 { "AclEntrys" = 0, "AclId" =
+    1, "AclName" = 2, "AddressIPVersion" = 3, "CreateTime" = 4, "RelatedListeners" = 5,
+    "RequestId" = 6, "ResourceGroupId" = 7, "Tags" = 8, "TotalAclEntry" = 9, } { 0
+    acl_entrys value, 1 acl_id value, 2 acl_name value, 3 address_ip_version value, 4
+    create_time value, 5 related_listeners value, 6 request_id value, 7 resource_group_id
+    value, 8 tags value, 9 total_acl_entry lenient, }
 );
 /// A structure of the operation's answer, at `AclEntrys.AclEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -128,8 +128,8 @@ pub struct DescribeAccessControlListAttributeAclEntry {
     pub acl_entry_ip: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeAclEntry { "AclEntryComment" = 0, "AclEntryIP" = 1,
-    } { 0 acl_entry_comment value, 1 acl_entry_ip value, }
+    DescribeAccessControlListAttributeAclEntry seed 0 slots 4 { "AclEntryComment" = 0,
+    "AclEntryIP" = 1, } { 0 acl_entry_comment value, 1 acl_entry_ip value, }
 );
 /// A structure of the operation's answer, at `AclEntrys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -141,8 +141,8 @@ pub struct DescribeAccessControlListAttributeAclEntrys {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeAclEntrys { "AclEntry" = 0, } { 0 acl_entry value,
-    }
+    DescribeAccessControlListAttributeAclEntrys seed 0 slots 2 { "AclEntry" = 0, } { 0
+    acl_entry value, }
 );
 /// A structure of the operation's answer, at `RelatedListeners.RelatedListener[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -158,9 +158,9 @@ pub struct DescribeAccessControlListAttributeRelatedListener {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeRelatedListener { "AclType" = 0, "ListenerPort" =
-    1, "LoadBalancerId" = 2, "Protocol" = 3, } { 0 acl_type value, 1 listener_port
-    lenient, 2 load_balancer_id value, 3 protocol value, }
+    DescribeAccessControlListAttributeRelatedListener seed 0 slots 8 { "AclType" = 0,
+    "ListenerPort" = 1, "LoadBalancerId" = 2, "Protocol" = 3, } { 0 acl_type value, 1
+    listener_port lenient, 2 load_balancer_id value, 3 protocol value, }
 );
 /// A structure of the operation's answer, at `RelatedListeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,8 +172,8 @@ pub struct DescribeAccessControlListAttributeRelatedListeners {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeRelatedListeners { "RelatedListener" = 0, } { 0
-    related_listener value, }
+    DescribeAccessControlListAttributeRelatedListeners seed 0 slots 2 { "RelatedListener"
+    = 0, } { 0 related_listener value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -185,8 +185,8 @@ pub struct DescribeAccessControlListAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeAccessControlListAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -198,7 +198,7 @@ pub struct DescribeAccessControlListAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeAccessControlListAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `DescribeAccessControlListAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -98,10 +98,10 @@ pub struct DescribeAccessControlListsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListsOutput { "Acls" = 0, "Count" = 1, "PageNumber" = 2,
-    "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 acls value, 1 count lenient,
-    2 page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count
-    lenient, }
+    DescribeAccessControlListsOutput seed 8 slots 16 { "Acls" = 0, "Count" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "RequestId" = 4, "TotalCount" = 5, } { 0 acls
+    value, 1 count lenient, 2 page_number lenient, 3 page_size lenient, 4 request_id
+    value, 5 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -129,8 +129,8 @@ pub struct DescribeAccessControlListsAclTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListsAclTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeAccessControlListsAclTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Acls.Acl[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -140,7 +140,7 @@ pub struct DescribeAccessControlListsAclTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsAclTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListsAclTags { "Tag" = 0, } { 0 tag value, }
+    DescribeAccessControlListsAclTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `Acls.Acl[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,10 +160,10 @@ pub struct DescribeAccessControlListsAcl {
     pub tags: ::std::option::Option<DescribeAccessControlListsAclTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListsAcl { "AclId" = 0, "AclName" = 1, "AddressIPVersion" = 2,
-    "CreateTime" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0 acl_id value, 1 acl_name
-    value, 2 address_ip_version value, 3 create_time value, 4 resource_group_id value, 5
-    tags value, }
+    DescribeAccessControlListsAcl seed 0 slots 16 { "AclId" = 0, "AclName" = 1,
+    "AddressIPVersion" = 2, "CreateTime" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0
+    acl_id value, 1 acl_name value, 2 address_ip_version value, 3 create_time value, 4
+    resource_group_id value, 5 tags value, }
 );
 /// A structure of the operation's answer, at `Acls`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -173,7 +173,7 @@ pub struct DescribeAccessControlListsAcls {
     pub acl: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsAcl>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessControlListsAcls { "Acl" = 0, } { 0 acl value, }
+    DescribeAccessControlListsAcls seed 0 slots 2 { "Acl" = 0, } { 0 acl value, }
 );
 /// The errors `DescribeAccessControlLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

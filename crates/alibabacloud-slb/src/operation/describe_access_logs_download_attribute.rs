@@ -86,8 +86,8 @@ pub struct DescribeAccessLogsDownloadAttributeOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessLogsDownloadAttributeOutput { "LogsDownloadAttributes" = 0,
-    "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
+    DescribeAccessLogsDownloadAttributeOutput seed 1 slots 16 { "LogsDownloadAttributes"
+    = 0, "PageNumber" = 1, "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0
     logs_download_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
@@ -107,9 +107,10 @@ pub struct DescribeAccessLogsDownloadAttributeLogsDownloadAttribute {
     pub region: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessLogsDownloadAttributeLogsDownloadAttribute { "LoadBalancerId" = 0,
-    "LogProject" = 1, "LogStore" = 2, "LogType" = 3, "Region" = 4, } { 0 load_balancer_id
-    value, 1 log_project value, 2 log_store value, 3 log_type value, 4 region value, }
+    DescribeAccessLogsDownloadAttributeLogsDownloadAttribute seed 2 slots 16 {
+    "LoadBalancerId" = 0, "LogProject" = 1, "LogStore" = 2, "LogType" = 3, "Region" = 4,
+    } { 0 load_balancer_id value, 1 log_project value, 2 log_store value, 3 log_type
+    value, 4 region value, }
 );
 /// A structure of the operation's answer, at `LogsDownloadAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -121,8 +122,8 @@ pub struct DescribeAccessLogsDownloadAttributeLogsDownloadAttributes {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAccessLogsDownloadAttributeLogsDownloadAttributes { "LogsDownloadAttribute" =
-    0, } { 0 logs_download_attribute value, }
+    DescribeAccessLogsDownloadAttributeLogsDownloadAttributes seed 0 slots 2 {
+    "LogsDownloadAttribute" = 0, } { 0 logs_download_attribute value, }
 );
 /// The errors `DescribeAccessLogsDownloadAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,8 +73,8 @@ pub struct DescribeAvailableResourceOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceOutput { "AvailableResources" = 0, "RequestId" = 1, } { 0
-    available_resources value, 1 request_id value, }
+    DescribeAvailableResourceOutput seed 0 slots 4 { "AvailableResources" = 0,
+    "RequestId" = 1, } { 0 available_resources value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `AvailableResources.AvailableResource[].SupportResources.SupportResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,8 +86,9 @@ pub struct DescribeAvailableResourceAvailableResourceSupportResource {
     pub address_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResourceSupportResource { "AddressIPVersion" = 0,
-    "AddressType" = 1, } { 0 address_ip_version value, 1 address_type value, }
+    DescribeAvailableResourceAvailableResourceSupportResource seed 0 slots 4 {
+    "AddressIPVersion" = 0, "AddressType" = 1, } { 0 address_ip_version value, 1
+    address_type value, }
 );
 /// A structure of the operation's answer, at `AvailableResources.AvailableResource[].SupportResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +100,8 @@ pub struct DescribeAvailableResourceAvailableResourceSupportResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResourceSupportResources { "SupportResource" = 0, }
-    { 0 support_resource value, }
+    DescribeAvailableResourceAvailableResourceSupportResources seed 0 slots 2 {
+    "SupportResource" = 0, } { 0 support_resource value, }
 );
 /// A structure of the operation's answer, at `AvailableResources.AvailableResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,9 +117,9 @@ pub struct DescribeAvailableResourceAvailableResource {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResource { "MasterZoneId" = 0, "SlaveZoneId" = 1,
-    "SupportResources" = 2, } { 0 master_zone_id value, 1 slave_zone_id value, 2
-    support_resources value, }
+    DescribeAvailableResourceAvailableResource seed 1 slots 8 { "MasterZoneId" = 0,
+    "SlaveZoneId" = 1, "SupportResources" = 2, } { 0 master_zone_id value, 1
+    slave_zone_id value, 2 support_resources value, }
 );
 /// A structure of the operation's answer, at `AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -130,8 +131,8 @@ pub struct DescribeAvailableResourceAvailableResources {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeAvailableResourceAvailableResources { "AvailableResource" = 0, } { 0
-    available_resource value, }
+    DescribeAvailableResourceAvailableResources seed 0 slots 2 { "AvailableResource" = 0,
+    } { 0 available_resource value, }
 );
 /// The errors `DescribeAvailableResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

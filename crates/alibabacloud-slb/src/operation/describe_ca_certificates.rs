@@ -82,8 +82,8 @@ pub struct DescribeCACertificatesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCACertificatesOutput { "CACertificates" = 0, "RequestId" = 1, } { 0
-    ca_certificates value, 1 request_id value, }
+    DescribeCACertificatesOutput seed 0 slots 4 { "CACertificates" = 0, "RequestId" = 1,
+    } { 0 ca_certificates value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -111,8 +111,8 @@ pub struct DescribeCaCertificatesCaCertificateTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCaCertificatesCaCertificateTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeCaCertificatesCaCertificateTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `CACertificates.CACertificate[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -124,7 +124,8 @@ pub struct DescribeCaCertificatesCaCertificateTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCaCertificatesCaCertificateTags { "Tag" = 0, } { 0 tag value, }
+    DescribeCaCertificatesCaCertificateTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value,
+    }
 );
 /// A structure of the operation's answer, at `CACertificates.CACertificate[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -154,13 +155,13 @@ pub struct DescribeCaCertificatesCaCertificate {
     pub tags: ::std::option::Option<DescribeCaCertificatesCaCertificateTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCaCertificatesCaCertificate { "CACertificateId" = 0, "CACertificateName" = 1,
-    "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5,
-    "ExpireTimeStamp" = 6, "Fingerprint" = 7, "RegionId" = 8, "ResourceGroupId" = 9,
-    "Tags" = 10, } { 0 ca_certificate_id value, 1 ca_certificate_name value, 2
-    common_name value, 3 create_time value, 4 create_time_stamp lenient, 5 expire_time
-    value, 6 expire_time_stamp lenient, 7 fingerprint value, 8 region_id value, 9
-    resource_group_id value, 10 tags value, }
+    DescribeCaCertificatesCaCertificate seed 7 slots 32 { "CACertificateId" = 0,
+    "CACertificateName" = 1, "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4,
+    "ExpireTime" = 5, "ExpireTimeStamp" = 6, "Fingerprint" = 7, "RegionId" = 8,
+    "ResourceGroupId" = 9, "Tags" = 10, } { 0 ca_certificate_id value, 1
+    ca_certificate_name value, 2 common_name value, 3 create_time value, 4
+    create_time_stamp lenient, 5 expire_time value, 6 expire_time_stamp lenient, 7
+    fingerprint value, 8 region_id value, 9 resource_group_id value, 10 tags value, }
 );
 /// A structure of the operation's answer, at `CACertificates`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -172,8 +173,8 @@ pub struct DescribeCaCertificatesCaCertificates {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeCaCertificatesCaCertificates { "CACertificate" = 0, } { 0 ca_certificate
-    value, }
+    DescribeCaCertificatesCaCertificates seed 0 slots 2 { "CACertificate" = 0, } { 0
+    ca_certificate value, }
 );
 /// The errors `DescribeCACertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,10 +65,11 @@ pub struct DescribeDomainExtensionAttributeOutput {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDomainExtensionAttributeOutput { "Domain" = 0, "DomainExtensionId" = 1,
-    "ListenerPort" = 2, "LoadBalancerId" = 3, "RequestId" = 4, "ServerCertificateId" = 5,
-    } { 0 domain value, 1 domain_extension_id value, 2 listener_port lenient, 3
-    load_balancer_id value, 4 request_id value, 5 server_certificate_id value, }
+    DescribeDomainExtensionAttributeOutput seed 2 slots 16 { "Domain" = 0,
+    "DomainExtensionId" = 1, "ListenerPort" = 2, "LoadBalancerId" = 3, "RequestId" = 4,
+    "ServerCertificateId" = 5, } { 0 domain value, 1 domain_extension_id value, 2
+    listener_port lenient, 3 load_balancer_id value, 4 request_id value, 5
+    server_certificate_id value, }
 );
 /// The errors `DescribeDomainExtensionAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -69,8 +69,8 @@ pub struct DescribeDomainExtensionsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDomainExtensionsOutput { "DomainExtensions" = 0, "RequestId" = 1, } { 0
-    domain_extensions value, 1 request_id value, }
+    DescribeDomainExtensionsOutput seed 0 slots 4 { "DomainExtensions" = 0, "RequestId" =
+    1, } { 0 domain_extensions value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `DomainExtensions.DomainExtension[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,9 +84,9 @@ pub struct DescribeDomainExtensionsDomainExtension {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDomainExtensionsDomainExtension { "Domain" = 0, "DomainExtensionId" = 1,
-    "ServerCertificateId" = 2, } { 0 domain value, 1 domain_extension_id value, 2
-    server_certificate_id value, }
+    DescribeDomainExtensionsDomainExtension seed 2 slots 8 { "Domain" = 0,
+    "DomainExtensionId" = 1, "ServerCertificateId" = 2, } { 0 domain value, 1
+    domain_extension_id value, 2 server_certificate_id value, }
 );
 /// A structure of the operation's answer, at `DomainExtensions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,8 +98,8 @@ pub struct DescribeDomainExtensionsDomainExtensions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeDomainExtensionsDomainExtensions { "DomainExtension" = 0, } { 0
-    domain_extension value, }
+    DescribeDomainExtensionsDomainExtensions seed 0 slots 2 { "DomainExtension" = 0, } {
+    0 domain_extension value, }
 );
 /// The errors `DescribeDomainExtensions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,8 +70,8 @@ pub struct DescribeHealthStatusOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHealthStatusOutput { "BackendServers" = 0, "RequestId" = 1, } { 0
-    backend_servers value, 1 request_id value, }
+    DescribeHealthStatusOutput seed 0 slots 4 { "BackendServers" = 0, "RequestId" = 1, }
+    { 0 backend_servers value, 1 request_id value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,10 +91,10 @@ pub struct DescribeHealthStatusBackendServer {
     pub server_ip: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHealthStatusBackendServer { "ListenerPort" = 0, "Port" = 1, "Protocol" = 2,
-    "ServerHealthStatus" = 3, "ServerId" = 4, "ServerIp" = 5, } { 0 listener_port
-    lenient, 1 port lenient, 2 protocol value, 3 server_health_status value, 4 server_id
-    value, 5 server_ip value, }
+    DescribeHealthStatusBackendServer seed 1 slots 16 { "ListenerPort" = 0, "Port" = 1,
+    "Protocol" = 2, "ServerHealthStatus" = 3, "ServerId" = 4, "ServerIp" = 5, } { 0
+    listener_port lenient, 1 port lenient, 2 protocol value, 3 server_health_status
+    value, 4 server_id value, 5 server_ip value, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,8 +106,8 @@ pub struct DescribeHealthStatusBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHealthStatusBackendServers { "BackendServer" = 0, } { 0 backend_server value,
-    }
+    DescribeHealthStatusBackendServers seed 0 slots 2 { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `DescribeHealthStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

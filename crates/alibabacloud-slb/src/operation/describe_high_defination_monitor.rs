@@ -59,9 +59,9 @@ pub struct DescribeHighDefinationMonitorOutput {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeHighDefinationMonitorOutput { "LogProject" = 0, "LogStore" = 1, "RequestId" =
-    2, "Success" = 3, } { 0 log_project value, 1 log_store value, 2 request_id value, 3
-    success value, }
+    DescribeHighDefinationMonitorOutput seed 1 slots 8 { "LogProject" = 0, "LogStore" =
+    1, "RequestId" = 2, "Success" = 3, } { 0 log_project value, 1 log_store value, 2
+    request_id value, 3 success value, }
 );
 /// The errors `DescribeHighDefinationMonitor` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

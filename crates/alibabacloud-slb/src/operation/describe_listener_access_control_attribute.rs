@@ -62,9 +62,9 @@ pub struct DescribeListenerAccessControlAttributeOutput {
     pub source_items: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeListenerAccessControlAttributeOutput { "AccessControlStatus" = 0, "RequestId"
-    = 1, "SourceItems" = 2, } { 0 access_control_status value, 1 request_id value, 2
-    source_items value, }
+    DescribeListenerAccessControlAttributeOutput seed 3 slots 8 { "AccessControlStatus" =
+    0, "RequestId" = 1, "SourceItems" = 2, } { 0 access_control_status value, 1
+    request_id value, 2 source_items value, }
 );
 /// The errors `DescribeListenerAccessControlAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -199,10 +199,10 @@ pub struct DescribeLoadBalancerAttributeOutput {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeOutput { "Address" = 0, "AddressIPVersion" = 1,
-    "AddressType" = 2, "AutoReleaseTime" = 3, "BackendServers" = 4, "Bandwidth" = 5,
-    "CreateTime" = 6, "CreateTimeStamp" = 7, "DeleteProtection" = 8, "EndTime" = 9,
-    "EndTimeStamp" = 10, "InternetChargeType" = 11, "ListenerPorts" = 12,
+    DescribeLoadBalancerAttributeOutput seed 77 slots 128 { "Address" = 0,
+    "AddressIPVersion" = 1, "AddressType" = 2, "AutoReleaseTime" = 3, "BackendServers" =
+    4, "Bandwidth" = 5, "CreateTime" = 6, "CreateTimeStamp" = 7, "DeleteProtection" = 8,
+    "EndTime" = 9, "EndTimeStamp" = 10, "InternetChargeType" = 11, "ListenerPorts" = 12,
     "ListenerPortsAndProtocal" = 13, "ListenerPortsAndProtocol" = 14, "LoadBalancerId" =
     15, "LoadBalancerName" = 16, "LoadBalancerSpec" = 17, "LoadBalancerStatus" = 18,
     "MasterZoneId" = 19, "ModificationProtectionReason" = 20,
@@ -239,9 +239,9 @@ pub struct DescribeLoadBalancerAttributeBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeBackendServer { "Description" = 0, "ServerId" = 1,
-    "ServerIp" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 server_id value,
-    2 server_ip value, 3 r#type value, 4 weight lenient, }
+    DescribeLoadBalancerAttributeBackendServer seed 0 slots 16 { "Description" = 0,
+    "ServerId" = 1, "ServerIp" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1
+    server_id value, 2 server_ip value, 3 r#type value, 4 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -253,8 +253,8 @@ pub struct DescribeLoadBalancerAttributeBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeBackendServers { "BackendServer" = 0, } { 0
-    backend_server value, }
+    DescribeLoadBalancerAttributeBackendServers seed 0 slots 2 { "BackendServer" = 0, } {
+    0 backend_server value, }
 );
 /// A structure of the operation's answer, at `ListenerPorts`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -264,8 +264,8 @@ pub struct DescribeLoadBalancerAttributeListenerPorts {
     pub listener_port: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeListenerPorts { "ListenerPort" = 0, } { 0 listener_port
-    lenient_list, }
+    DescribeLoadBalancerAttributeListenerPorts seed 0 slots 2 { "ListenerPort" = 0, } { 0
+    listener_port lenient_list, }
 );
 /// A structure of the operation's answer, at `ListenerPortsAndProtocal.ListenerPortAndProtocal[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -277,8 +277,9 @@ pub struct DescribeLoadBalancerAttributeListenerPortAndProtocal {
     pub listener_protocal: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeListenerPortAndProtocal { "ListenerPort" = 0,
-    "ListenerProtocal" = 1, } { 0 listener_port lenient, 1 listener_protocal value, }
+    DescribeLoadBalancerAttributeListenerPortAndProtocal seed 0 slots 4 { "ListenerPort"
+    = 0, "ListenerProtocal" = 1, } { 0 listener_port lenient, 1 listener_protocal value,
+    }
 );
 /// A structure of the operation's answer, at `ListenerPortsAndProtocal`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -290,8 +291,8 @@ pub struct DescribeLoadBalancerAttributeListenerPortsAndProtocal {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeListenerPortsAndProtocal { "ListenerPortAndProtocal" =
-    0, } { 0 listener_port_and_protocal value, }
+    DescribeLoadBalancerAttributeListenerPortsAndProtocal seed 0 slots 2 {
+    "ListenerPortAndProtocal" = 0, } { 0 listener_port_and_protocal value, }
 );
 /// A structure of the operation's answer, at `ListenerPortsAndProtocol.ListenerPortAndProtocol[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -309,9 +310,9 @@ pub struct DescribeLoadBalancerAttributeListenerPortAndProtocol {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeListenerPortAndProtocol { "Description" = 0,
-    "ForwardPort" = 1, "ListenerForward" = 2, "ListenerPort" = 3, "ListenerProtocol" = 4,
-    } { 0 description value, 1 forward_port lenient, 2 listener_forward value, 3
+    DescribeLoadBalancerAttributeListenerPortAndProtocol seed 0 slots 16 { "Description"
+    = 0, "ForwardPort" = 1, "ListenerForward" = 2, "ListenerPort" = 3, "ListenerProtocol"
+    = 4, } { 0 description value, 1 forward_port lenient, 2 listener_forward value, 3
     listener_port lenient, 4 listener_protocol value, }
 );
 /// A structure of the operation's answer, at `ListenerPortsAndProtocol`.
@@ -324,8 +325,8 @@ pub struct DescribeLoadBalancerAttributeListenerPortsAndProtocol {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeListenerPortsAndProtocol { "ListenerPortAndProtocol" =
-    0, } { 0 listener_port_and_protocol value, }
+    DescribeLoadBalancerAttributeListenerPortsAndProtocol seed 0 slots 2 {
+    "ListenerPortAndProtocol" = 0, } { 0 listener_port_and_protocol value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -337,8 +338,8 @@ pub struct DescribeLoadBalancerAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeLoadBalancerAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -348,7 +349,7 @@ pub struct DescribeLoadBalancerAttributeTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeLoadBalancerAttributeTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancerAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `DescribeLoadBalancerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -195,10 +195,10 @@ pub struct DescribeLoadBalancerHTTPListenerAttributeOutput {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHTTPListenerAttributeOutput { "AclId" = 0, "AclIds" = 1,
-    "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5, "Cookie" =
-    6, "CookieTimeout" = 7, "Description" = 8, "ForwardPort" = 9, "Gzip" = 10,
-    "HealthCheck" = 11, "HealthCheckConnectPort" = 12, "HealthCheckDomain" = 13,
+    DescribeLoadBalancerHTTPListenerAttributeOutput seed 1537 slots 128 { "AclId" = 0,
+    "AclIds" = 1, "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" =
+    5, "Cookie" = 6, "CookieTimeout" = 7, "Description" = 8, "ForwardPort" = 9, "Gzip" =
+    10, "HealthCheck" = 11, "HealthCheckConnectPort" = 12, "HealthCheckDomain" = 13,
     "HealthCheckHttpCode" = 14, "HealthCheckInterval" = 15, "HealthCheckMethod" = 16,
     "HealthCheckTimeout" = 17, "HealthCheckURI" = 18, "HealthyThreshold" = 19,
     "IdleTimeout" = 20, "ListenerForward" = 21, "ListenerPort" = 22, "LoadBalancerId" =
@@ -230,7 +230,8 @@ pub struct DescribeLoadBalancerHttpListenerAttributeAclIds {
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+    DescribeLoadBalancerHttpListenerAttributeAclIds seed 0 slots 2 { "AclId" = 0, } { 0
+    acl_id value, }
 );
 /// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -248,9 +249,9 @@ pub struct DescribeLoadBalancerHttpListenerAttributeRule {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpListenerAttributeRule { "Domain" = 0, "RuleId" = 1,
-    "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1 rule_id value,
-    2 rule_name value, 3 url value, 4 v_server_group_id value, }
+    DescribeLoadBalancerHttpListenerAttributeRule seed 2 slots 16 { "Domain" = 0,
+    "RuleId" = 1, "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1
+    rule_id value, 2 rule_name value, 3 url value, 4 v_server_group_id value, }
 );
 /// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -262,7 +263,8 @@ pub struct DescribeLoadBalancerHttpListenerAttributeRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpListenerAttributeRules { "Rule" = 0, } { 0 rule value, }
+    DescribeLoadBalancerHttpListenerAttributeRules seed 0 slots 2 { "Rule" = 0, } { 0
+    rule value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -274,8 +276,8 @@ pub struct DescribeLoadBalancerHttpListenerAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerHttpListenerAttributeTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -287,7 +289,8 @@ pub struct DescribeLoadBalancerHttpListenerAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancerHttpListenerAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// The errors `DescribeLoadBalancerHTTPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -234,9 +234,9 @@ pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHTTPSListenerAttributeOutput { "AclId" = 0, "AclIds" = 1,
-    "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5,
-    "CACertificateId" = 6, "Cookie" = 7, "CookieTimeout" = 8, "Description" = 9,
+    DescribeLoadBalancerHTTPSListenerAttributeOutput seed 40 slots 256 { "AclId" = 0,
+    "AclIds" = 1, "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" =
+    5, "CACertificateId" = 6, "Cookie" = 7, "CookieTimeout" = 8, "Description" = 9,
     "DomainExtensions" = 10, "EnableHttp2" = 11, "Gzip" = 12, "HealthCheck" = 13,
     "HealthCheckConnectPort" = 14, "HealthCheckDomain" = 15, "HealthCheckHttpCode" = 16,
     "HealthCheckInterval" = 17, "HealthCheckMethod" = 18, "HealthCheckTimeout" = 19,
@@ -277,7 +277,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeAclIds {
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+    DescribeLoadBalancerHttpsListenerAttributeAclIds seed 0 slots 2 { "AclId" = 0, } { 0
+    acl_id value, }
 );
 /// A structure of the operation's answer, at `DomainExtensions.DomainExtension[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -291,8 +292,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeDomainExtension {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeDomainExtension { "Domain" = 0,
-    "DomainExtensionId" = 1, "ServerCertificateId" = 2, } { 0 domain value, 1
+    DescribeLoadBalancerHttpsListenerAttributeDomainExtension seed 2 slots 8 { "Domain" =
+    0, "DomainExtensionId" = 1, "ServerCertificateId" = 2, } { 0 domain value, 1
     domain_extension_id value, 2 server_certificate_id value, }
 );
 /// A structure of the operation's answer, at `DomainExtensions`.
@@ -305,8 +306,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeDomainExtensions {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeDomainExtensions { "DomainExtension" = 0, }
-    { 0 domain_extension value, }
+    DescribeLoadBalancerHttpsListenerAttributeDomainExtensions seed 0 slots 2 {
+    "DomainExtension" = 0, } { 0 domain_extension value, }
 );
 /// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -324,9 +325,9 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeRule {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeRule { "Domain" = 0, "RuleId" = 1,
-    "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1 rule_id value,
-    2 rule_name value, 3 url value, 4 v_server_group_id value, }
+    DescribeLoadBalancerHttpsListenerAttributeRule seed 2 slots 16 { "Domain" = 0,
+    "RuleId" = 1, "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1
+    rule_id value, 2 rule_name value, 3 url value, 4 v_server_group_id value, }
 );
 /// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -338,7 +339,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeRules { "Rule" = 0, } { 0 rule value, }
+    DescribeLoadBalancerHttpsListenerAttributeRules seed 0 slots 2 { "Rule" = 0, } { 0
+    rule value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -350,8 +352,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerHttpsListenerAttributeTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -363,7 +365,8 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerHttpsListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancerHttpsListenerAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// The errors `DescribeLoadBalancerHTTPSListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

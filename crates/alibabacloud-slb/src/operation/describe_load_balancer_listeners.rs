@@ -205,9 +205,9 @@ pub struct DescribeLoadBalancerListenersOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersOutput { "Listeners" = 0, "MaxResults" = 1, "NextToken"
-    = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 listeners value, 1 max_results lenient,
-    2 next_token value, 3 request_id value, 4 total_count lenient, }
+    DescribeLoadBalancerListenersOutput seed 0 slots 16 { "Listeners" = 0, "MaxResults" =
+    1, "NextToken" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 listeners value, 1
+    max_results lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -285,8 +285,8 @@ pub struct DescribeLoadBalancerListenersListenerHttpListenerConfig {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListenerHttpListenerConfig { "Cookie" = 0,
-    "CookieTimeout" = 1, "ForwardPort" = 2, "Gzip" = 3, "HealthCheck" = 4,
+    DescribeLoadBalancerListenersListenerHttpListenerConfig seed 22 slots 64 { "Cookie" =
+    0, "CookieTimeout" = 1, "ForwardPort" = 2, "Gzip" = 3, "HealthCheck" = 4,
     "HealthCheckConnectPort" = 5, "HealthCheckDomain" = 6, "HealthCheckHttpCode" = 7,
     "HealthCheckHttpVersion" = 8, "HealthCheckInterval" = 9, "HealthCheckMethod" = 10,
     "HealthCheckTimeout" = 11, "HealthCheckType" = 12, "HealthCheckURI" = 13,
@@ -386,13 +386,13 @@ pub struct DescribeLoadBalancerListenersListenerHttpsListenerConfig {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListenerHttpsListenerConfig { "CACertificateId" = 0,
-    "Cookie" = 1, "CookieTimeout" = 2, "EnableHttp2" = 3, "Gzip" = 4, "HealthCheck" = 5,
-    "HealthCheckConnectPort" = 6, "HealthCheckDomain" = 7, "HealthCheckHttpCode" = 8,
-    "HealthCheckHttpVersion" = 9, "HealthCheckInterval" = 10, "HealthCheckMethod" = 11,
-    "HealthCheckTimeout" = 12, "HealthCheckType" = 13, "HealthCheckURI" = 14,
-    "HealthyThreshold" = 15, "IdleTimeout" = 16, "RequestTimeout" = 17,
-    "ServerCertificateId" = 18, "StickySession" = 19, "StickySessionType" = 20,
+    DescribeLoadBalancerListenersListenerHttpsListenerConfig seed 24 slots 128 {
+    "CACertificateId" = 0, "Cookie" = 1, "CookieTimeout" = 2, "EnableHttp2" = 3, "Gzip" =
+    4, "HealthCheck" = 5, "HealthCheckConnectPort" = 6, "HealthCheckDomain" = 7,
+    "HealthCheckHttpCode" = 8, "HealthCheckHttpVersion" = 9, "HealthCheckInterval" = 10,
+    "HealthCheckMethod" = 11, "HealthCheckTimeout" = 12, "HealthCheckType" = 13,
+    "HealthCheckURI" = 14, "HealthyThreshold" = 15, "IdleTimeout" = 16, "RequestTimeout"
+    = 17, "ServerCertificateId" = 18, "StickySession" = 19, "StickySessionType" = 20,
     "TLSCipherPolicy" = 21, "UnhealthyThreshold" = 22, "XForwardedFor" = 23,
     "XForwardedFor_ClientCertClientVerify" = 24, "XForwardedFor_ClientCertFingerprint" =
     25, "XForwardedFor_ClientCertIssuerDN" = 26, "XForwardedFor_ClientCertSubjectDN" =
@@ -454,20 +454,20 @@ pub struct DescribeLoadBalancerListenersListenerTcpListenerConfig {
     pub unhealthy_threshold: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListenerTcpListenerConfig { "ConnectionDrain" = 0,
-    "ConnectionDrainTimeout" = 1, "EstablishedTimeout" = 2, "HealthCheck" = 3,
-    "HealthCheckConnectPort" = 4, "HealthCheckConnectTimeout" = 5, "HealthCheckDomain" =
-    6, "HealthCheckHttpCode" = 7, "HealthCheckInterval" = 8, "HealthCheckMethod" = 9,
-    "HealthCheckType" = 10, "HealthCheckURI" = 11, "HealthyThreshold" = 12,
-    "MasterSlaveServerGroupId" = 13, "PersistenceTimeout" = 14, "ProxyProtocolV2Enabled"
-    = 15, "UnhealthyThreshold" = 16, } { 0 connection_drain value, 1
-    connection_drain_timeout lenient, 2 established_timeout lenient, 3 health_check
-    value, 4 health_check_connect_port lenient, 5 health_check_connect_timeout lenient, 6
-    health_check_domain value, 7 health_check_http_code value, 8 health_check_interval
-    lenient, 9 health_check_method value, 10 health_check_type value, 11 health_check_uri
-    value, 12 healthy_threshold lenient, 13 master_slave_server_group_id value, 14
-    persistence_timeout lenient, 15 proxy_protocol_v2_enabled value, 16
-    unhealthy_threshold lenient, }
+    DescribeLoadBalancerListenersListenerTcpListenerConfig seed 2 slots 64 {
+    "ConnectionDrain" = 0, "ConnectionDrainTimeout" = 1, "EstablishedTimeout" = 2,
+    "HealthCheck" = 3, "HealthCheckConnectPort" = 4, "HealthCheckConnectTimeout" = 5,
+    "HealthCheckDomain" = 6, "HealthCheckHttpCode" = 7, "HealthCheckInterval" = 8,
+    "HealthCheckMethod" = 9, "HealthCheckType" = 10, "HealthCheckURI" = 11,
+    "HealthyThreshold" = 12, "MasterSlaveServerGroupId" = 13, "PersistenceTimeout" = 14,
+    "ProxyProtocolV2Enabled" = 15, "UnhealthyThreshold" = 16, } { 0 connection_drain
+    value, 1 connection_drain_timeout lenient, 2 established_timeout lenient, 3
+    health_check value, 4 health_check_connect_port lenient, 5
+    health_check_connect_timeout lenient, 6 health_check_domain value, 7
+    health_check_http_code value, 8 health_check_interval lenient, 9 health_check_method
+    value, 10 health_check_type value, 11 health_check_uri value, 12 healthy_threshold
+    lenient, 13 master_slave_server_group_id value, 14 persistence_timeout lenient, 15
+    proxy_protocol_v2_enabled value, 16 unhealthy_threshold lenient, }
 );
 /// A structure of the operation's answer, at `Listeners[].Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -479,8 +479,8 @@ pub struct DescribeLoadBalancerListenersListenerTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListenerTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerListenersListenerTag seed 0 slots 4 { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Listeners[].UDPListenerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -512,13 +512,13 @@ pub struct DescribeLoadBalancerListenersListenerUdpListenerConfig {
     pub unhealthy_threshold: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListenerUdpListenerConfig { "ConnectionDrain" = 0,
-    "ConnectionDrainTimeout" = 1, "HealthCheck" = 2, "HealthCheckConnectPort" = 3,
-    "HealthCheckConnectTimeout" = 4, "HealthCheckExp" = 5, "HealthCheckInterval" = 6,
-    "HealthCheckReq" = 7, "HealthyThreshold" = 8, "MasterSlaveServerGroupId" = 9,
-    "ProxyProtocolV2Enabled" = 10, "UnhealthyThreshold" = 11, } { 0 connection_drain
-    value, 1 connection_drain_timeout lenient, 2 health_check value, 3
-    health_check_connect_port lenient, 4 health_check_connect_timeout lenient, 5
+    DescribeLoadBalancerListenersListenerUdpListenerConfig seed 3 slots 32 {
+    "ConnectionDrain" = 0, "ConnectionDrainTimeout" = 1, "HealthCheck" = 2,
+    "HealthCheckConnectPort" = 3, "HealthCheckConnectTimeout" = 4, "HealthCheckExp" = 5,
+    "HealthCheckInterval" = 6, "HealthCheckReq" = 7, "HealthyThreshold" = 8,
+    "MasterSlaveServerGroupId" = 9, "ProxyProtocolV2Enabled" = 10, "UnhealthyThreshold" =
+    11, } { 0 connection_drain value, 1 connection_drain_timeout lenient, 2 health_check
+    value, 3 health_check_connect_port lenient, 4 health_check_connect_timeout lenient, 5
     health_check_exp value, 6 health_check_interval lenient, 7 health_check_req value, 8
     healthy_threshold lenient, 9 master_slave_server_group_id value, 10
     proxy_protocol_v2_enabled value, 11 unhealthy_threshold lenient, }
@@ -575,17 +575,17 @@ pub struct DescribeLoadBalancerListenersListener {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerListenersListener { "AclId" = 0, "AclIds" = 1, "AclStatus" = 2,
-    "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5, "Description" = 6,
-    "HTTPListenerConfig" = 7, "HTTPSListenerConfig" = 8, "ListenerPort" = 9,
-    "ListenerProtocol" = 10, "LoadBalancerId" = 11, "Scheduler" = 12, "Status" = 13,
-    "TCPListenerConfig" = 14, "Tags" = 15, "UDPListenerConfig" = 16, "VServerGroupId" =
-    17, } { 0 acl_id value, 1 acl_ids value, 2 acl_status value, 3 acl_type value, 4
-    backend_server_port lenient, 5 bandwidth lenient, 6 description value, 7
-    http_listener_config value, 8 https_listener_config value, 9 listener_port lenient,
-    10 listener_protocol value, 11 load_balancer_id value, 12 scheduler value, 13 status
-    value, 14 tcp_listener_config value, 15 tags value, 16 udp_listener_config value, 17
-    v_server_group_id value, }
+    DescribeLoadBalancerListenersListener seed 39 slots 64 { "AclId" = 0, "AclIds" = 1,
+    "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5,
+    "Description" = 6, "HTTPListenerConfig" = 7, "HTTPSListenerConfig" = 8,
+    "ListenerPort" = 9, "ListenerProtocol" = 10, "LoadBalancerId" = 11, "Scheduler" = 12,
+    "Status" = 13, "TCPListenerConfig" = 14, "Tags" = 15, "UDPListenerConfig" = 16,
+    "VServerGroupId" = 17, } { 0 acl_id value, 1 acl_ids value, 2 acl_status value, 3
+    acl_type value, 4 backend_server_port lenient, 5 bandwidth lenient, 6 description
+    value, 7 http_listener_config value, 8 https_listener_config value, 9 listener_port
+    lenient, 10 listener_protocol value, 11 load_balancer_id value, 12 scheduler value,
+    13 status value, 14 tcp_listener_config value, 15 tags value, 16 udp_listener_config
+    value, 17 v_server_group_id value, }
 );
 /// The errors `DescribeLoadBalancerListeners` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -158,9 +158,9 @@ pub struct DescribeLoadBalancerTCPListenerAttributeOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerTCPListenerAttributeOutput { "AclId" = 0, "AclIds" = 1,
-    "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5,
-    "ConnectionDrain" = 6, "ConnectionDrainTimeout" = 7, "Description" = 8,
+    DescribeLoadBalancerTCPListenerAttributeOutput seed 15 slots 128 { "AclId" = 0,
+    "AclIds" = 1, "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" =
+    5, "ConnectionDrain" = 6, "ConnectionDrainTimeout" = 7, "Description" = 8,
     "EstablishedTimeout" = 9, "HealthCheck" = 10, "HealthCheckConnectPort" = 11,
     "HealthCheckConnectTimeout" = 12, "HealthCheckDomain" = 13, "HealthCheckHttpCode" =
     14, "HealthCheckInterval" = 15, "HealthCheckMethod" = 16, "HealthCheckType" = 17,
@@ -189,7 +189,8 @@ pub struct DescribeLoadBalancerTcpListenerAttributeAclIds {
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerTcpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+    DescribeLoadBalancerTcpListenerAttributeAclIds seed 0 slots 2 { "AclId" = 0, } { 0
+    acl_id value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,8 +202,8 @@ pub struct DescribeLoadBalancerTcpListenerAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerTcpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerTcpListenerAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -214,7 +215,8 @@ pub struct DescribeLoadBalancerTcpListenerAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerTcpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancerTcpListenerAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// The errors `DescribeLoadBalancerTCPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

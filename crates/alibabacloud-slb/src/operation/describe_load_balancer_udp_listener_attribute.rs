@@ -134,9 +134,9 @@ pub struct DescribeLoadBalancerUDPListenerAttributeOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerUDPListenerAttributeOutput { "AclId" = 0, "AclIds" = 1,
-    "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5,
-    "Description" = 6, "HealthCheck" = 7, "HealthCheckConnectPort" = 8,
+    DescribeLoadBalancerUDPListenerAttributeOutput seed 40 slots 64 { "AclId" = 0,
+    "AclIds" = 1, "AclStatus" = 2, "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" =
+    5, "Description" = 6, "HealthCheck" = 7, "HealthCheckConnectPort" = 8,
     "HealthCheckConnectTimeout" = 9, "HealthCheckExp" = 10, "HealthCheckInterval" = 11,
     "HealthCheckReq" = 12, "HealthyThreshold" = 13, "ListenerPort" = 14, "LoadBalancerId"
     = 15, "MasterSlaveServerGroupId" = 16, "ProxyProtocolV2Enabled" = 17, "RequestId" =
@@ -159,7 +159,8 @@ pub struct DescribeLoadBalancerUdpListenerAttributeAclIds {
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerUdpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+    DescribeLoadBalancerUdpListenerAttributeAclIds seed 0 slots 2 { "AclId" = 0, } { 0
+    acl_id value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -171,8 +172,8 @@ pub struct DescribeLoadBalancerUdpListenerAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerUdpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerUdpListenerAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -184,7 +185,8 @@ pub struct DescribeLoadBalancerUdpListenerAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancerUdpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancerUdpListenerAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// The errors `DescribeLoadBalancerUDPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

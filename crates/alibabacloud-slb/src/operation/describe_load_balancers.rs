@@ -157,9 +157,10 @@ pub struct DescribeLoadBalancersOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancersOutput { "LoadBalancers" = 0, "PageNumber" = 1, "PageSize" = 2,
-    "RequestId" = 3, "TotalCount" = 4, } { 0 load_balancers value, 1 page_number lenient,
-    2 page_size lenient, 3 request_id value, 4 total_count lenient, }
+    DescribeLoadBalancersOutput seed 1 slots 16 { "LoadBalancers" = 0, "PageNumber" = 1,
+    "PageSize" = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 load_balancers value, 1
+    page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
+    }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -187,8 +188,8 @@ pub struct DescribeLoadBalancersLoadBalancerTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancersLoadBalancerTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeLoadBalancersLoadBalancerTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `LoadBalancers.LoadBalancer[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -200,7 +201,7 @@ pub struct DescribeLoadBalancersLoadBalancerTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancersLoadBalancerTags { "Tag" = 0, } { 0 tag value, }
+    DescribeLoadBalancersLoadBalancerTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `LoadBalancers.LoadBalancer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -258,22 +259,23 @@ pub struct DescribeLoadBalancersLoadBalancer {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancersLoadBalancer { "Address" = 0, "AddressIPVersion" = 1,
-    "AddressType" = 2, "Bandwidth" = 3, "CreateTime" = 4, "CreateTimeStamp" = 5,
-    "DeleteProtection" = 6, "InternetChargeType" = 7, "InternetChargeTypeAlias" = 8,
-    "LoadBalancerId" = 9, "LoadBalancerName" = 10, "LoadBalancerSpec" = 11,
-    "LoadBalancerStatus" = 12, "MasterZoneId" = 13, "ModificationProtectionReason" = 14,
-    "ModificationProtectionStatus" = 15, "NetworkType" = 16, "PayType" = 17, "RegionId" =
-    18, "RegionIdAlias" = 19, "ResourceGroupId" = 20, "SlaveZoneId" = 21, "Tags" = 22,
-    "VSwitchId" = 23, "VpcId" = 24, } { 0 address value, 1 address_ip_version value, 2
-    address_type value, 3 bandwidth lenient, 4 create_time value, 5 create_time_stamp
-    lenient, 6 delete_protection value, 7 internet_charge_type value, 8
-    internet_charge_type_alias value, 9 load_balancer_id value, 10 load_balancer_name
-    value, 11 load_balancer_spec value, 12 load_balancer_status value, 13 master_zone_id
-    value, 14 modification_protection_reason value, 15 modification_protection_status
-    value, 16 network_type value, 17 pay_type value, 18 region_id value, 19
-    region_id_alias value, 20 resource_group_id value, 21 slave_zone_id value, 22 tags
-    value, 23 v_switch_id value, 24 vpc_id value, }
+    DescribeLoadBalancersLoadBalancer seed 59 slots 64 { "Address" = 0,
+    "AddressIPVersion" = 1, "AddressType" = 2, "Bandwidth" = 3, "CreateTime" = 4,
+    "CreateTimeStamp" = 5, "DeleteProtection" = 6, "InternetChargeType" = 7,
+    "InternetChargeTypeAlias" = 8, "LoadBalancerId" = 9, "LoadBalancerName" = 10,
+    "LoadBalancerSpec" = 11, "LoadBalancerStatus" = 12, "MasterZoneId" = 13,
+    "ModificationProtectionReason" = 14, "ModificationProtectionStatus" = 15,
+    "NetworkType" = 16, "PayType" = 17, "RegionId" = 18, "RegionIdAlias" = 19,
+    "ResourceGroupId" = 20, "SlaveZoneId" = 21, "Tags" = 22, "VSwitchId" = 23, "VpcId" =
+    24, } { 0 address value, 1 address_ip_version value, 2 address_type value, 3
+    bandwidth lenient, 4 create_time value, 5 create_time_stamp lenient, 6
+    delete_protection value, 7 internet_charge_type value, 8 internet_charge_type_alias
+    value, 9 load_balancer_id value, 10 load_balancer_name value, 11 load_balancer_spec
+    value, 12 load_balancer_status value, 13 master_zone_id value, 14
+    modification_protection_reason value, 15 modification_protection_status value, 16
+    network_type value, 17 pay_type value, 18 region_id value, 19 region_id_alias value,
+    20 resource_group_id value, 21 slave_zone_id value, 22 tags value, 23 v_switch_id
+    value, 24 vpc_id value, }
 );
 /// A structure of the operation's answer, at `LoadBalancers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -285,7 +287,8 @@ pub struct DescribeLoadBalancersLoadBalancers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeLoadBalancersLoadBalancers { "LoadBalancer" = 0, } { 0 load_balancer value, }
+    DescribeLoadBalancersLoadBalancers seed 0 slots 2 { "LoadBalancer" = 0, } { 0
+    load_balancer value, }
 );
 /// The errors `DescribeLoadBalancers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

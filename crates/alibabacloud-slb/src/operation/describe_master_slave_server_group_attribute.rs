@@ -88,9 +88,9 @@ pub struct DescribeMasterSlaveServerGroupAttributeOutput {
     pub tags: ::std::option::Option<DescribeMasterSlaveServerGroupAttributeTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupAttributeOutput { "CreateTime" = 0, "LoadBalancerId" =
-    1, "MasterSlaveBackendServers" = 2, "MasterSlaveServerGroupId" = 3,
-    "MasterSlaveServerGroupName" = 4, "RequestId" = 5, "Tags" = 6, } { 0 create_time
+    DescribeMasterSlaveServerGroupAttributeOutput seed 1 slots 16 { "CreateTime" = 0,
+    "LoadBalancerId" = 1, "MasterSlaveBackendServers" = 2, "MasterSlaveServerGroupId" =
+    3, "MasterSlaveServerGroupName" = 4, "RequestId" = 5, "Tags" = 6, } { 0 create_time
     value, 1 load_balancer_id value, 2 master_slave_backend_servers value, 3
     master_slave_server_group_id value, 4 master_slave_server_group_name value, 5
     request_id value, 6 tags value, }
@@ -113,10 +113,10 @@ pub struct DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer { "Description" = 0,
-    "Port" = 1, "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0
-    description value, 1 port lenient, 2 server_id value, 3 server_type value, 4 r#type
-    value, 5 weight lenient, }
+    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer seed 1 slots 16 {
+    "Description" = 0, "Port" = 1, "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight"
+    = 5, } { 0 description value, 1 port lenient, 2 server_id value, 3 server_type value,
+    4 r#type value, 5 weight lenient, }
 );
 /// A structure of the operation's answer, at `MasterSlaveBackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -128,7 +128,7 @@ pub struct DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
+    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers seed 0 slots 2 {
     "MasterSlaveBackendServer" = 0, } { 0 master_slave_backend_server value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
@@ -141,8 +141,8 @@ pub struct DescribeMasterSlaveServerGroupAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeMasterSlaveServerGroupAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue"
+    = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -154,7 +154,8 @@ pub struct DescribeMasterSlaveServerGroupAttributeTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeMasterSlaveServerGroupAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// The errors `DescribeMasterSlaveServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

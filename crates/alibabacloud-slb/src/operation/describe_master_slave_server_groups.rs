@@ -92,8 +92,8 @@ pub struct DescribeMasterSlaveServerGroupsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsOutput { "MasterSlaveServerGroups" = 0, "RequestId" =
-    1, } { 0 master_slave_server_groups value, 1 request_id value, }
+    DescribeMasterSlaveServerGroupsOutput seed 1 slots 4 { "MasterSlaveServerGroups" = 0,
+    "RequestId" = 1, } { 0 master_slave_server_groups value, 1 request_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -121,8 +121,8 @@ pub struct DescribeMasterSlaveServerGroupsAssociatedObjectsListener {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsAssociatedObjectsListener { "Port" = 0, "Protocol" =
-    1, } { 0 port lenient, 1 protocol value, }
+    DescribeMasterSlaveServerGroupsAssociatedObjectsListener seed 0 slots 4 { "Port" = 0,
+    "Protocol" = 1, } { 0 port lenient, 1 protocol value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].AssociatedObjects.Listeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -134,8 +134,8 @@ pub struct DescribeMasterSlaveServerGroupsAssociatedObjectsListeners {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsAssociatedObjectsListeners { "Listener" = 0, } { 0
-    listener value, }
+    DescribeMasterSlaveServerGroupsAssociatedObjectsListeners seed 0 slots 2 { "Listener"
+    = 0, } { 0 listener value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].AssociatedObjects`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -147,8 +147,8 @@ pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObject
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects { "Listeners"
-    = 0, } { 0 listeners value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects seed 0 slots 2
+    { "Listeners" = 0, } { 0 listeners value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,8 +160,8 @@ pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag { "TagKey" = 0, "TagValue" =
-    1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag seed 0 slots 4 { "TagKey" =
+    0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -173,8 +173,8 @@ pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags { "Tag" = 0, } { 0 tag
-    value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags seed 0 slots 2 { "Tag" = 0,
+    } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -196,11 +196,11 @@ pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroup {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsMasterSlaveServerGroup { "AssociatedObjects" = 0,
-    "CreateTime" = 1, "MasterSlaveServerGroupId" = 2, "MasterSlaveServerGroupName" = 3,
-    "Tags" = 4, } { 0 associated_objects value, 1 create_time value, 2
-    master_slave_server_group_id value, 3 master_slave_server_group_name value, 4 tags
-    value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroup seed 0 slots 16 {
+    "AssociatedObjects" = 0, "CreateTime" = 1, "MasterSlaveServerGroupId" = 2,
+    "MasterSlaveServerGroupName" = 3, "Tags" = 4, } { 0 associated_objects value, 1
+    create_time value, 2 master_slave_server_group_id value, 3
+    master_slave_server_group_name value, 4 tags value, }
 );
 /// A structure of the operation's answer, at `MasterSlaveServerGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -212,8 +212,8 @@ pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeMasterSlaveServerGroupsMasterSlaveServerGroups { "MasterSlaveServerGroup" =
-    0, } { 0 master_slave_server_group value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroups seed 0 slots 2 {
+    "MasterSlaveServerGroup" = 0, } { 0 master_slave_server_group value, }
 );
 /// The errors `DescribeMasterSlaveServerGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -116,9 +116,9 @@ pub struct DescribeRuleAttributeOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRuleAttributeOutput { "Cookie" = 0, "CookieTimeout" = 1, "Domain" = 2,
-    "HealthCheck" = 3, "HealthCheckConnectPort" = 4, "HealthCheckDomain" = 5,
-    "HealthCheckHttpCode" = 6, "HealthCheckInterval" = 7, "HealthCheckTimeout" = 8,
+    DescribeRuleAttributeOutput seed 148 slots 64 { "Cookie" = 0, "CookieTimeout" = 1,
+    "Domain" = 2, "HealthCheck" = 3, "HealthCheckConnectPort" = 4, "HealthCheckDomain" =
+    5, "HealthCheckHttpCode" = 6, "HealthCheckInterval" = 7, "HealthCheckTimeout" = 8,
     "HealthCheckURI" = 9, "HealthyThreshold" = 10, "ListenerPort" = 11, "ListenerSync" =
     12, "LoadBalancerId" = 13, "RequestId" = 14, "RuleId" = 15, "RuleName" = 16,
     "Scheduler" = 17, "StickySession" = 18, "StickySessionType" = 19,

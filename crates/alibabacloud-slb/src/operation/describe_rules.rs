@@ -82,8 +82,8 @@ pub struct DescribeRulesOutput {
     pub rules: ::std::option::Option<DescribeRulesRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRulesOutput { "RequestId" = 0, "Rules" = 1, } { 0 request_id value, 1 rules
-    value, }
+    DescribeRulesOutput seed 0 slots 4 { "RequestId" = 0, "Rules" = 1, } { 0 request_id
+    value, 1 rules value, }
 );
 /// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,11 +131,11 @@ pub struct DescribeRulesRule {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRulesRule { "Cookie" = 0, "CookieTimeout" = 1, "Domain" = 2, "HealthCheck" =
-    3, "HealthCheckConnectPort" = 4, "HealthCheckDomain" = 5, "HealthCheckHttpCode" = 6,
-    "HealthCheckInterval" = 7, "HealthCheckTimeout" = 8, "HealthCheckURI" = 9,
-    "HealthyThreshold" = 10, "ListenerSync" = 11, "RuleId" = 12, "RuleName" = 13,
-    "Scheduler" = 14, "StickySession" = 15, "StickySessionType" = 16,
+    DescribeRulesRule seed 42 slots 64 { "Cookie" = 0, "CookieTimeout" = 1, "Domain" = 2,
+    "HealthCheck" = 3, "HealthCheckConnectPort" = 4, "HealthCheckDomain" = 5,
+    "HealthCheckHttpCode" = 6, "HealthCheckInterval" = 7, "HealthCheckTimeout" = 8,
+    "HealthCheckURI" = 9, "HealthyThreshold" = 10, "ListenerSync" = 11, "RuleId" = 12,
+    "RuleName" = 13, "Scheduler" = 14, "StickySession" = 15, "StickySessionType" = 16,
     "UnhealthyThreshold" = 17, "Url" = 18, "VServerGroupId" = 19, } { 0 cookie value, 1
     cookie_timeout lenient, 2 domain value, 3 health_check value, 4
     health_check_connect_port lenient, 5 health_check_domain value, 6
@@ -153,7 +153,7 @@ pub struct DescribeRulesRules {
     pub rule: ::std::option::Option<::std::vec::Vec<DescribeRulesRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeRulesRules { "Rule" = 0, } { 0 rule value, }
+    DescribeRulesRules seed 0 slots 2 { "Rule" = 0, } { 0 rule value, }
 );
 /// The errors `DescribeRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

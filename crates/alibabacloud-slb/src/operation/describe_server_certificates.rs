@@ -92,8 +92,8 @@ pub struct DescribeServerCertificatesOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesOutput { "RequestId" = 0, "ServerCertificates" = 1, } { 0
-    request_id value, 1 server_certificates value, }
+    DescribeServerCertificatesOutput seed 0 slots 4 { "RequestId" = 0,
+    "ServerCertificates" = 1, } { 0 request_id value, 1 server_certificates value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -121,7 +121,7 @@ pub struct DescribeServerCertificatesServerCertificateSubjectAlternativeNames {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesServerCertificateSubjectAlternativeNames {
+    DescribeServerCertificatesServerCertificateSubjectAlternativeNames seed 0 slots 2 {
     "SubjectAlternativeName" = 0, } { 0 subject_alternative_name value, }
 );
 /// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[].Tags.Tag[]`.
@@ -134,8 +134,8 @@ pub struct DescribeServerCertificatesServerCertificateTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesServerCertificateTag { "TagKey" = 0, "TagValue" = 1, } { 0
-    tag_key value, 1 tag_value value, }
+    DescribeServerCertificatesServerCertificateTag seed 0 slots 4 { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -147,7 +147,8 @@ pub struct DescribeServerCertificatesServerCertificateTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesServerCertificateTags { "Tag" = 0, } { 0 tag value, }
+    DescribeServerCertificatesServerCertificateTags seed 0 slots 2 { "Tag" = 0, } { 0 tag
+    value, }
 );
 /// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -187,17 +188,17 @@ pub struct DescribeServerCertificatesServerCertificate {
     pub tags: ::std::option::Option<DescribeServerCertificatesServerCertificateTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesServerCertificate { "AliCloudCertificateId" = 0,
-    "AliCloudCertificateName" = 1, "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp"
-    = 4, "ExpireTime" = 5, "ExpireTimeStamp" = 6, "Fingerprint" = 7,
-    "IsAliCloudCertificate" = 8, "RegionId" = 9, "ResourceGroupId" = 10,
-    "ServerCertificateId" = 11, "ServerCertificateName" = 12, "SubjectAlternativeNames" =
-    13, "Tags" = 14, } { 0 ali_cloud_certificate_id value, 1 ali_cloud_certificate_name
-    value, 2 common_name value, 3 create_time value, 4 create_time_stamp lenient, 5
-    expire_time value, 6 expire_time_stamp lenient, 7 fingerprint value, 8
-    is_ali_cloud_certificate lenient, 9 region_id value, 10 resource_group_id value, 11
-    server_certificate_id value, 12 server_certificate_name value, 13
-    subject_alternative_names value, 14 tags value, }
+    DescribeServerCertificatesServerCertificate seed 53 slots 32 {
+    "AliCloudCertificateId" = 0, "AliCloudCertificateName" = 1, "CommonName" = 2,
+    "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5, "ExpireTimeStamp" = 6,
+    "Fingerprint" = 7, "IsAliCloudCertificate" = 8, "RegionId" = 9, "ResourceGroupId" =
+    10, "ServerCertificateId" = 11, "ServerCertificateName" = 12,
+    "SubjectAlternativeNames" = 13, "Tags" = 14, } { 0 ali_cloud_certificate_id value, 1
+    ali_cloud_certificate_name value, 2 common_name value, 3 create_time value, 4
+    create_time_stamp lenient, 5 expire_time value, 6 expire_time_stamp lenient, 7
+    fingerprint value, 8 is_ali_cloud_certificate lenient, 9 region_id value, 10
+    resource_group_id value, 11 server_certificate_id value, 12 server_certificate_name
+    value, 13 subject_alternative_names value, 14 tags value, }
 );
 /// A structure of the operation's answer, at `ServerCertificates`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -209,8 +210,8 @@ pub struct DescribeServerCertificatesServerCertificates {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeServerCertificatesServerCertificates { "ServerCertificate" = 0, } { 0
-    server_certificate value, }
+    DescribeServerCertificatesServerCertificates seed 0 slots 2 { "ServerCertificate" =
+    0, } { 0 server_certificate value, }
 );
 /// The errors `DescribeServerCertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

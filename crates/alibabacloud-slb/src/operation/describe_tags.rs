@@ -80,9 +80,9 @@ pub struct DescribeTagsOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "TagSets" =
-    3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id
-    value, 3 tag_sets value, 4 total_count lenient, }
+    DescribeTagsOutput seed 1 slots 16 { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
+    2, "TagSets" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
+    request_id value, 3 tag_sets value, 4 total_count lenient, }
 );
 /// A structure of the operation's answer, at `TagSets.TagSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,8 +96,8 @@ pub struct DescribeTagsTagSet {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsTagSet { "InstanceCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
-    instance_count lenient, 1 tag_key value, 2 tag_value value, }
+    DescribeTagsTagSet seed 0 slots 8 { "InstanceCount" = 0, "TagKey" = 1, "TagValue" =
+    2, } { 0 instance_count lenient, 1 tag_key value, 2 tag_value value, }
 );
 /// A structure of the operation's answer, at `TagSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -107,7 +107,7 @@ pub struct DescribeTagsTagSets {
     pub tag_set: ::std::option::Option<::std::vec::Vec<DescribeTagsTagSet>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeTagsTagSets { "TagSet" = 0, } { 0 tag_set value, }
+    DescribeTagsTagSets seed 0 slots 2 { "TagSet" = 0, } { 0 tag_set value, }
 );
 /// The errors `DescribeTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

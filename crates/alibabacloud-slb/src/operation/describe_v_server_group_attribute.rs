@@ -88,9 +88,9 @@ pub struct DescribeVServerGroupAttributeOutput {
     pub v_server_group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupAttributeOutput { "BackendServers" = 0, "CreateTime" = 1,
-    "LoadBalancerId" = 2, "RequestId" = 3, "Tags" = 4, "VServerGroupId" = 5,
-    "VServerGroupName" = 6, } { 0 backend_servers value, 1 create_time value, 2
+    DescribeVServerGroupAttributeOutput seed 16 slots 16 { "BackendServers" = 0,
+    "CreateTime" = 1, "LoadBalancerId" = 2, "RequestId" = 3, "Tags" = 4, "VServerGroupId"
+    = 5, "VServerGroupName" = 6, } { 0 backend_servers value, 1 create_time value, 2
     load_balancer_id value, 3 request_id value, 4 tags value, 5 v_server_group_id value,
     6 v_server_group_name value, }
 );
@@ -112,10 +112,10 @@ pub struct DescribeVServerGroupAttributeBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupAttributeBackendServer { "Description" = 0, "Port" = 1,
-    "ServerId" = 2, "ServerIp" = 3, "Type" = 4, "Weight" = 5, } { 0 description value, 1
-    port lenient, 2 server_id value, 3 server_ip value, 4 r#type value, 5 weight lenient,
-    }
+    DescribeVServerGroupAttributeBackendServer seed 0 slots 16 { "Description" = 0,
+    "Port" = 1, "ServerId" = 2, "ServerIp" = 3, "Type" = 4, "Weight" = 5, } { 0
+    description value, 1 port lenient, 2 server_id value, 3 server_ip value, 4 r#type
+    value, 5 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -127,8 +127,8 @@ pub struct DescribeVServerGroupAttributeBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupAttributeBackendServers { "BackendServer" = 0, } { 0
-    backend_server value, }
+    DescribeVServerGroupAttributeBackendServers seed 0 slots 2 { "BackendServer" = 0, } {
+    0 backend_server value, }
 );
 /// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -140,8 +140,8 @@ pub struct DescribeVServerGroupAttributeTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
-    1 tag_value value, }
+    DescribeVServerGroupAttributeTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -151,7 +151,7 @@ pub struct DescribeVServerGroupAttributeTags {
     pub tag: ::std::option::Option<::std::vec::Vec<DescribeVServerGroupAttributeTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupAttributeTags { "Tag" = 0, } { 0 tag value, }
+    DescribeVServerGroupAttributeTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// The errors `DescribeVServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

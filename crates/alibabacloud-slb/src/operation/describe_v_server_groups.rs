@@ -102,8 +102,8 @@ pub struct DescribeVServerGroupsOutput {
     pub v_server_groups: ::std::option::Option<DescribeVServerGroupsVServerGroups>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsOutput { "RequestId" = 0, "VServerGroups" = 1, } { 0 request_id
-    value, 1 v_server_groups value, }
+    DescribeVServerGroupsOutput seed 0 slots 4 { "RequestId" = 0, "VServerGroups" = 1, }
+    { 0 request_id value, 1 v_server_groups value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
@@ -131,8 +131,8 @@ pub struct DescribeVServerGroupsAssociatedObjectsListener {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsAssociatedObjectsListener { "Port" = 0, "Protocol" = 1, } { 0
-    port lenient, 1 protocol value, }
+    DescribeVServerGroupsAssociatedObjectsListener seed 0 slots 4 { "Port" = 0,
+    "Protocol" = 1, } { 0 port lenient, 1 protocol value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Listeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -144,8 +144,8 @@ pub struct DescribeVServerGroupsAssociatedObjectsListeners {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsAssociatedObjectsListeners { "Listener" = 0, } { 0 listener
-    value, }
+    DescribeVServerGroupsAssociatedObjectsListeners seed 0 slots 2 { "Listener" = 0, } {
+    0 listener value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -161,8 +161,9 @@ pub struct DescribeVServerGroupsAssociatedObjectsRule {
     pub url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsAssociatedObjectsRule { "Domain" = 0, "RuleId" = 1, "RuleName" =
-    2, "Url" = 3, } { 0 domain value, 1 rule_id value, 2 rule_name value, 3 url value, }
+    DescribeVServerGroupsAssociatedObjectsRule seed 2 slots 8 { "Domain" = 0, "RuleId" =
+    1, "RuleName" = 2, "Url" = 3, } { 0 domain value, 1 rule_id value, 2 rule_name value,
+    3 url value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -174,7 +175,8 @@ pub struct DescribeVServerGroupsAssociatedObjectsRules {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsAssociatedObjectsRules { "Rule" = 0, } { 0 rule value, }
+    DescribeVServerGroupsAssociatedObjectsRules seed 0 slots 2 { "Rule" = 0, } { 0 rule
+    value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -188,8 +190,8 @@ pub struct DescribeVServerGroupsVServerGroupAssociatedObjects {
     pub rules: ::std::option::Option<DescribeVServerGroupsAssociatedObjectsRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsVServerGroupAssociatedObjects { "Listeners" = 0, "Rules" = 1, }
-    { 0 listeners value, 1 rules value, }
+    DescribeVServerGroupsVServerGroupAssociatedObjects seed 0 slots 4 { "Listeners" = 0,
+    "Rules" = 1, } { 0 listeners value, 1 rules value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,8 +203,8 @@ pub struct DescribeVServerGroupsVServerGroupTag {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsVServerGroupTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
-    value, 1 tag_value value, }
+    DescribeVServerGroupsVServerGroupTag seed 0 slots 4 { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -214,7 +216,7 @@ pub struct DescribeVServerGroupsVServerGroupTags {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsVServerGroupTags { "Tag" = 0, } { 0 tag value, }
+    DescribeVServerGroupsVServerGroupTags seed 0 slots 2 { "Tag" = 0, } { 0 tag value, }
 );
 /// A structure of the operation's answer, at `VServerGroups.VServerGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -236,10 +238,11 @@ pub struct DescribeVServerGroupsVServerGroup {
     pub v_server_group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsVServerGroup { "AssociatedObjects" = 0, "CreateTime" = 1,
-    "ServerCount" = 2, "Tags" = 3, "VServerGroupId" = 4, "VServerGroupName" = 5, } { 0
-    associated_objects value, 1 create_time value, 2 server_count lenient, 3 tags value,
-    4 v_server_group_id value, 5 v_server_group_name value, }
+    DescribeVServerGroupsVServerGroup seed 0 slots 16 { "AssociatedObjects" = 0,
+    "CreateTime" = 1, "ServerCount" = 2, "Tags" = 3, "VServerGroupId" = 4,
+    "VServerGroupName" = 5, } { 0 associated_objects value, 1 create_time value, 2
+    server_count lenient, 3 tags value, 4 v_server_group_id value, 5 v_server_group_name
+    value, }
 );
 /// A structure of the operation's answer, at `VServerGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -251,8 +254,8 @@ pub struct DescribeVServerGroupsVServerGroups {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeVServerGroupsVServerGroups { "VServerGroup" = 0, } { 0 v_server_group value,
-    }
+    DescribeVServerGroupsVServerGroups seed 0 slots 2 { "VServerGroup" = 0, } { 0
+    v_server_group value, }
 );
 /// The errors `DescribeVServerGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

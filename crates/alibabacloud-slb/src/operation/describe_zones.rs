@@ -63,8 +63,8 @@ pub struct DescribeZonesOutput {
     pub zones: ::std::option::Option<DescribeZonesZones>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesOutput { "RequestId" = 0, "Zones" = 1, } { 0 request_id value, 1 zones
-    value, }
+    DescribeZonesOutput seed 0 slots 4 { "RequestId" = 0, "Zones" = 1, } { 0 request_id
+    value, 1 zones value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].SlaveZones.SlaveZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,8 +76,8 @@ pub struct DescribeZonesZoneSlaveZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneSlaveZone { "LocalName" = 0, "ZoneId" = 1, } { 0 local_name value, 1
-    zone_id value, }
+    DescribeZonesZoneSlaveZone seed 0 slots 4 { "LocalName" = 0, "ZoneId" = 1, } { 0
+    local_name value, 1 zone_id value, }
 );
 /// A structure of the operation's answer, at `Zones.Zone[].SlaveZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,7 +87,8 @@ pub struct DescribeZonesZoneSlaveZones {
     pub slave_zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZoneSlaveZone>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZoneSlaveZones { "SlaveZone" = 0, } { 0 slave_zone value, }
+    DescribeZonesZoneSlaveZones seed 0 slots 2 { "SlaveZone" = 0, } { 0 slave_zone value,
+    }
 );
 /// A structure of the operation's answer, at `Zones.Zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -101,8 +102,8 @@ pub struct DescribeZonesZone {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZone { "LocalName" = 0, "SlaveZones" = 1, "ZoneId" = 2, } { 0 local_name
-    value, 1 slave_zones value, 2 zone_id value, }
+    DescribeZonesZone seed 0 slots 8 { "LocalName" = 0, "SlaveZones" = 1, "ZoneId" = 2, }
+    { 0 local_name value, 1 slave_zones value, 2 zone_id value, }
 );
 /// A structure of the operation's answer, at `Zones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,7 +113,7 @@ pub struct DescribeZonesZones {
     pub zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZone>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeZonesZones { "Zone" = 0, } { 0 zone value, }
+    DescribeZonesZones seed 0 slots 2 { "Zone" = 0, } { 0 zone value, }
 );
 /// The errors `DescribeZones` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct EnableHighDefinationMonitorOutput {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EnableHighDefinationMonitorOutput { "RequestId" = 0, "Success" = 1, } { 0 request_id
-    value, 1 success value, }
+    EnableHighDefinationMonitorOutput seed 0 slots 4 { "RequestId" = 0, "Success" = 1, }
+    { 0 request_id value, 1 success value, }
 );
 /// The errors `EnableHighDefinationMonitor` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

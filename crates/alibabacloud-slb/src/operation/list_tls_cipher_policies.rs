@@ -96,9 +96,10 @@ pub struct ListTLSCipherPoliciesOutput {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTLSCipherPoliciesOutput { "IsTruncated" = 0, "NextToken" = 1, "RequestId" = 2,
-    "TLSCipherPolicies" = 3, "TotalCount" = 4, } { 0 is_truncated lenient, 1 next_token
-    value, 2 request_id value, 3 tls_cipher_policies value, 4 total_count lenient, }
+    ListTLSCipherPoliciesOutput seed 1 slots 16 { "IsTruncated" = 0, "NextToken" = 1,
+    "RequestId" = 2, "TLSCipherPolicies" = 3, "TotalCount" = 4, } { 0 is_truncated
+    lenient, 1 next_token value, 2 request_id value, 3 tls_cipher_policies value, 4
+    total_count lenient, }
 );
 /// A structure of the operation's answer, at `TLSCipherPolicies[].RelateListeners[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,8 +113,9 @@ pub struct ListTlsCipherPoliciesTlsCipherPolicyRelateListener {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTlsCipherPoliciesTlsCipherPolicyRelateListener { "LoadBalancerId" = 0, "Port" =
-    1, "Protocol" = 2, } { 0 load_balancer_id value, 1 port lenient, 2 protocol value, }
+    ListTlsCipherPoliciesTlsCipherPolicyRelateListener seed 0 slots 8 { "LoadBalancerId"
+    = 0, "Port" = 1, "Protocol" = 2, } { 0 load_balancer_id value, 1 port lenient, 2
+    protocol value, }
 );
 /// A structure of the operation's answer, at `TLSCipherPolicies[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -137,9 +139,9 @@ pub struct ListTlsCipherPoliciesTlsCipherPolicy {
     pub tls_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListTlsCipherPoliciesTlsCipherPolicy { "Ciphers" = 0, "CreateTime" = 1, "InstanceId"
-    = 2, "Name" = 3, "RelateListeners" = 4, "Status" = 5, "TLSVersions" = 6, } { 0
-    ciphers value, 1 create_time lenient, 2 instance_id value, 3 name value, 4
+    ListTlsCipherPoliciesTlsCipherPolicy seed 3 slots 16 { "Ciphers" = 0, "CreateTime" =
+    1, "InstanceId" = 2, "Name" = 3, "RelateListeners" = 4, "Status" = 5, "TLSVersions" =
+    6, } { 0 ciphers value, 1 create_time lenient, 2 instance_id value, 3 name value, 4
     relate_listeners value, 5 status value, 6 tls_versions value, }
 );
 /// The errors `ListTLSCipherPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

@@ -56,8 +56,8 @@ pub struct ModifyHighDefinationMonitorOutput {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyHighDefinationMonitorOutput { "RequestId" = 0, "Success" = 1, } { 0 request_id
-    value, 1 success value, }
+    ModifyHighDefinationMonitorOutput seed 0 slots 4 { "RequestId" = 0, "Success" = 1, }
+    { 0 request_id value, 1 success value, }
 );
 /// The errors `ModifyHighDefinationMonitor` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ pub struct ModifyLoadBalancerInstanceSpecOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyLoadBalancerInstanceSpecOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
-    lenient, 1 request_id value, }
+    ModifyLoadBalancerInstanceSpecOutput seed 0 slots 4 { "OrderId" = 0, "RequestId" = 1,
+    } { 0 order_id lenient, 1 request_id value, }
 );
 /// The errors `ModifyLoadBalancerInstanceSpec` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

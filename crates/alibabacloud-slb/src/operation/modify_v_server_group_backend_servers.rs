@@ -74,9 +74,9 @@ pub struct ModifyVServerGroupBackendServersOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyVServerGroupBackendServersOutput { "BackendServers" = 0, "RequestId" = 1,
-    "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
-    v_server_group_id value, }
+    ModifyVServerGroupBackendServersOutput seed 1 slots 8 { "BackendServers" = 0,
+    "RequestId" = 1, "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id
+    value, 2 v_server_group_id value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,9 +94,9 @@ pub struct ModifyVServerGroupBackendServersBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyVServerGroupBackendServersBackendServer { "Description" = 0, "Port" = 1,
-    "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2
-    server_id value, 3 r#type value, 4 weight lenient, }
+    ModifyVServerGroupBackendServersBackendServer seed 0 slots 16 { "Description" = 0,
+    "Port" = 1, "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port
+    lenient, 2 server_id value, 3 r#type value, 4 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,8 +108,8 @@ pub struct ModifyVServerGroupBackendServersBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ModifyVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
-    backend_server value, }
+    ModifyVServerGroupBackendServersBackendServers seed 0 slots 2 { "BackendServer" = 0,
+    } { 0 backend_server value, }
 );
 /// The errors `ModifyVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,8 +68,9 @@ pub struct RemoveBackendServersOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveBackendServersOutput { "BackendServers" = 0, "LoadBalancerId" = 1, "RequestId"
-    = 2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id value, }
+    RemoveBackendServersOutput seed 0 slots 8 { "BackendServers" = 0, "LoadBalancerId" =
+    1, "RequestId" = 2, } { 0 backend_servers value, 1 load_balancer_id value, 2
+    request_id value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,9 +86,9 @@ pub struct RemoveBackendServersBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveBackendServersBackendServer { "Description" = 0, "ServerId" = 1, "Type" = 2,
-    "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value, 3 weight
-    lenient, }
+    RemoveBackendServersBackendServer seed 0 slots 8 { "Description" = 0, "ServerId" = 1,
+    "Type" = 2, "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value,
+    3 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,8 +100,8 @@ pub struct RemoveBackendServersBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveBackendServersBackendServers { "BackendServer" = 0, } { 0 backend_server value,
-    }
+    RemoveBackendServersBackendServers seed 0 slots 2 { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `RemoveBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,9 +70,9 @@ pub struct RemoveVServerGroupBackendServersOutput {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveVServerGroupBackendServersOutput { "BackendServers" = 0, "RequestId" = 1,
-    "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
-    v_server_group_id value, }
+    RemoveVServerGroupBackendServersOutput seed 1 slots 8 { "BackendServers" = 0,
+    "RequestId" = 1, "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id
+    value, 2 v_server_group_id value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -88,9 +88,9 @@ pub struct RemoveVServerGroupBackendServersBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveVServerGroupBackendServersBackendServer { "Port" = 0, "ServerId" = 1, "Type" =
-    2, "Weight" = 3, } { 0 port lenient, 1 server_id value, 2 r#type value, 3 weight
-    lenient, }
+    RemoveVServerGroupBackendServersBackendServer seed 0 slots 8 { "Port" = 0, "ServerId"
+    = 1, "Type" = 2, "Weight" = 3, } { 0 port lenient, 1 server_id value, 2 r#type value,
+    3 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,8 +102,8 @@ pub struct RemoveVServerGroupBackendServersBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RemoveVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
-    backend_server value, }
+    RemoveVServerGroupBackendServersBackendServers seed 0 slots 2 { "BackendServer" = 0,
+    } { 0 backend_server value, }
 );
 /// The errors `RemoveVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,8 +68,9 @@ pub struct SetBackendServersOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetBackendServersOutput { "BackendServers" = 0, "LoadBalancerId" = 1, "RequestId" =
-    2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id value, }
+    SetBackendServersOutput seed 0 slots 8 { "BackendServers" = 0, "LoadBalancerId" = 1,
+    "RequestId" = 2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id
+    value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,9 +86,9 @@ pub struct SetBackendServersBackendServer {
     pub weight: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetBackendServersBackendServer { "Description" = 0, "ServerId" = 1, "Type" = 2,
-    "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value, 3 weight
-    value, }
+    SetBackendServersBackendServer seed 0 slots 8 { "Description" = 0, "ServerId" = 1,
+    "Type" = 2, "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value,
+    3 weight value, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,7 +100,8 @@ pub struct SetBackendServersBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetBackendServersBackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    SetBackendServersBackendServers seed 0 slots 2 { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `SetBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -75,8 +75,8 @@ pub struct SetVServerGroupAttributeOutput {
     pub v_server_group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetVServerGroupAttributeOutput { "BackendServers" = 0, "RequestId" = 1,
-    "VServerGroupId" = 2, "VServerGroupName" = 3, } { 0 backend_servers value, 1
+    SetVServerGroupAttributeOutput seed 1 slots 8 { "BackendServers" = 0, "RequestId" =
+    1, "VServerGroupId" = 2, "VServerGroupName" = 3, } { 0 backend_servers value, 1
     request_id value, 2 v_server_group_id value, 3 v_server_group_name value, }
 );
 /// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
@@ -95,9 +95,9 @@ pub struct SetVServerGroupAttributeBackendServer {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetVServerGroupAttributeBackendServer { "Description" = 0, "Port" = 1, "ServerId" =
-    2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id
-    value, 3 r#type value, 4 weight lenient, }
+    SetVServerGroupAttributeBackendServer seed 0 slots 16 { "Description" = 0, "Port" =
+    1, "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient,
+    2 server_id value, 3 r#type value, 4 weight lenient, }
 );
 /// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -109,8 +109,8 @@ pub struct SetVServerGroupAttributeBackendServers {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SetVServerGroupAttributeBackendServers { "BackendServer" = 0, } { 0 backend_server
-    value, }
+    SetVServerGroupAttributeBackendServers seed 0 slots 2 { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `SetVServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,12 +86,12 @@ pub struct UploadCACertificateOutput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadCACertificateOutput { "CACertificateId" = 0, "CACertificateName" = 1,
-    "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5,
-    "ExpireTimeStamp" = 6, "Fingerprint" = 7, "RequestId" = 8, "ResourceGroupId" = 9, } {
-    0 ca_certificate_id value, 1 ca_certificate_name value, 2 common_name value, 3
-    create_time value, 4 create_time_stamp lenient, 5 expire_time value, 6
-    expire_time_stamp lenient, 7 fingerprint value, 8 request_id value, 9
+    UploadCACertificateOutput seed 8 slots 32 { "CACertificateId" = 0,
+    "CACertificateName" = 1, "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4,
+    "ExpireTime" = 5, "ExpireTimeStamp" = 6, "Fingerprint" = 7, "RequestId" = 8,
+    "ResourceGroupId" = 9, } { 0 ca_certificate_id value, 1 ca_certificate_name value, 2
+    common_name value, 3 create_time value, 4 create_time_stamp lenient, 5 expire_time
+    value, 6 expire_time_stamp lenient, 7 fingerprint value, 8 request_id value, 9
     resource_group_id value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.

@@ -137,7 +137,7 @@ pub struct UploadServerCertificateOutput {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadServerCertificateOutput { "AliCloudCertificateId" = 0,
+    UploadServerCertificateOutput seed 36 slots 32 { "AliCloudCertificateId" = 0,
     "AliCloudCertificateName" = 1, "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp"
     = 4, "ExpireTime" = 5, "ExpireTimeStamp" = 6, "Fingerprint" = 7,
     "IsAliCloudCertificate" = 8, "RegionId" = 9, "RequestId" = 10, "ResourceGroupId" =
@@ -175,8 +175,8 @@ pub struct UploadServerCertificateSubjectAlternativeNames {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UploadServerCertificateSubjectAlternativeNames { "SubjectAlternativeName" = 0, } { 0
-    subject_alternative_name value, }
+    UploadServerCertificateSubjectAlternativeNames seed 0 slots 2 {
+    "SubjectAlternativeName" = 0, } { 0 subject_alternative_name value, }
 );
 /// The errors `UploadServerCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

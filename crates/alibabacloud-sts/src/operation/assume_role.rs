@@ -77,9 +77,9 @@ pub struct AssumeRoleOutput {
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "RequestId" = 2,
-    "SourceIdentity" = 3, } { 0 assumed_role_user value, 1 credentials value, 2
-    request_id value, 3 source_identity value, }
+    AssumeRoleOutput seed 2 slots 8 { "AssumedRoleUser" = 0, "Credentials" = 1,
+    "RequestId" = 2, "SourceIdentity" = 3, } { 0 assumed_role_user value, 1 credentials
+    value, 2 request_id value, 3 source_identity value, }
 );
 /// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,8 +91,8 @@ pub struct AssumeRoleAssumedRoleUser {
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1
-    assumed_role_id value, }
+    AssumeRoleAssumedRoleUser seed 0 slots 4 { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn
+    value, 1 assumed_role_id value, }
 );
 /// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -108,9 +108,9 @@ pub struct AssumeRoleCredentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
-    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
-    expiration value, 3 security_token value, }
+    AssumeRoleCredentials seed 0 slots 8 { "AccessKeyId" = 0, "AccessKeySecret" = 1,
+    "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret
+    value, 2 expiration value, 3 security_token value, }
 );
 impl ::std::fmt::Debug for AssumeRoleCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

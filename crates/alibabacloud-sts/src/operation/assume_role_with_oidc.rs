@@ -104,10 +104,10 @@ pub struct AssumeRoleWithOIDCOutput {
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithOIDCOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "OIDCTokenInfo"
-    = 2, "RequestId" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user value, 1
-    credentials value, 2 oidc_token_info value, 3 request_id value, 4 source_identity
-    value, }
+    AssumeRoleWithOIDCOutput seed 2 slots 16 { "AssumedRoleUser" = 0, "Credentials" = 1,
+    "OIDCTokenInfo" = 2, "RequestId" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user
+    value, 1 credentials value, 2 oidc_token_info value, 3 request_id value, 4
+    source_identity value, }
 );
 /// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,8 +119,8 @@ pub struct AssumeRoleWithOidcAssumedRoleUser {
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithOidcAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value,
-    1 assumed_role_id value, }
+    AssumeRoleWithOidcAssumedRoleUser seed 0 slots 4 { "Arn" = 0, "AssumedRoleId" = 1, }
+    { 0 arn value, 1 assumed_role_id value, }
 );
 /// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -136,9 +136,9 @@ pub struct AssumeRoleWithOidcCredentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithOidcCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1,
-    "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret
-    value, 2 expiration value, 3 security_token value, }
+    AssumeRoleWithOidcCredentials seed 0 slots 8 { "AccessKeyId" = 0, "AccessKeySecret" =
+    1, "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1
+    access_key_secret value, 2 expiration value, 3 security_token value, }
 );
 impl ::std::fmt::Debug for AssumeRoleWithOidcCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -168,8 +168,8 @@ pub struct AssumeRoleWithOidcOidcTokenInfo {
     pub verification_info: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithOidcOidcTokenInfo { "ClientIds" = 0, "ExpirationTime" = 1,
-    "IssuanceTime" = 2, "Issuer" = 3, "Subject" = 4, "VerificationInfo" = 5, } { 0
+    AssumeRoleWithOidcOidcTokenInfo seed 0 slots 16 { "ClientIds" = 0, "ExpirationTime" =
+    1, "IssuanceTime" = 2, "Issuer" = 3, "Subject" = 4, "VerificationInfo" = 5, } { 0
     client_ids value, 1 expiration_time value, 2 issuance_time value, 3 issuer value, 4
     subject value, 5 verification_info value, }
 );

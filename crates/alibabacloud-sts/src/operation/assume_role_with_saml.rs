@@ -98,10 +98,10 @@ pub struct AssumeRoleWithSAMLOutput {
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithSAMLOutput { "AssumedRoleUser" = 0, "Credentials" = 1, "RequestId" = 2,
-    "SAMLAssertionInfo" = 3, "SourceIdentity" = 4, } { 0 assumed_role_user value, 1
-    credentials value, 2 request_id value, 3 saml_assertion_info value, 4 source_identity
-    value, }
+    AssumeRoleWithSAMLOutput seed 2 slots 16 { "AssumedRoleUser" = 0, "Credentials" = 1,
+    "RequestId" = 2, "SAMLAssertionInfo" = 3, "SourceIdentity" = 4, } { 0
+    assumed_role_user value, 1 credentials value, 2 request_id value, 3
+    saml_assertion_info value, 4 source_identity value, }
 );
 /// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -113,8 +113,8 @@ pub struct AssumeRoleWithSamlAssumedRoleUser {
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithSamlAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value,
-    1 assumed_role_id value, }
+    AssumeRoleWithSamlAssumedRoleUser seed 0 slots 4 { "Arn" = 0, "AssumedRoleId" = 1, }
+    { 0 arn value, 1 assumed_role_id value, }
 );
 /// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -130,9 +130,9 @@ pub struct AssumeRoleWithSamlCredentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithSamlCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1,
-    "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret
-    value, 2 expiration value, 3 security_token value, }
+    AssumeRoleWithSamlCredentials seed 0 slots 8 { "AccessKeyId" = 0, "AccessKeySecret" =
+    1, "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1
+    access_key_secret value, 2 expiration value, 3 security_token value, }
 );
 impl ::std::fmt::Debug for AssumeRoleWithSamlCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -158,9 +158,9 @@ pub struct AssumeRoleWithSamlSamlAssertionInfo {
     pub subject_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumeRoleWithSamlSamlAssertionInfo { "Issuer" = 0, "Recipient" = 1, "Subject" = 2,
-    "SubjectType" = 3, } { 0 issuer value, 1 recipient value, 2 subject value, 3
-    subject_type value, }
+    AssumeRoleWithSamlSamlAssertionInfo seed 0 slots 8 { "Issuer" = 0, "Recipient" = 1,
+    "Subject" = 2, "SubjectType" = 3, } { 0 issuer value, 1 recipient value, 2 subject
+    value, 3 subject_type value, }
 );
 /// The errors `AssumeRoleWithSAML` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,8 +61,8 @@ pub struct GetCallerIdentityOutput {
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GetCallerIdentityOutput { "AccountId" = 0, "Arn" = 1, "IdentityType" = 2,
-    "PrincipalId" = 3, "RequestId" = 4, "RoleId" = 5, "UserId" = 6, } { 0 account_id
+    GetCallerIdentityOutput seed 0 slots 16 { "AccountId" = 0, "Arn" = 1, "IdentityType"
+    = 2, "PrincipalId" = 3, "RequestId" = 4, "RoleId" = 5, "UserId" = 6, } { 0 account_id
     value, 1 arn value, 2 identity_type value, 3 principal_id value, 4 request_id value,
     5 role_id value, 6 user_id value, }
 );

@@ -94,9 +94,9 @@ pub struct CreateWidgetRequestOutput {
     pub certificate: ::std::option::Option<CreateWidgetRequestCertificate>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWidgetRequestOutput { "Certificate" = 3, "Owner" = 2, "RequestId" = 0,
-    "WidgetId" = 1, } { 0 request_id value, 1 widget_id lenient, 2 owner value, 3
-    certificate value, }
+    CreateWidgetRequestOutput seed 2 slots 8 { "Certificate" = 3, "Owner" = 2,
+    "RequestId" = 0, "WidgetId" = 1, } { 0 request_id value, 1 widget_id lenient, 2 owner
+    value, 3 certificate value, }
 );
 /// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
@@ -140,8 +140,8 @@ pub struct CreateWidgetRequestOwnerAddress {
     pub zip: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWidgetRequestOwnerAddress { "City" = 0, "Zip" = 1, } { 0 city value, 1 zip
-    lenient, }
+    CreateWidgetRequestOwnerAddress seed 0 slots 4 { "City" = 0, "Zip" = 1, } { 0 city
+    value, 1 zip lenient, }
 );
 /// A structure of the operation's answer, at `Owner`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -155,8 +155,8 @@ pub struct CreateWidgetRequestOwner {
     pub address: ::std::option::Option<CreateWidgetRequestOwnerAddress>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWidgetRequestOwner { "Address" = 2, "FingerPrint" = 1, "UserId" = 0, } { 0
-    user_id lenient, 1 finger_print value, 2 address value, }
+    CreateWidgetRequestOwner seed 0 slots 8 { "Address" = 2, "FingerPrint" = 1, "UserId"
+    = 0, } { 0 user_id lenient, 1 finger_print value, 2 address value, }
 );
 /// A structure of the operation's answer, at `Certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -168,8 +168,8 @@ pub struct CreateWidgetRequestCertificate {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CreateWidgetRequestCertificate { "Fingerprint" = 0, "Type" = 1, } { 0 fingerprint
-    value, 1 r#type value, }
+    CreateWidgetRequestCertificate seed 0 slots 4 { "Fingerprint" = 0, "Type" = 1, } { 0
+    fingerprint value, 1 r#type value, }
 );
 /// The documented values of `Type`: `basic`, `PRO_PLUS`, `domain_verify`.
 ///

@@ -56,9 +56,9 @@ pub struct DescribeWidgetStateOutput {
     pub fingerprint: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DescribeWidgetStateOutput { "Fingerprint" = 3, "RequestId" = 0, "Status" = 1,
-    "UpdateTime" = 2, } { 0 request_id value, 1 status value, 2 update_time lenient, 3
-    fingerprint value, }
+    DescribeWidgetStateOutput seed 0 slots 8 { "Fingerprint" = 3, "RequestId" = 0,
+    "Status" = 1, "UpdateTime" = 2, } { 0 request_id value, 1 status value, 2 update_time
+    lenient, 3 fingerprint value, }
 );
 impl DescribeWidgetStateOutput {
     /// `UpdateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.

@@ -45,8 +45,8 @@ pub struct ListWidgetsOutput {
     pub result: ::std::option::Option<ListWidgetsResult>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWidgetsOutput { "RequestId" = 0, "Result" = 2, "TotalCount" = 1, } { 0 request_id
-    value, 1 total_count lenient, 2 result value, }
+    ListWidgetsOutput seed 1 slots 8 { "RequestId" = 0, "Result" = 2, "TotalCount" = 1, }
+    { 0 request_id value, 1 total_count lenient, 2 result value, }
 );
 /// A structure of the operation's answer, at `Result.WidgetList[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,10 +68,10 @@ pub struct ListWidgetsWidgetList {
     pub extra: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWidgetsWidgetList { "CreateTime" = 3, "ExpireTime" = 4, "Extra" = 6,
-    "FingerPrint" = 2, "Scores" = 5, "Type" = 1, "WidgetId" = 0, } { 0 widget_id lenient,
-    1 r#type value, 2 finger_print value, 3 create_time lenient, 4 expire_time value, 5
-    scores lenient_list, 6 extra value, }
+    ListWidgetsWidgetList seed 2 slots 16 { "CreateTime" = 3, "ExpireTime" = 4, "Extra" =
+    6, "FingerPrint" = 2, "Scores" = 5, "Type" = 1, "WidgetId" = 0, } { 0 widget_id
+    lenient, 1 r#type value, 2 finger_print value, 3 create_time lenient, 4 expire_time
+    value, 5 scores lenient_list, 6 extra value, }
 );
 impl ListWidgetsWidgetList {
     /// `CreateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
@@ -97,7 +97,7 @@ pub struct ListWidgetsResult {
     pub widget_list: ::std::option::Option<::std::vec::Vec<ListWidgetsWidgetList>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListWidgetsResult { "WidgetList" = 0, } { 0 widget_list value, }
+    ListWidgetsResult seed 0 slots 2 { "WidgetList" = 0, } { 0 widget_list value, }
 );
 /// The documented values of `Result.WidgetList[].Type`: `basic`, `PRO_PLUS`.
 ///

@@ -39,8 +39,8 @@ pub struct ListThingsOutput {
     pub things: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListThingsOutput { "NextToken" = 0, "Things" = 2, "TotalCount" = 1, } { 0 next_token
-    value, 1 total_count lenient, 2 things value, }
+    ListThingsOutput seed 1 slots 8 { "NextToken" = 0, "Things" = 2, "TotalCount" = 1, }
+    { 0 next_token value, 1 total_count lenient, 2 things value, }
 );
 /// The errors `ListThings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,7 +24,7 @@ impl ::alibabacloud_runtime::Operation for PingInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PingOutput {}
-::alibabacloud_runtime::decode_struct!(PingOutput {} {});
+::alibabacloud_runtime::decode_struct!(PingOutput seed 0 slots 1 {} {});
 /// The errors `Ping` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
