@@ -80,17 +80,21 @@ impl SignatureCopy {
     }
 
     /// The same from the query and the `Authorization` header value, if any.
+    ///
+    /// Both are searched from the end, where the signers put the signature: one step instead
+    /// of a walk over every parameter, and a business parameter that happens to be called
+    /// `Signature` is never taken for it.
     pub fn of_parts(query: &str, authorization: Option<&str>) -> Self {
         let mut copy = Self::empty();
         if let Some(auth) = authorization {
-            if let Some(at) = auth.find("Signature=") {
+            if let Some(at) = auth.rfind("Signature=") {
                 let value = &auth[at + "Signature=".len()..];
                 let value = value.split(',').next().unwrap_or(value);
                 copy.push_decoded(value.as_bytes());
             }
             return copy;
         }
-        for pair in query.split('&') {
+        for pair in query.rsplit('&') {
             if let Some(value) = pair.strip_prefix("Signature=") {
                 copy.push_decoded(value.as_bytes());
                 break;
@@ -335,5 +339,8 @@ mod tests {
         );
         assert_eq!(v3.as_bytes(), b"abcdef");
         assert!(SignatureCopy::of("A=1", &[]).as_bytes().is_empty());
+        // A business parameter named `Signature` sorts before the one the signer appends.
+        let v1 = SignatureCopy::of("Signature=mine&Z=2&Signature=ab%2Bc%3D", &[]);
+        assert_eq!(v1.as_bytes(), b"ab+c=");
     }
 }
