@@ -69,6 +69,16 @@ fn bench_error(c: &mut Criterion) {
     g.bench_function("floor_plain_serde", |b| {
         b.iter(|| serde_json::from_slice::<PlainError>(black_box(body)).expect("decodes"))
     });
+    g.bench_function("floor_plain_serde_keeping_body", |b| {
+        b.iter(|| {
+            let body = black_box(body);
+            let kept = String::from_utf8(body.to_vec()).expect("UTF-8");
+            (
+                serde_json::from_slice::<PlainError>(body).expect("decodes"),
+                kept,
+            )
+        })
+    });
     g.finish();
 }
 

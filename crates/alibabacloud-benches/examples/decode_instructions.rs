@@ -1,18 +1,23 @@
-//! Decodes one fixture `N` times, for counting instructions with `perf stat`: unlike time,
-//! an instruction count does not move with the machine's load, so it can tell a 5 % change.
+//! Decodes one fixture `N` times, for counting instructions: unlike time, an instruction count
+//! does not move with the machine's load, so it can tell a 5 % change. This machine's VM has
+//! no hardware counters (`perf stat -e instructions` reports `<not supported>`), so the count
+//! comes from callgrind:
 //!
 //! ```text
 //! cargo build --release -p alibabacloud-benches --example decode_instructions
-//! for case in delete delete-plain error error-plain page page-plain; do
-//!   for n in 0 20000; do
-//!     perf stat -x, -e instructions:u target/release/examples/decode_instructions $case $n 2>&1 >/dev/null
-//!   done
+//! ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!          target/release/examples/decode_instructions "$1" "$2" 2>&1 | sed -n 's/.*Collected : //p'; }
+//! for case in delete delete-plain error error-plain error-plain-body; do
+//!   echo "$case $(( ($(ir $case 20000) - $(ir $case 0)) / 20000 ))"
 //! done
+//! for case in page page-plain; do echo "$case $(( ($(ir $case 200) - $(ir $case 0)) / 200 ))"; done
 //! ```
 //!
 //! Instructions per decode = (count at `N` − count at 0) / `N`; the count at 0 is the process's
 //! own start (and, for `page`, building the body). Cases: `delete`, `error`, `page` (the
-//! generated decoders, as in the `decoding` bench) and `*-plain` (their serde-derive floors).
+//! generated decoders, as in the `decoding` bench), `*-plain` (their serde-derive floors) and
+//! `error-plain-body` (the error floor plus an owned UTF-8 copy of the body, which an SDK error
+//! keeps for its `body()`).
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -53,6 +58,11 @@ fn main() -> ExitCode {
         }),
         "error-plain" => repeat(n, || {
             serde_json::from_slice::<PlainError>(black_box(error)).is_ok()
+        }),
+        "error-plain-body" => repeat(n, || {
+            let body = black_box(error);
+            let kept = String::from_utf8(body.to_vec()).ok();
+            serde_json::from_slice::<PlainError>(body).is_ok() && black_box(kept).is_some()
         }),
         "page" => repeat(n, || {
             serde_json::from_slice::<ListUserCertificateOrderOutput>(black_box(page)).is_ok()

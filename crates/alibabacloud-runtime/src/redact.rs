@@ -20,6 +20,7 @@ pub const REDACTION_MARGIN: usize = 16 * 1024;
 
 /// [`bounded_redacted`] for text already owned: returned as is (no copy) when it is short
 /// enough and holds no secret.
+#[inline]
 pub fn keep_redacted(text: String, limit: usize, redactor: Option<&Redactor<'_>>) -> String {
     let clean = redactor.is_none_or(|r| !r.finds_secret_in(crate::text::prefix(&text, limit)));
     if text.len() <= limit && clean {

@@ -47,6 +47,7 @@ impl fmt::Debug for Escaped<'_> {
 }
 
 /// The longest prefix of `s` that is at most `limit` bytes and ends on a character boundary.
+#[inline]
 pub fn prefix(s: &str, limit: usize) -> &str {
     if s.len() <= limit {
         return s;
@@ -60,6 +61,7 @@ pub fn prefix(s: &str, limit: usize) -> &str {
 
 /// An owned copy of at most `limit` bytes of `s` (cut on a character boundary), with `…`
 /// appended when something was cut. Never copies more than `limit` bytes.
+#[inline]
 pub fn bounded(s: &str, limit: usize) -> String {
     let kept = prefix(s, limit);
     if kept.len() == s.len() {
