@@ -418,6 +418,7 @@ async fn missing_and_ill_typed_order_id() {
     assert_eq!(
         log[0],
         AuditEntry {
+            product: "cas".into(),
             action: "DescribeCertificateState".into(),
             order_id: None,
             outcome: "MissingParameter".into(),
@@ -652,16 +653,19 @@ async fn audit_log_records_executed_operations_only() {
         em.audit_log(),
         [
             AuditEntry {
+                product: "cas".into(),
                 action: "CreateCertificateRequest".into(),
                 order_id: Some(id),
                 outcome: "OK".into()
             },
             AuditEntry {
+                product: "cas".into(),
                 action: "CancelOrderRequest".into(),
                 order_id: Some(id),
                 outcome: "OK".into()
             },
             AuditEntry {
+                product: "cas".into(),
                 action: "CancelOrderRequest".into(),
                 order_id: Some(id),
                 outcome: "OrderStateError".into()

@@ -51,6 +51,7 @@ pub(crate) fn dispatch(ctx: &Context, call: &Call) -> Result<Value, ApiError> {
         Err(e) => e.code.clone(),
     };
     ctx.lock().record(AuditEntry {
+        product: product.to_string(),
         action: op.action.clone(),
         order_id,
         outcome,

@@ -50,6 +50,9 @@ impl OrderState {
 /// One operation the emulator executed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct AuditEntry {
+    /// The product's code, such as `cas` or `ecs` (one emulator serves several, and some
+    /// actions, such as `DescribeRegions`, exist in more than one).
+    pub product: String,
     /// The operation, such as `DeleteCertificateRequest`.
     pub action: String,
     /// The order the operation concerned (the new one for a create), when there is one.
@@ -374,6 +377,7 @@ mod tests {
         let mut st = State::new(None, ReviewPolicy::Manual, 3);
         for i in 0..10 {
             st.record(AuditEntry {
+                product: "cas".into(),
                 action: "A".into(),
                 order_id: Some(i),
                 outcome: "OK".into(),
