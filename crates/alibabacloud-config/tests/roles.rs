@@ -125,6 +125,21 @@ async fn an_already_expired_answer_is_an_error_not_a_refetch_per_call() {
 }
 
 /// A loopback TCP proxy that records every byte the client sends.
+/// A CAS client on the loaded shared config, sending to `endpoint`.
+fn cas_client(
+    shared: &alibabacloud_config::SharedConfig,
+    endpoint: impl Into<String>,
+) -> alibabacloud_cas::Client {
+    alibabacloud_cas::Client::new(
+        alibabacloud_cas::Client::config()
+            .shared(shared)
+            .endpoint(endpoint)
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
 async fn recording_proxy(target: std::net::SocketAddr) -> (String, Arc<Mutex<Vec<u8>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -195,14 +210,7 @@ async fn cas_call_through_load_with_a_ram_role_arn_profile() {
         .await
         .unwrap();
     assert_eq!(shared.region(), Some("cn-hangzhou"));
-    let cas = alibabacloud_cas::Client::new(
-        alibabacloud_cas::Client::config()
-            .shared(&shared)
-            .endpoint(proxy)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let cas = cas_client(&shared, proxy);
     let out = cas.list_user_certificate_order().send().await;
     assert!(out.is_ok(), "{out:?}");
     // A second client from the same shared config reuses the cached role: one STS call.
@@ -256,14 +264,7 @@ async fn a_ram_role_arn_profile_against_the_emulators_sts_is_verified_end_to_end
         .load()
         .await
         .unwrap();
-    let cas = alibabacloud_cas::Client::new(
-        alibabacloud_cas::Client::config()
-            .shared(&shared)
-            .endpoint(emu.endpoint())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let cas = cas_client(&shared, emu.endpoint());
     cas.list_user_certificate_order().send().await.unwrap();
     assert_eq!(emu.sts_sessions(), 1, "one AssumeRole");
     let log: Vec<String> = emu.audit_log().into_iter().map(|e| e.action).collect();
@@ -313,14 +314,7 @@ async fn an_oidc_role_against_the_emulators_sts_is_verified_end_to_end() {
         .load()
         .await
         .unwrap();
-    let cas = alibabacloud_cas::Client::new(
-        alibabacloud_cas::Client::config()
-            .shared(&shared)
-            .endpoint(emu.endpoint())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let cas = cas_client(&shared, emu.endpoint());
     cas.list_user_certificate_order().send().await.unwrap();
     assert_eq!(emu.sts_sessions(), 1);
     assert_eq!(
